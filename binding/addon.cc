@@ -1,0 +1,110 @@
+// Module entry: per-environment instance data, teardown, and the class registrations.
+#include "addon.h"
+
+#include "curl/easy.h"
+#include "curl/multi.h"
+#include "curl/version.h"
+#include "gio/gio.h"
+#include "uv/poll.h"
+
+namespace curlio {
+
+AddonData::AddonData(Napi::Env e) : env(e) {
+  napi_get_uv_event_loop(env, &loop);
+}
+
+AddonData* GetAddonData(Napi::Env env) { return env.GetInstanceData<AddonData>(); }
+
+void AddonData::RunOutsideCurl(std::function<void()> action) {
+  if (curl_depth > 0) {
+    deferred.push_back(std::move(action));
+  } else {
+    action();
+  }
+}
+
+Napi::Object AddonData::New(const char* class_name, const std::vector<napi_value>& args) {
+  return constructors.at(class_name).New(args);
+}
+
+CurlCallScope::~CurlCallScope() {
+  if (--data_->curl_depth > 0) return;
+  // A deferred close may itself defer nothing (depth is 0 now), but may queue more work.
+  while (!data_->deferred.empty()) {
+    auto actions = std::move(data_->deferred);
+    data_->deferred.clear();
+    for (auto& action : actions) action();
+  }
+}
+
+void CloseUvHandle(AddonData* data, uv_handle_t* handle) {
+  handle->data = data;
+  uv_close(handle, [](uv_handle_t* h) {
+    auto* d = static_cast<AddonData*>(h->data);
+    switch (h->type) {
+      case UV_POLL: delete reinterpret_cast<uv_poll_t*>(h); break;
+      case UV_TIMER: delete reinterpret_cast<uv_timer_t*>(h); break;
+      case UV_CHECK: delete reinterpret_cast<uv_check_t*>(h); break;
+      case UV_IDLE: delete reinterpret_cast<uv_idle_t*>(h); break;
+      case UV_PREPARE: delete reinterpret_cast<uv_prepare_t*>(h); break;
+      default: abort();  // a programming error: only these types are ever created
+    }
+    if (--d->open_handles == 0 && d->tearing_down && d->cleanup_hook != nullptr) {
+      napi_async_cleanup_hook_handle hook = d->cleanup_hook;
+      d->cleanup_hook = nullptr;
+      napi_remove_async_cleanup_hook(hook);
+    }
+  });
+}
+
+void ThrowTypeError(Napi::Env env, const std::string& message) {
+  Napi::TypeError::New(env, message).ThrowAsJavaScriptException();
+}
+
+void ThrowError(Napi::Env env, const std::string& message, const char* code) {
+  Napi::Error error = Napi::Error::New(env, message);
+  if (code != nullptr) error.Set("code", Napi::String::New(env, code));
+  error.ThrowAsJavaScriptException();
+}
+
+// Environment teardown (worker exit, process exit): close every native object while the
+// loop still runs, then let Node finish once the last uv close callback has fired.
+static void OnEnvironmentTeardown(napi_async_cleanup_hook_handle hook, void* arg) {
+  auto* data = static_cast<AddonData*>(arg);
+  data->tearing_down = true;
+  data->cleanup_hook = hook;
+  data->deferred.clear();
+  // Closing a Multi detaches its easy handles, so Multis go first.
+  std::vector<Resource*> resources(data->resources.begin(), data->resources.end());
+  for (Resource* r : resources) {
+    if (dynamic_cast<MultiHandle*>(r) != nullptr) r->CloseResource();
+  }
+  resources.assign(data->resources.begin(), data->resources.end());
+  for (Resource* r : resources) r->CloseResource();
+  if (data->open_handles == 0 && data->cleanup_hook != nullptr) {
+    data->cleanup_hook = nullptr;
+    napi_remove_async_cleanup_hook(hook);
+  }
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  auto* data = new AddonData(env);
+  env.SetInstanceData<AddonData>(data);  // deleted by node-addon-api at env teardown
+  napi_async_cleanup_hook_handle ignored;
+  napi_add_async_cleanup_hook(env, OnEnvironmentTeardown, data, &ignored);
+
+  InitCurlVersion(env, exports);
+  EasyHandle::Init(env, exports);
+  MultiHandle::Init(env, exports);
+  PollHandle::Init(env, exports);
+  InitGio(env, exports);
+  return exports;
+}
+
+}  // namespace curlio
+
+static Napi::Object InitCurlio(Napi::Env env, Napi::Object exports) {
+  return curlio::Init(env, exports);
+}
+
+NODE_API_MODULE(curlio, InitCurlio)

@@ -1,0 +1,80 @@
+// Per-environment state of the addon, and the rules every native object follows:
+// one owner, one close path, and teardown before the environment's loop goes away.
+#pragma once
+
+#include <napi.h>
+#include <uv.h>
+
+#include <functional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace curlio {
+
+// Anything that owns native resources (a CURL*, a uv handle, a GSocket) derives from
+// Resource and registers itself, so that environment teardown (worker exit, process exit)
+// can close it while the loop still runs. CloseResource() must be idempotent and must not
+// call into JavaScript: at teardown JavaScript can no longer run.
+class Resource {
+ public:
+  virtual ~Resource() = default;
+  virtual void CloseResource() = 0;
+};
+
+struct AddonData {
+  explicit AddonData(Napi::Env env);
+
+  Napi::Env env;
+  uv_loop_t* loop = nullptr;
+
+  // Constructors of the wrapped classes, by class name (per environment, never static).
+  std::unordered_map<std::string, Napi::FunctionReference> constructors;
+
+  std::unordered_set<Resource*> resources;
+
+  // uv handles whose close callback has not run yet. Environment teardown waits for
+  // them (async cleanup hook): closing the loop with a live handle aborts Node.
+  size_t open_handles = 0;
+  bool tearing_down = false;
+  napi_async_cleanup_hook_handle cleanup_hook = nullptr;
+
+  // Depth of libcurl calls on the stack that may call back into JavaScript. Closing a
+  // handle from inside one of its own callbacks would free memory libcurl is still
+  // using, so such closes are deferred until the outermost call returns.
+  int curl_depth = 0;
+  std::vector<std::function<void()>> deferred;
+
+  void Register(Resource* r) { resources.insert(r); }
+  void Unregister(Resource* r) { resources.erase(r); }
+
+  // Runs `action` now, or after the outermost libcurl call returns if one is running.
+  void RunOutsideCurl(std::function<void()> action);
+
+  Napi::Object New(const char* class_name, const std::vector<napi_value>& args = {});
+};
+
+AddonData* GetAddonData(Napi::Env env);
+
+// Marks a libcurl call that may call back into JavaScript (see AddonData::curl_depth).
+class CurlCallScope {
+ public:
+  explicit CurlCallScope(AddonData* data) : data_(data) { ++data_->curl_depth; }
+  ~CurlCallScope();
+  CurlCallScope(const CurlCallScope&) = delete;
+  CurlCallScope& operator=(const CurlCallScope&) = delete;
+
+ private:
+  AddonData* data_;
+};
+
+// libuv discipline: a handle's memory is released in its close callback, never before.
+// The handle must have been allocated with `new` as its own uv_*_t (poll, timer, check).
+void CloseUvHandle(AddonData* data, uv_handle_t* handle);
+
+// Thrown errors, with a `code` property where one applies.
+void ThrowTypeError(Napi::Env env, const std::string& message);
+void ThrowError(Napi::Env env, const std::string& message, const char* code = nullptr);
+
+}  // namespace curlio

@@ -1,0 +1,4 @@
+#include "curl/version.h"
+namespace curlio {
+void InitCurlVersion(Napi::Env env, Napi::Object exports) {}
+}

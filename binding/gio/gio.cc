@@ -1,0 +1,7 @@
+#include "gio/gio.h"
+
+namespace curlio {
+
+void InitGio(Napi::Env env, Napi::Object exports) {}
+
+}  // namespace curlio
