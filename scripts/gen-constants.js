@@ -63,7 +63,7 @@ const EASY_CALLBACKS = {
   CURLOPT_SEEKFUNCTION: 'SeekCallback',
 };
 // Only null (libcurl's default) type-checks for a callback the binding cannot call.
-const UNSUPPORTED_CALLBACK = 'null; // callback not supported';
+const UNSUPPORTED_CALLBACK = 'never; // callback not supported by curlio';
 const MULTI_CALLBACKS = {
   CURLMOPT_SOCKETFUNCTION: 'SocketCallback',
   CURLMOPT_TIMERFUNCTION: 'TimerCallback',
@@ -346,8 +346,11 @@ function main() {
   // name -> { value: number, kind, order, deprecated }
   const consts = new Map();
   const unsafe = [];
-  for (const [name, big] of probe.values) {
+  for (let [name, big] of probe.values) {
     const info = ints.get(name);
+    // Masks like CURLAUTH_ANY are ~x of an unsigned long: libcurl reads the option as a
+    // C long, so the two's-complement signed value is the one that round-trips.
+    if (big >= 2n ** 63n) big -= 2n ** 64n;
     if (big > BigInt(Number.MAX_SAFE_INTEGER) || big < BigInt(Number.MIN_SAFE_INTEGER)) {
       unsafe.push(name);
       continue;
@@ -416,6 +419,9 @@ function main() {
       case 'blob':
         return 'Buffer | null;';
       case 'object':
+        // The request body: curlio copies a string or a Buffer (libcurl would not).
+        if (name === 'CURLOPT_POSTFIELDS' || name === 'CURLOPT_COPYPOSTFIELDS') return 'string | Buffer | null;';
+        return 'unknown;';
       case 'cbptr':
         return 'unknown;';
       case 'function': {

@@ -1,5 +1,94 @@
+// An easy handle (CURL *): options converted by their real type, callbacks into
+// JavaScript with C's argument order, and response bytes buffered in C++ when no
+// JavaScript callback asked for them.
 #pragma once
+
+#include <curl/curl.h>
+
+#include <string>
+#include <unordered_map>
+
 #include "addon.h"
+
 namespace curlio {
-class EasyHandle { public: static void Init(Napi::Env env, Napi::Object exports) {} };
-}
+
+class MultiHandle;
+
+class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
+ public:
+  static void Init(Napi::Env env, Napi::Object exports);
+  static EasyHandle* Unwrap(Napi::Value value);  // nullptr (and a TypeError) if not an Easy
+  static EasyHandle* FromCurl(CURL* curl);
+
+  explicit EasyHandle(const Napi::CallbackInfo& info);
+  ~EasyHandle() override;
+
+  void CloseResource() override;
+
+  CURL* curl() const { return curl_; }
+  bool closed() const { return curl_ == nullptr; }
+
+  // Attachment to a multi handle, kept by the MultiHandle.
+  MultiHandle* multi = nullptr;
+  bool auto_remove = false;  // removed by the native driver as soon as it finishes
+
+  // The first JavaScript exception thrown by one of this transfer's callbacks: the
+  // transfer fails with the CURLcode C would give, and the error goes with its result.
+  Napi::Reference<Napi::Value> callback_error;
+
+  // Buffered response (no WRITEFUNCTION / HEADERFUNCTION set), handed over on completion.
+  std::string body;
+  std::string headers;
+  Napi::Value TakeBuffer(std::string& bytes);
+
+ private:
+  // JavaScript methods; curl errors come back as codes, wrong JavaScript types throw.
+  Napi::Value SetOpt(const Napi::CallbackInfo& info);
+  Napi::Value GetInfo(const Napi::CallbackInfo& info);
+  Napi::Value Perform(const Napi::CallbackInfo& info);
+  Napi::Value Pause(const Napi::CallbackInfo& info);
+  Napi::Value Reset(const Napi::CallbackInfo& info);
+  Napi::Value DupHandle(const Napi::CallbackInfo& info);
+  Napi::Value Cleanup(const Napi::CallbackInfo& info);
+  Napi::Value TakeBody(const Napi::CallbackInfo& info);
+  Napi::Value TakeHeaders(const Napi::CallbackInfo& info);
+  Napi::Value TakeCallbackError(const Napi::CallbackInfo& info);
+  Napi::Value IsClosed(const Napi::CallbackInfo& info);
+  Napi::Value ErrorBuffer(const Napi::CallbackInfo& info);
+
+  void ApplyDefaults();
+  void ReleaseOptions();
+  void CopyOptionsFrom(EasyHandle& other);
+  CURLcode SetFunction(const Napi::Env& env, CURLoption option, const std::string& name, Napi::Value value);
+  CURLcode SetSlist(CURLoption option, Napi::Array list);
+
+  // Calls a stored JavaScript callback; an exception is kept in callback_error and the
+  // result is empty, so the trampoline returns the failure code libcurl expects.
+  Napi::Value CallJs(const Napi::FunctionReference& fn, std::initializer_list<napi_value> args);
+  Napi::Value UserData(CURLoption data_option);
+  size_t Sink(CURLoption function_option, std::string& buffer, char* ptr, size_t n);
+
+  static size_t OnWrite(char* ptr, size_t size, size_t nmemb, void* userdata);
+  static size_t OnHeader(char* ptr, size_t size, size_t nmemb, void* userdata);
+  static size_t OnRead(char* buffer, size_t size, size_t nitems, void* userdata);
+  static int OnXferInfo(void* clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow);
+  static int OnPrereq(void* clientp, char* primary_ip, char* local_ip, int primary_port, int local_port);
+  static int OnDebug(CURL* curl, curl_infotype type, char* data, size_t size, void* userptr);
+  static curl_socket_t OnOpenSocket(void* clientp, curlsocktype purpose, struct curl_sockaddr* address);
+  static int OnSockopt(void* clientp, curl_socket_t curlfd, curlsocktype purpose);
+  static int OnCloseSocket(void* clientp, curl_socket_t item);
+  static int OnSeek(void* userp, curl_off_t offset, int origin);
+
+  AddonData* data_;
+  CURL* curl_ = nullptr;
+  char error_buffer_[CURL_ERROR_SIZE] = {0};
+
+  // libcurl does not copy every string (CURLOPT_POSTFIELDS) nor any slist: we own them.
+  std::unordered_map<int, std::string> strings_;
+  std::unordered_map<int, curl_slist*> slists_;
+  std::unordered_map<int, Napi::FunctionReference> functions_;   // by CURLOPT_*FUNCTION
+  std::unordered_map<int, Napi::Reference<Napi::Value>> values_;  // *DATA, PRIVATE, ...
+  std::string read_leftover_;  // READFUNCTION returned more than libcurl asked for
+};
+
+}  // namespace curlio

@@ -22,12 +22,13 @@ export const LIBCURL_COPYRIGHT = 'Daniel Stenberg, <daniel@haxx.se>.' as const;
 export const LIBCURL_TIMESTAMP = '2023-02-20' as const;
 export const LIBCURL_VERSION = '7.88.1' as const;
 
-// 1131 integer constants.
-// 3 skipped, their value is beyond Number.MAX_SAFE_INTEGER: CURLAUTH_ANY, CURLAUTH_ANYSAFE, CURL_ZERO_TERMINATED.
+// 1134 integer constants.
 export const CURLALTSVC_H1 = 8 as const;
 export const CURLALTSVC_H2 = 16 as const;
 export const CURLALTSVC_H3 = 32 as const;
 export const CURLALTSVC_READONLYFILE = 4 as const;
+export const CURLAUTH_ANY = -17 as const;
+export const CURLAUTH_ANYSAFE = -18 as const;
 export const CURLAUTH_AWS_SIGV4 = 128 as const;
 export const CURLAUTH_BASIC = 1 as const;
 export const CURLAUTH_BEARER = 64 as const;
@@ -1261,6 +1262,7 @@ export const CURL_WAIT_POLLOUT = 4 as const;
 export const CURL_WAIT_POLLPRI = 2 as const;
 export const CURL_WRITEFUNC_ERROR = 4294967295 as const;
 export const CURL_WRITEFUNC_PAUSE = 268435457 as const;
+export const CURL_ZERO_TERMINATED = -1 as const;
 export const LIBCURL_VERSION_MAJOR = 7 as const;
 export const LIBCURL_VERSION_MINOR = 88 as const;
 export const LIBCURL_VERSION_NUM = 481281 as const;
@@ -2153,24 +2155,24 @@ export interface EasyOptionValueTypes {
   [CURLOPT_CAPATH]: string | null;
   [CURLOPT_CA_CACHE_TIMEOUT]: number | boolean;
   [CURLOPT_CERTINFO]: number | boolean;
-  [CURLOPT_CHUNK_BGN_FUNCTION]: null; // callback not supported
+  [CURLOPT_CHUNK_BGN_FUNCTION]: never; // callback not supported by curlio
   [CURLOPT_CHUNK_DATA]: unknown;
-  [CURLOPT_CHUNK_END_FUNCTION]: null; // callback not supported
+  [CURLOPT_CHUNK_END_FUNCTION]: never; // callback not supported by curlio
   [CURLOPT_CLOSESOCKETDATA]: unknown;
   [CURLOPT_CLOSESOCKETFUNCTION]: CloseSocketCallback | null;
   [CURLOPT_CONNECTTIMEOUT]: number | boolean;
   [CURLOPT_CONNECTTIMEOUT_MS]: number | boolean;
   [CURLOPT_CONNECT_ONLY]: number | boolean;
   [CURLOPT_CONNECT_TO]: readonly string[] | null;
-  [CURLOPT_CONV_FROM_NETWORK_FUNCTION]: null; // callback not supported
-  [CURLOPT_CONV_FROM_UTF8_FUNCTION]: null; // callback not supported
-  [CURLOPT_CONV_TO_NETWORK_FUNCTION]: null; // callback not supported
+  [CURLOPT_CONV_FROM_NETWORK_FUNCTION]: never; // callback not supported by curlio
+  [CURLOPT_CONV_FROM_UTF8_FUNCTION]: never; // callback not supported by curlio
+  [CURLOPT_CONV_TO_NETWORK_FUNCTION]: never; // callback not supported by curlio
   [CURLOPT_COOKIE]: string | null;
   [CURLOPT_COOKIEFILE]: string | null;
   [CURLOPT_COOKIEJAR]: string | null;
   [CURLOPT_COOKIELIST]: string | null;
   [CURLOPT_COOKIESESSION]: number | boolean;
-  [CURLOPT_COPYPOSTFIELDS]: unknown;
+  [CURLOPT_COPYPOSTFIELDS]: string | Buffer | null;
   [CURLOPT_CRLF]: number | boolean;
   [CURLOPT_CRLFILE]: string | null;
   [CURLOPT_CURLU]: unknown;
@@ -2197,7 +2199,7 @@ export interface EasyOptionValueTypes {
   [CURLOPT_FAILONERROR]: number | boolean;
   [CURLOPT_FILETIME]: number | boolean;
   [CURLOPT_FNMATCH_DATA]: unknown;
-  [CURLOPT_FNMATCH_FUNCTION]: null; // callback not supported
+  [CURLOPT_FNMATCH_FUNCTION]: never; // callback not supported by curlio
   [CURLOPT_FOLLOWLOCATION]: number | boolean;
   [CURLOPT_FORBID_REUSE]: number | boolean;
   [CURLOPT_FRESH_CONNECT]: number | boolean;
@@ -2221,9 +2223,9 @@ export interface EasyOptionValueTypes {
   [CURLOPT_HEADEROPT]: number | boolean;
   [CURLOPT_HSTS]: string | null;
   [CURLOPT_HSTSREADDATA]: unknown;
-  [CURLOPT_HSTSREADFUNCTION]: null; // callback not supported
+  [CURLOPT_HSTSREADFUNCTION]: never; // callback not supported by curlio
   [CURLOPT_HSTSWRITEDATA]: unknown;
-  [CURLOPT_HSTSWRITEFUNCTION]: null; // callback not supported
+  [CURLOPT_HSTSWRITEFUNCTION]: never; // callback not supported by curlio
   [CURLOPT_HSTS_CTRL]: number | boolean;
   [CURLOPT_HTTP09_ALLOWED]: number | boolean;
   [CURLOPT_HTTP200ALIASES]: readonly string[] | null;
@@ -2240,9 +2242,9 @@ export interface EasyOptionValueTypes {
   [CURLOPT_INFILESIZE_LARGE]: number | bigint;
   [CURLOPT_INTERFACE]: string | null;
   [CURLOPT_INTERLEAVEDATA]: unknown;
-  [CURLOPT_INTERLEAVEFUNCTION]: null; // callback not supported
+  [CURLOPT_INTERLEAVEFUNCTION]: never; // callback not supported by curlio
   [CURLOPT_IOCTLDATA]: unknown;
-  [CURLOPT_IOCTLFUNCTION]: null; // callback not supported
+  [CURLOPT_IOCTLFUNCTION]: never; // callback not supported by curlio
   [CURLOPT_IPRESOLVE]: number | boolean;
   [CURLOPT_ISSUERCERT]: string | null;
   [CURLOPT_ISSUERCERT_BLOB]: Buffer | null;
@@ -2284,7 +2286,7 @@ export interface EasyOptionValueTypes {
   [CURLOPT_PIPEWAIT]: number | boolean;
   [CURLOPT_PORT]: number | boolean;
   [CURLOPT_POST]: number | boolean;
-  [CURLOPT_POSTFIELDS]: unknown;
+  [CURLOPT_POSTFIELDS]: string | Buffer | null;
   [CURLOPT_POSTFIELDSIZE]: number | boolean;
   [CURLOPT_POSTFIELDSIZE_LARGE]: number | bigint;
   [CURLOPT_POSTQUOTE]: readonly string[] | null;
@@ -2294,7 +2296,7 @@ export interface EasyOptionValueTypes {
   [CURLOPT_PREREQFUNCTION]: PrereqCallback | null;
   [CURLOPT_PRE_PROXY]: string | null;
   [CURLOPT_PRIVATE]: unknown;
-  [CURLOPT_PROGRESSFUNCTION]: null; // callback not supported
+  [CURLOPT_PROGRESSFUNCTION]: never; // callback not supported by curlio
   [CURLOPT_PROTOCOLS]: number | boolean;
   [CURLOPT_PROTOCOLS_STR]: string | null;
   [CURLOPT_PROXY]: string | null;
@@ -2343,7 +2345,7 @@ export interface EasyOptionValueTypes {
   [CURLOPT_REQUEST_TARGET]: string | null;
   [CURLOPT_RESOLVE]: readonly string[] | null;
   [CURLOPT_RESOLVER_START_DATA]: unknown;
-  [CURLOPT_RESOLVER_START_FUNCTION]: null; // callback not supported
+  [CURLOPT_RESOLVER_START_FUNCTION]: never; // callback not supported by curlio
   [CURLOPT_RESUME_FROM]: number | boolean;
   [CURLOPT_RESUME_FROM_LARGE]: number | bigint;
   [CURLOPT_RTSP_CLIENT_CSEQ]: number | boolean;
@@ -2367,11 +2369,11 @@ export interface EasyOptionValueTypes {
   [CURLOPT_SSH_AUTH_TYPES]: number | boolean;
   [CURLOPT_SSH_COMPRESSION]: number | boolean;
   [CURLOPT_SSH_HOSTKEYDATA]: unknown;
-  [CURLOPT_SSH_HOSTKEYFUNCTION]: null; // callback not supported
+  [CURLOPT_SSH_HOSTKEYFUNCTION]: never; // callback not supported by curlio
   [CURLOPT_SSH_HOST_PUBLIC_KEY_MD5]: string | null;
   [CURLOPT_SSH_HOST_PUBLIC_KEY_SHA256]: string | null;
   [CURLOPT_SSH_KEYDATA]: unknown;
-  [CURLOPT_SSH_KEYFUNCTION]: null; // callback not supported
+  [CURLOPT_SSH_KEYFUNCTION]: never; // callback not supported by curlio
   [CURLOPT_SSH_KNOWNHOSTS]: string | null;
   [CURLOPT_SSH_PRIVATE_KEYFILE]: string | null;
   [CURLOPT_SSH_PUBLIC_KEYFILE]: string | null;
@@ -2386,7 +2388,7 @@ export interface EasyOptionValueTypes {
   [CURLOPT_SSLVERSION]: number | boolean;
   [CURLOPT_SSL_CIPHER_LIST]: string | null;
   [CURLOPT_SSL_CTX_DATA]: unknown;
-  [CURLOPT_SSL_CTX_FUNCTION]: null; // callback not supported
+  [CURLOPT_SSL_CTX_FUNCTION]: never; // callback not supported by curlio
   [CURLOPT_SSL_EC_CURVES]: string | null;
   [CURLOPT_SSL_ENABLE_ALPN]: number | boolean;
   [CURLOPT_SSL_ENABLE_NPN]: number | boolean;
@@ -2419,7 +2421,7 @@ export interface EasyOptionValueTypes {
   [CURLOPT_TLSAUTH_TYPE]: string | null;
   [CURLOPT_TLSAUTH_USERNAME]: string | null;
   [CURLOPT_TRAILERDATA]: unknown;
-  [CURLOPT_TRAILERFUNCTION]: null; // callback not supported
+  [CURLOPT_TRAILERFUNCTION]: never; // callback not supported by curlio
   [CURLOPT_TRANSFERTEXT]: number | boolean;
   [CURLOPT_TRANSFER_ENCODING]: number | boolean;
   [CURLOPT_UNIX_SOCKET_PATH]: string | null;
@@ -2455,7 +2457,7 @@ export interface MultiOptionValueTypes {
   [CURLMOPT_PIPELINING_SERVER_BL]: readonly string[] | null;
   [CURLMOPT_PIPELINING_SITE_BL]: readonly string[] | null;
   [CURLMOPT_PUSHDATA]: unknown;
-  [CURLMOPT_PUSHFUNCTION]: null; // callback not supported
+  [CURLMOPT_PUSHFUNCTION]: never; // callback not supported by curlio
   [CURLMOPT_SOCKETDATA]: unknown;
   [CURLMOPT_SOCKETFUNCTION]: SocketCallback | null;
   [CURLMOPT_TIMERDATA]: unknown;

@@ -1,0 +1,560 @@
+#include "curl/multi.h"
+
+#include "curl/easy.h"
+
+namespace curlio {
+
+namespace {
+enum StateIndex { kRunningHandles = 0, kTimeoutMs = 1, kMsgsInQueue = 2 };
+
+bool IsInteger(Napi::Value v) {
+  if (!v.IsNumber()) return false;
+  double d = v.As<Napi::Number>().DoubleValue();
+  return d == static_cast<double>(static_cast<int64_t>(d));
+}
+}  // namespace
+
+void MultiHandle::Init(Napi::Env env, Napi::Object exports) {
+  Napi::Function ctor = DefineClass(env, "Multi", {
+    InstanceMethod<&MultiHandle::SetOpt>("setopt"),
+    InstanceMethod<&MultiHandle::AddHandle>("addHandle"),
+    InstanceMethod<&MultiHandle::RemoveHandle>("removeHandle"),
+    InstanceMethod<&MultiHandle::SocketAction>("socketAction"),
+    InstanceMethod<&MultiHandle::SocketAll>("socketAll"),
+    InstanceMethod<&MultiHandle::Assign>("assign"),
+    InstanceMethod<&MultiHandle::Timeout>("timeout"),
+    InstanceMethod<&MultiHandle::InfoRead>("infoRead"),
+    InstanceMethod<&MultiHandle::Cleanup>("cleanup"),
+    InstanceMethod<&MultiHandle::SetDoneCallback>("setDoneCallback"),
+    InstanceMethod<&MultiHandle::IsClosed>("isClosed"),
+  });
+  GetAddonData(env)->constructors["Multi"] = Napi::Persistent(ctor);
+  exports.Set("Multi", ctor);
+}
+
+MultiHandle::MultiHandle(const Napi::CallbackInfo& info)
+    : Napi::ObjectWrap<MultiHandle>(info), data_(GetAddonData(info.Env())) {
+  Napi::Env env = info.Env();
+  if (info.Length() > 0 && info[0].IsTypedArray() &&
+      info[0].As<Napi::TypedArray>().TypedArrayType() == napi_int32_array &&
+      info[0].As<Napi::TypedArray>().ElementLength() >= 3) {
+    state_ = Napi::Persistent(info[0].As<Napi::Int32Array>());
+    state_data_ = state_.Value().Data();
+  }
+  multi_ = curl_multi_init();
+  if (multi_ == nullptr) {
+    ThrowError(env, "curl_multi_init failed (out of memory)", "CURLM_OUT_OF_MEMORY");
+    return;
+  }
+  data_->Register(this);
+  curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &MultiHandle::OnSocket);
+  curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
+  curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &MultiHandle::OnTimer);
+  curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
+
+  timer_ = new uv_timer_t;
+  uv_timer_init(data_->loop, timer_);
+  data_->open_handles++;
+  uv_unref(reinterpret_cast<uv_handle_t*>(timer_));  // referenced only while transfers run
+  timer_->data = this;
+  check_ = new uv_check_t;
+  uv_check_init(data_->loop, check_);
+  data_->open_handles++;
+  check_->data = this;
+
+  napi_async_init(env, info.This(), Napi::String::New(env, "curlio:Multi"), &async_context_);
+}
+
+MultiHandle::~MultiHandle() {
+  CloseResource();
+  data_->Unregister(this);
+}
+
+void MultiHandle::CloseResource() {
+  if (closed_ || multi_ == nullptr) return;
+  closed_ = true;  // from here on no JavaScript callback runs (see OnSocket / OnTimer)
+  for (EasyHandle* easy : std::vector<EasyHandle*>(attached_.begin(), attached_.end())) Detach(easy);
+  curl_multi_cleanup(multi_);
+  multi_ = nullptr;
+  for (SocketContext* context : contexts_) {
+    uv_poll_stop(context->poll);
+    CloseUvHandle(data_, reinterpret_cast<uv_handle_t*>(context->poll));
+    delete context;
+  }
+  contexts_.clear();
+  CloseUvHandle(data_, reinterpret_cast<uv_handle_t*>(timer_));
+  CloseUvHandle(data_, reinterpret_cast<uv_handle_t*>(check_));
+  timer_ = nullptr;
+  check_ = nullptr;
+  for (auto& [easy, code] : done_) easy->Unref();
+  done_.clear();
+  assigned_.clear();
+  socket_fn_.Reset();
+  timer_fn_.Reset();
+  done_fn_.Reset();
+  socket_data_.Reset();
+  timer_data_.Reset();
+  callback_error_.Reset();
+  if (self_ref_) {
+    self_ref_ = false;
+    Unref();
+  }
+  // At environment teardown async hooks can no longer be emitted; the context dies with it.
+  if (!data_->tearing_down) napi_async_destroy(data_->env, async_context_);
+  async_context_ = nullptr;
+}
+
+void MultiHandle::Detach(EasyHandle* easy) {
+  if (attached_.erase(easy) == 0) return;
+  if (multi_ != nullptr && easy->curl() != nullptr) {
+    CurlCallScope scope(data_);
+    curl_multi_remove_handle(multi_, easy->curl());
+  }
+  easy->multi = nullptr;
+  easy->Unref();
+  UpdateKeepAlive();
+}
+
+void MultiHandle::SetState(int index, int32_t value) {
+  if (state_data_ != nullptr) state_data_[index] = value;
+}
+
+// The native driver keeps its JavaScript object alive while transfers run (as Node keeps
+// an active socket alive), and keeps the loop alive only while it has work.
+void MultiHandle::UpdateKeepAlive() {
+  bool busy = !closed_ && (!attached_.empty() || !done_.empty());
+  bool want_self_ref = busy && !UserDriven();
+  if (want_self_ref && !self_ref_) {
+    Ref();
+    self_ref_ = true;
+  } else if (!want_self_ref && self_ref_) {
+    self_ref_ = false;
+    Unref();
+  }
+  if (timer_ != nullptr) {
+    if (!attached_.empty()) {
+      uv_ref(reinterpret_cast<uv_handle_t*>(timer_));
+    } else {
+      uv_unref(reinterpret_cast<uv_handle_t*>(timer_));
+    }
+  }
+}
+
+#define REQUIRE_OPEN(env)                                                                            \
+  if (closed_) {                                                                                     \
+    ThrowError(env, "The multi handle is closed (curl_multi_cleanup was called)", "ERR_CURL_CLOSED"); \
+    return env.Undefined();                                                                          \
+  }
+
+Napi::Value MultiHandle::IsClosed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), closed_); }
+
+Napi::Value MultiHandle::SetOpt(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  REQUIRE_OPEN(env);
+  if (!info[0].IsNumber()) {
+    ThrowTypeError(env, "Expected a CURLMOPT_* number for option");
+    return env.Undefined();
+  }
+  auto option = static_cast<CURLMoption>(info[0].As<Napi::Number>().Int32Value());
+  Napi::Value value = info[1];
+  switch (option) {
+    case CURLMOPT_SOCKETFUNCTION:
+    case CURLMOPT_TIMERFUNCTION: {
+      const char* name = option == CURLMOPT_SOCKETFUNCTION ? "CURLMOPT_SOCKETFUNCTION" : "CURLMOPT_TIMERFUNCTION";
+      bool reset = value.IsNull() || value.IsUndefined();
+      if (!reset && !value.IsFunction()) {
+        ThrowTypeError(env, std::string("Expected a function or null for ") + name);
+        return env.Undefined();
+      }
+      // Switching between the native driver and JavaScript callbacks with sockets already
+      // watched would leave those sockets with nobody watching them.
+      if (!attached_.empty() || !contexts_.empty()) {
+        ThrowError(env, std::string(name) + " must be set before any easy handle is added", "ERR_CURL_MULTI_BUSY");
+        return env.Undefined();
+      }
+      Napi::FunctionReference& slot = option == CURLMOPT_SOCKETFUNCTION ? socket_fn_ : timer_fn_;
+      if (reset) {
+        slot.Reset();
+      } else {
+        slot = Napi::Persistent(value.As<Napi::Function>());
+      }
+      return Napi::Number::New(env, CURLM_OK);
+    }
+    case CURLMOPT_SOCKETDATA:
+      socket_data_ = Napi::Persistent(value);
+      return Napi::Number::New(env, CURLM_OK);
+    case CURLMOPT_TIMERDATA:
+      timer_data_ = Napi::Persistent(value);
+      return Napi::Number::New(env, CURLM_OK);
+    default:
+      break;
+  }
+  if (option >= CURLOPTTYPE_OFF_T) {
+    if (!IsInteger(value) && !value.IsBigInt()) {
+      ThrowTypeError(env, "Expected an integer (curl_off_t) for CURLMOPT option " + std::to_string(option));
+      return env.Undefined();
+    }
+    bool lossless = true;
+    curl_off_t n = value.IsBigInt() ? value.As<Napi::BigInt>().Int64Value(&lossless)
+                                    : static_cast<curl_off_t>(value.As<Napi::Number>().Int64Value());
+    return Napi::Number::New(env, curl_multi_setopt(multi_, option, n));
+  }
+  if (option >= CURLOPTTYPE_OBJECTPOINT) {
+    ThrowTypeError(env, "CURLMOPT option " + std::to_string(option) + " (pointer or function) is not supported by curlio");
+    return env.Undefined();
+  }
+  if (!IsInteger(value) && !value.IsBoolean()) {
+    ThrowTypeError(env, "Expected an integer (long) for CURLMOPT option " + std::to_string(option));
+    return env.Undefined();
+  }
+  long n = value.IsBoolean() ? (value.As<Napi::Boolean>().Value() ? 1 : 0) : static_cast<long>(value.As<Napi::Number>().Int64Value());
+  return Napi::Number::New(env, curl_multi_setopt(multi_, option, n));
+}
+
+Napi::Value MultiHandle::AddHandle(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  REQUIRE_OPEN(env);
+  EasyHandle* easy = EasyHandle::Unwrap(info[0]);
+  if (easy == nullptr) return env.Undefined();
+  if (easy->closed()) {
+    ThrowError(env, "The easy handle is closed (curl_easy_cleanup was called)", "ERR_CURL_CLOSED");
+    return env.Undefined();
+  }
+  if (easy->multi != nullptr) return Napi::Number::New(env, CURLM_ADDED_ALREADY);
+  CURLMcode code;
+  {
+    CurlCallScope scope(data_);
+    code = curl_multi_add_handle(multi_, easy->curl());
+  }
+  if (code == CURLM_OK) {
+    attached_.insert(easy);
+    easy->multi = this;
+    easy->auto_remove = info[1].ToBoolean();
+    easy->callback_error.Reset();
+    easy->body.clear();
+    easy->headers.clear();
+    easy->Ref();
+    UpdateKeepAlive();
+  }
+  return Napi::Number::New(env, code);
+}
+
+Napi::Value MultiHandle::RemoveHandle(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  REQUIRE_OPEN(env);
+  EasyHandle* easy = EasyHandle::Unwrap(info[0]);
+  if (easy == nullptr) return env.Undefined();
+  if (easy->closed()) return Napi::Number::New(env, CURLM_BAD_EASY_HANDLE);
+  if (easy->multi != nullptr && easy->multi != this) return Napi::Number::New(env, CURLM_BAD_EASY_HANDLE);
+  if (easy->multi == nullptr) return Napi::Number::New(env, CURLM_OK);  // as libcurl: not added, nothing to do
+  CURLMcode code;
+  {
+    CurlCallScope scope(data_);
+    code = curl_multi_remove_handle(multi_, easy->curl());
+  }
+  if (code == CURLM_OK && attached_.erase(easy) > 0) {
+    easy->multi = nullptr;
+    easy->Unref();
+    UpdateKeepAlive();
+  }
+  return ThrowPendingCallbackError(env, Napi::Number::New(env, code));
+}
+
+Napi::Value MultiHandle::SocketAction(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  REQUIRE_OPEN(env);
+  if (!IsInteger(info[0]) || !IsInteger(info[1])) {
+    ThrowTypeError(env, "Expected integers for sockfd and ev_bitmask");
+    return env.Undefined();
+  }
+  int running = 0;
+  CURLMcode code;
+  {
+    CurlCallScope scope(data_);
+    code = curl_multi_socket_action(multi_, info[0].As<Napi::Number>().Int32Value(),
+                                    info[1].As<Napi::Number>().Int32Value(), &running);
+  }
+  SetState(kRunningHandles, running);
+  if (!closed_ && !UserDriven()) CollectDone();
+  return ThrowPendingCallbackError(env, Napi::Number::New(env, code));
+}
+
+Napi::Value MultiHandle::SocketAll(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  REQUIRE_OPEN(env);
+  int running = 0;
+  CURLMcode code;
+  {
+    CurlCallScope scope(data_);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    code = curl_multi_socket_all(multi_, &running);  // legacy, kept for C ports
+#pragma GCC diagnostic pop
+  }
+  SetState(kRunningHandles, running);
+  if (!closed_ && !UserDriven()) CollectDone();
+  return ThrowPendingCallbackError(env, Napi::Number::New(env, code));
+}
+
+Napi::Value MultiHandle::Assign(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  REQUIRE_OPEN(env);
+  if (!IsInteger(info[0])) {
+    ThrowTypeError(env, "Expected an integer for sockfd");
+    return env.Undefined();
+  }
+  curl_socket_t fd = info[0].As<Napi::Number>().Int32Value();
+  if (!UserDriven()) {
+    // The native driver owns the per-socket pointer; an application value would replace it.
+    ThrowError(env, "curl_multi_assign needs CURLMOPT_SOCKETFUNCTION: the native driver owns these sockets", "ERR_CURL_MULTI_DRIVER");
+    return env.Undefined();
+  }
+  Napi::Value value = info[1];
+  bool clear = value.IsUndefined() || value.IsNull();
+  // libcurl keeps only a pointer; the value itself lives in assigned_. The pointer is
+  // non-null exactly when a value is set, so curl's bookkeeping matches ours.
+  CURLMcode code = curl_multi_assign(multi_, fd, clear ? nullptr : this);
+  if (code == CURLM_OK) {
+    if (clear) {
+      assigned_.erase(fd);
+    } else {
+      assigned_[fd] = Napi::Persistent(value);
+    }
+  }
+  return Napi::Number::New(env, code);
+}
+
+Napi::Value MultiHandle::Timeout(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  REQUIRE_OPEN(env);
+  long timeout = -1;
+  CURLMcode code = curl_multi_timeout(multi_, &timeout);
+  SetState(kTimeoutMs, static_cast<int32_t>(timeout));
+  return Napi::Number::New(env, code);
+}
+
+Napi::Value MultiHandle::InfoRead(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  REQUIRE_OPEN(env);
+  int queued = 0;
+  CURLMsg* msg = curl_multi_info_read(multi_, &queued);
+  SetState(kMsgsInQueue, queued);
+  if (msg == nullptr) return env.Null();
+  EasyHandle* easy = EasyHandle::FromCurl(msg->easy_handle);
+  // [msg, easy, result, error thrown by one of the transfer's callbacks]
+  Napi::Array result = Napi::Array::New(env, 4);
+  result.Set(0u, Napi::Number::New(env, msg->msg));
+  result.Set(1u, easy->Value());
+  result.Set(2u, Napi::Number::New(env, msg->msg == CURLMSG_DONE ? msg->data.result : CURLE_OK));
+  if (!easy->callback_error.IsEmpty()) {
+    result.Set(3u, easy->callback_error.Value());
+    easy->callback_error.Reset();
+  }
+  return result;
+}
+
+Napi::Value MultiHandle::Cleanup(const Napi::CallbackInfo& info) {
+  // From inside one of libcurl's callbacks the multi handle is still in use: defer.
+  data_->RunOutsideCurl([this] { CloseResource(); });
+  return Napi::Number::New(info.Env(), CURLM_OK);
+}
+
+Napi::Value MultiHandle::SetDoneCallback(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  REQUIRE_OPEN(env);
+  if (!info[0].IsFunction()) {
+    ThrowTypeError(env, "Expected a function for the done callback");
+    return env.Undefined();
+  }
+  done_fn_ = Napi::Persistent(info[0].As<Napi::Function>());
+  return env.Undefined();
+}
+
+// --- JavaScript socket / timer callbacks ------------------------------------------------
+
+Napi::Value MultiHandle::CallJs(const Napi::FunctionReference& fn, std::initializer_list<napi_value> args) {
+  Napi::Env env = data_->env;
+  napi_value result = nullptr;
+  if (napi_call_function(env, env.Undefined(), fn.Value(), args.size(), args.begin(), &result) == napi_ok) {
+    return Napi::Value(env, result);
+  }
+  if (env.IsExceptionPending()) {
+    Napi::Error error = env.GetAndClearPendingException();
+    if (callback_error_.IsEmpty()) callback_error_ = Napi::Persistent<Napi::Value>(error.Value());
+  }
+  return Napi::Value();
+}
+
+// A socket or timer callback's exception belongs to whoever called into libcurl: it is
+// re-thrown from that call once libcurl has returned.
+Napi::Value MultiHandle::ThrowPendingCallbackError(Napi::Env env, Napi::Value result) {
+  if (callback_error_.IsEmpty() || env.IsExceptionPending()) return result;
+  Napi::Value error = callback_error_.Value();
+  callback_error_.Reset();
+  napi_throw(env, error);
+  return env.Undefined();
+}
+
+int MultiHandle::OnSocket(CURL* easy, curl_socket_t s, int what, void* userp, void* socketp) {
+  auto* self = static_cast<MultiHandle*>(userp);
+  if (!self->UserDriven()) return self->DriverSocket(s, what, static_cast<SocketContext*>(socketp));
+  if (self->closed_ || self->data_->tearing_down) return 0;
+  Napi::Env env = self->data_->env;
+  Napi::HandleScope scope(env);
+  auto it = self->assigned_.find(s);
+  Napi::Value assigned = it != self->assigned_.end() ? it->second.Value() : env.Undefined();
+  EasyHandle* owner = EasyHandle::FromCurl(easy);
+  Napi::Value result = self->CallJs(self->socket_fn_, {owner != nullptr ? owner->Value() : env.Null(), Napi::Number::New(env, s),
+                                                       Napi::Number::New(env, what), self->socket_data_.IsEmpty() ? env.Undefined() : self->socket_data_.Value(), assigned});
+  if (what == CURL_POLL_REMOVE) self->assigned_.erase(s);  // libcurl forgets the socket now
+  if (result.IsEmpty()) return -1;
+  return result.IsNumber() ? result.As<Napi::Number>().Int32Value() : 0;
+}
+
+int MultiHandle::OnTimer(CURLM* multi, long timeout_ms, void* userp) {
+  auto* self = static_cast<MultiHandle*>(userp);
+  if (self->closed_ || self->data_->tearing_down) return 0;
+  if (self->timer_fn_.IsEmpty()) {
+    if (self->UserDriven()) return 0;  // the application polls curl_multi_timeout itself
+    // timeout 0 too goes through the timer: socket_action must not be called from here.
+    if (timeout_ms < 0) {
+      uv_timer_stop(self->timer_);
+    } else {
+      uv_timer_start(self->timer_, &MultiHandle::OnTimerFired, static_cast<uint64_t>(timeout_ms), 0);
+    }
+    return 0;
+  }
+  Napi::Env env = self->data_->env;
+  Napi::HandleScope scope(env);
+  Napi::Value result = self->CallJs(self->timer_fn_, {self->Value(), Napi::Number::New(env, static_cast<double>(timeout_ms)),
+                                                      self->timer_data_.IsEmpty() ? env.Undefined() : self->timer_data_.Value()});
+  if (result.IsEmpty()) return -1;
+  return result.IsNumber() ? result.As<Napi::Number>().Int32Value() : 0;
+}
+
+// --- the native driver (multi-uv.c) ----------------------------------------------------
+
+int MultiHandle::DriverSocket(curl_socket_t s, int what, SocketContext* context) {
+  if (what == CURL_POLL_REMOVE) {
+    if (context != nullptr) {
+      uv_poll_stop(context->poll);
+      CloseUvHandle(data_, reinterpret_cast<uv_handle_t*>(context->poll));
+      contexts_.erase(context);
+      delete context;
+      if (multi_ != nullptr) curl_multi_assign(multi_, s, nullptr);
+    }
+    return 0;
+  }
+  if (closed_) return 0;
+  if (context == nullptr) {
+    context = new SocketContext{new uv_poll_t, s, this};
+    int err = uv_poll_init_socket(data_->loop, context->poll, s);
+    if (err != 0) {
+      delete context->poll;
+      delete context;
+      return -1;
+    }
+    data_->open_handles++;
+    context->poll->data = context;
+    contexts_.insert(context);
+    curl_multi_assign(multi_, s, context);
+  }
+  int events = 0;
+  if (what & CURL_POLL_IN) events |= UV_READABLE;
+  if (what & CURL_POLL_OUT) events |= UV_WRITABLE;
+  uv_poll_start(context->poll, events, &MultiHandle::OnPollEvent);
+  return 0;
+}
+
+void MultiHandle::OnPollEvent(uv_poll_t* handle, int status, int events) {
+  auto* context = static_cast<SocketContext*>(handle->data);
+  int flags = 0;
+  if (status < 0) {
+    flags = CURL_CSELECT_ERR;
+  } else {
+    if (events & UV_READABLE) flags |= CURL_CSELECT_IN;
+    if (events & UV_WRITABLE) flags |= CURL_CSELECT_OUT;
+  }
+  // The context may be freed inside socket_action (CURL_POLL_REMOVE): copy what we need.
+  context->multi->DriveSocketAction(context->fd, flags);
+}
+
+void MultiHandle::OnTimerFired(uv_timer_t* handle) {
+  static_cast<MultiHandle*>(handle->data)->DriveSocketAction(CURL_SOCKET_TIMEOUT, 0);
+}
+
+void MultiHandle::DriveSocketAction(curl_socket_t fd, int ev_bitmask) {
+  if (closed_) return;
+  Napi::Env env = data_->env;
+  Napi::HandleScope handle_scope(env);
+  // Transfer callbacks that run inside (write, progress...) run in a callback scope, so
+  // the promises they settle run their continuations when we are done here.
+  napi_callback_scope callback_scope = nullptr;
+  bool scoped = napi_open_callback_scope(env, Value(), async_context_, &callback_scope) == napi_ok;
+  {
+    CurlCallScope scope(data_);
+    int running = 0;
+    curl_multi_socket_action(multi_, fd, ev_bitmask, &running);
+    SetState(kRunningHandles, running);
+  }
+  if (!closed_) CollectDone();
+  if (scoped) napi_close_callback_scope(env, callback_scope);
+}
+
+void MultiHandle::CollectDone() {
+  if (done_fn_.IsEmpty()) return;  // no listener: messages stay for curl_multi_info_read
+  CURLMsg* msg;
+  int queued;
+  while ((msg = curl_multi_info_read(multi_, &queued)) != nullptr) {
+    if (msg->msg != CURLMSG_DONE) continue;
+    EasyHandle* easy = EasyHandle::FromCurl(msg->easy_handle);
+    easy->Ref();  // held until delivered
+    done_.emplace_back(easy, msg->data.result);
+    if (easy->auto_remove) Detach(easy);
+  }
+  if (!done_.empty()) uv_check_start(check_, &MultiHandle::OnCheck);
+  UpdateKeepAlive();
+}
+
+void MultiHandle::OnCheck(uv_check_t* handle) {
+  static_cast<MultiHandle*>(handle->data)->DeliverDone();
+}
+
+// One call into JavaScript for every transfer that finished in this loop turn, each as
+// [easy, result, body, headers, callbackError] in one flat array.
+void MultiHandle::DeliverDone() {
+  uv_check_stop(check_);
+  if (closed_ || done_.empty()) return;
+  Napi::Env env = data_->env;
+  Napi::HandleScope scope(env);
+  std::vector<std::pair<EasyHandle*, CURLcode>> batch;
+  batch.swap(done_);
+  constexpr uint32_t kStride = 5;
+  Napi::Array items = Napi::Array::New(env, batch.size() * kStride);
+  uint32_t i = 0;
+  for (auto& [easy, code] : batch) {
+    items.Set(i, easy->Value());
+    items.Set(i + 1, Napi::Number::New(env, code));
+    if (easy->auto_remove) {
+      items.Set(i + 2, easy->TakeBuffer(easy->body));
+      items.Set(i + 3, easy->TakeBuffer(easy->headers));
+    }
+    if (!easy->callback_error.IsEmpty()) {
+      items.Set(i + 4, easy->callback_error.Value());
+      easy->callback_error.Reset();
+    }
+    i += kStride;
+  }
+  for (auto& [easy, code] : batch) easy->Unref();  // `items` holds them now
+  Napi::Object self = Value();
+  UpdateKeepAlive();
+  napi_value argv[] = {items};
+  napi_value result;
+  if (napi_make_callback(env, async_context_, self, done_fn_.Value(), 1, argv, &result) != napi_ok &&
+      env.IsExceptionPending()) {
+    // Nobody called us from JavaScript: an exception in the handler is uncaught.
+    napi_fatal_exception(env, env.GetAndClearPendingException().Value());
+  }
+}
+
+}  // namespace curlio

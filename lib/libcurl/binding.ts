@@ -1,0 +1,89 @@
+// The native classes as the addon exports them. Their methods return libcurl's codes and
+// throw only for wrong JavaScript input; the TypeScript classes wrap them.
+import { native } from '../native';
+
+/** Methods of the native easy handle (binding/curl/easy.cc). */
+export interface NativeEasyMethods {
+  setopt(option: number, value: unknown): number;
+  getinfo(info: number): [number, unknown] | number;
+  perform(): number;
+  pause(bitmask: number): number;
+  reset(): void;
+  duphandle(target: object): object;
+  cleanup(): void;
+  takeBody(): Buffer;
+  takeHeaders(): Buffer;
+  takeCallbackError(): unknown;
+  isClosed(): boolean;
+  errorBuffer(): string;
+}
+
+/** Methods of the native multi handle (binding/curl/multi.cc). */
+export interface NativeMultiMethods {
+  setopt(option: number, value: unknown): number;
+  addHandle(easy: object, autoRemove: boolean): number;
+  removeHandle(easy: object): number;
+  socketAction(sockfd: number, evBitmask: number): number;
+  socketAll(): number;
+  assign(sockfd: number, value: unknown): number;
+  timeout(): number;
+  infoRead(): [number, object, number, unknown] | null;
+  cleanup(): number;
+  setDoneCallback(fn: (items: unknown[]) => void): void;
+  isClosed(): boolean;
+}
+
+export interface NativePoll {
+  start(events: number, callback: (err: Error | null, events: number) => void): void;
+  stop(): void;
+  close(): void;
+  readonly fd: number;
+  isActive(): boolean;
+}
+
+type Ctor<A extends unknown[]> = new (...args: A) => object;
+
+/** Base classes to extend: their methods are reached through the prototypes below. */
+export const NativeEasy = native.Easy as Ctor<[]>;
+export const NativeMulti = native.Multi as Ctor<[Int32Array]>;
+export const NativePoll = native.Poll as new (fd: number) => NativePoll;
+
+export const easyMethods = native.Easy.prototype as NativeEasyMethods;
+export const multiMethods = native.Multi.prototype as NativeMultiMethods;
+
+export const uvConstants = {
+  UV_READABLE: native.UV_READABLE as number,
+  UV_WRITABLE: native.UV_WRITABLE as number,
+  UV_DISCONNECT: native.UV_DISCONNECT as number,
+  UV_PRIORITIZED: native.UV_PRIORITIZED as number,
+};
+
+export const nativeFunctions = {
+  curl_version: native.curl_version as () => string,
+  curl_version_info: native.curl_version_info as () => CurlVersionInfo,
+  curl_easy_strerror: native.curl_easy_strerror as (code: number) => string,
+  curl_multi_strerror: native.curl_multi_strerror as (code: number) => string,
+  curl_share_strerror: native.curl_share_strerror as (code: number) => string,
+  curl_url_strerror: native.curl_url_strerror as (code: number) => string,
+  glib_version: native.glib_version as () => string,
+};
+
+/** curl_version_info(CURLVERSION_NOW), field names as in struct curl_version_info_data. */
+export interface CurlVersionInfo {
+  age: number;
+  version: string;
+  version_num: number;
+  host: string;
+  features: number;
+  ssl_version: string | null;
+  libz_version: string | null;
+  protocols: string[];
+  ares: string | null;
+  libidn: string | null;
+  libssh_version: string | null;
+  brotli_version: string | null;
+  nghttp2_version: string | null;
+  quic_version: string | null;
+  zstd_version: string | null;
+  feature_names: string[];
+}

@@ -1,0 +1,90 @@
+// Easy: one transfer (CURL *), object style: the same operations as curl_easy_*, throwing
+// CurlError instead of returning codes.
+import { NativeEasy, easyMethods } from './binding';
+import { check, CurlError } from './errors';
+import type { EasyOption, EasyOptionValueTypes } from './constants.generated';
+import { CURLINFO_EFFECTIVE_URL } from './constants.generated';
+
+/** What a transfer finished with, as the native driver hands it over. */
+export type TransferHandler = (result: number, body: Buffer | undefined, headers: Buffer | undefined, error: unknown) => void;
+
+/** @internal the per-transfer completion handler used by Multi.startTransfer. */
+export const kTransferHandler = Symbol('curlio.transferHandler');
+
+export class Easy extends NativeEasy {
+  /** @internal */
+  [kTransferHandler]: TransferHandler | undefined = undefined;
+
+  /** curl_easy_setopt; the value's type follows the option (see EasyOptionValueTypes). */
+  setopt<O extends EasyOption>(option: O, value: EasyOptionValueTypes[O]): this {
+    check('easy', easyMethods.setopt.call(this, option, value), `setting option ${option}`);
+    return this;
+  }
+
+  /** curl_easy_getinfo: the value, typed by the caller (string, number, string[]...). */
+  getinfo<T = unknown>(info: number): T {
+    const result = easyMethods.getinfo.call(this, info);
+    if (typeof result === 'number') throw new CurlError('easy', result, `getinfo ${info}`);
+    check('easy', result[0], `getinfo ${info}`);
+    return result[1] as T;
+  }
+
+  /** curl_easy_perform: blocks this thread until the transfer is done (like C). */
+  perform(): this {
+    const code = easyMethods.perform.call(this);
+    if (code !== 0) throw new CurlError('easy', code, this.errorBuffer() || undefined);
+    return this;
+  }
+
+  /** curl_easy_pause with CURLPAUSE_* bits. */
+  pause(bitmask: number): this {
+    check('easy', easyMethods.pause.call(this, bitmask));
+    return this;
+  }
+
+  /** curl_easy_reset: every option back to its default. */
+  reset(): void {
+    easyMethods.reset.call(this);
+  }
+
+  /** curl_easy_duphandle: a new handle with the same options (and callbacks). */
+  duphandle(): Easy {
+    const copy = new (this.constructor as new () => Easy)();
+    easyMethods.duphandle.call(this, copy);
+    return copy;
+  }
+
+  /** curl_easy_cleanup. Idempotent; from inside one of its own callbacks it is deferred until libcurl returns. */
+  cleanup(): void {
+    easyMethods.cleanup.call(this);
+  }
+
+  /** Alias of cleanup(), in Node's words. */
+  close(): void {
+    easyMethods.cleanup.call(this);
+  }
+
+  isClosed(): boolean {
+    return easyMethods.isClosed.call(this);
+  }
+
+  /** CURLOPT_ERRORBUFFER's text for the last transfer ('' when none). */
+  errorBuffer(): string {
+    return easyMethods.errorBuffer.call(this);
+  }
+
+  /** The response body buffered since the last takeBody() (when no WRITEFUNCTION is set). */
+  takeBody(): Buffer {
+    return easyMethods.takeBody.call(this);
+  }
+
+  /** The raw header lines buffered since the last takeHeaders() (when no HEADERFUNCTION is set). */
+  takeHeaders(): Buffer {
+    return easyMethods.takeHeaders.call(this);
+  }
+
+  /** The effective URL, a convenience for getinfo(CURLINFO_EFFECTIVE_URL). */
+  get effectiveUrl(): string | null {
+    return this.getinfo<string | null>(CURLINFO_EFFECTIVE_URL);
+  }
+}

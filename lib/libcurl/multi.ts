@@ -1,0 +1,172 @@
+// Multi: many transfers on one thread (CURLM *), object style. Without a
+// CURLMOPT_SOCKETFUNCTION the native driver runs it (binding/curl/multi.cc) and
+// finished transfers arrive in one call per loop turn; with one, the application drives
+// it with socketAction, as in C.
+import { NativeMulti, multiMethods } from './binding';
+import { check, CurlError } from './errors';
+import { Easy, kTransferHandler, type TransferHandler } from './easy';
+import { CURLMSG_DONE, CURL_SOCKET_TIMEOUT, type MultiOption, type MultiOptionValueTypes } from './constants.generated';
+
+/** curl_multi_info_read's CURLMsg. `error` is what a JavaScript callback of the transfer threw. */
+export interface CURLMsg {
+  msg: number;
+  easy_handle: Easy;
+  data: { result: number };
+  error?: unknown;
+}
+
+/** A transfer that finished with CURLE_OK, as Multi.perform resolves it. */
+export interface PerformResult {
+  easy: Easy;
+  /** The body, when no CURLOPT_WRITEFUNCTION took it. */
+  body: Buffer;
+  /** The raw header lines, when no CURLOPT_HEADERFUNCTION took them. */
+  headers: Buffer;
+}
+
+const STRIDE = 5; // [easy, result, body, headers, error] per finished transfer
+
+export class Multi extends NativeMulti {
+  /** @internal [running handles, timeout ms, messages in queue], written by the native side. */
+  readonly state: Int32Array;
+  /** Called for finished transfers added with addHandle() when the native driver runs them. */
+  onMessage: ((msg: CURLMsg) => void) | undefined = undefined;
+  #listening = false;
+
+  constructor() {
+    const state = new Int32Array(3);
+    super(state);
+    this.state = state;
+  }
+
+  /** curl_multi_setopt; the value's type follows the option. */
+  setopt<O extends MultiOption>(option: O, value: MultiOptionValueTypes[O]): this {
+    check('multi', multiMethods.setopt.call(this, option, value));
+    return this;
+  }
+
+  /** curl_multi_add_handle. */
+  addHandle(easy: Easy): this {
+    this.#listen();
+    check('multi', multiMethods.addHandle.call(this, easy, false));
+    return this;
+  }
+
+  /** curl_multi_remove_handle. */
+  removeHandle(easy: Easy): this {
+    check('multi', multiMethods.removeHandle.call(this, easy));
+    return this;
+  }
+
+  /**
+   * Runs `easy` on the native driver; `handler` gets its result, body and headers once it
+   * finishes (it is removed from the multi by then). The low-level form of perform().
+   */
+  startTransfer(easy: Easy, handler: TransferHandler): void {
+    this.#listen();
+    easy[kTransferHandler] = handler;
+    const code = multiMethods.addHandle.call(this, easy, true);
+    if (code !== 0) {
+      easy[kTransferHandler] = undefined;
+      throw new CurlError('multi', code);
+    }
+  }
+
+  /** Runs `easy` to completion on the native driver; rejects with a CurlError on failure. */
+  perform(easy: Easy): Promise<PerformResult> {
+    return new Promise((resolve, reject) => {
+      this.startTransfer(easy, (result, body, headers, error) => {
+        if (result === 0 && error === undefined) {
+          resolve({ easy, body: body as Buffer, headers: headers as Buffer });
+        } else {
+          reject(new CurlError('easy', result, easy.errorBuffer() || undefined, { cause: error }));
+        }
+      });
+    });
+  }
+
+  /** curl_multi_socket_action; returns the number of running handles. */
+  socketAction(sockfd: number, evBitmask: number): number {
+    check('multi', multiMethods.socketAction.call(this, sockfd, evBitmask));
+    return this.state[0];
+  }
+
+  /** curl_multi_socket_action(CURL_SOCKET_TIMEOUT, 0). */
+  socketTimeout(): number {
+    return this.socketAction(CURL_SOCKET_TIMEOUT, 0);
+  }
+
+  /** curl_multi_socket_all (legacy). */
+  socketAll(): number {
+    check('multi', multiMethods.socketAll.call(this));
+    return this.state[0];
+  }
+
+  /** curl_multi_assign: `value` comes back as `socketp` in the socket callback. */
+  assign(sockfd: number, value: unknown): this {
+    check('multi', multiMethods.assign.call(this, sockfd, value));
+    return this;
+  }
+
+  /** curl_multi_timeout, in milliseconds (-1: none set). */
+  timeout(): number {
+    check('multi', multiMethods.timeout.call(this));
+    return this.state[1];
+  }
+
+  /** curl_multi_info_read; null when the queue is empty. */
+  infoRead(): CURLMsg | null {
+    return readMessage(this);
+  }
+
+  /** Messages left in the queue after the last infoRead(). */
+  get msgsInQueue(): number {
+    return this.state[2];
+  }
+
+  /** curl_multi_cleanup: removes every easy handle first. Idempotent. */
+  cleanup(): void {
+    multiMethods.cleanup.call(this);
+  }
+
+  /** Alias of cleanup(), in Node's words. */
+  close(): void {
+    multiMethods.cleanup.call(this);
+  }
+
+  isClosed(): boolean {
+    return multiMethods.isClosed.call(this);
+  }
+
+  // The native driver drains curl_multi_info_read itself only once someone listens, so a
+  // C-style user who reads messages with infoRead() keeps them.
+  #listen(): void {
+    if (this.#listening) return;
+    this.#listening = true;
+    multiMethods.setDoneCallback.call(this, (items) => this.#onDone(items));
+  }
+
+  #onDone(items: unknown[]): void {
+    for (let i = 0; i < items.length; i += STRIDE) {
+      const easy = items[i] as Easy;
+      const handler = easy[kTransferHandler];
+      if (handler !== undefined) {
+        easy[kTransferHandler] = undefined;
+        handler(items[i + 1] as number, items[i + 2] as Buffer | undefined, items[i + 3] as Buffer | undefined, items[i + 4]);
+      } else {
+        const msg: CURLMsg = { msg: CURLMSG_DONE, easy_handle: easy, data: { result: items[i + 1] as number } };
+        if (items[i + 4] !== undefined) msg.error = items[i + 4];
+        this.onMessage?.(msg);
+      }
+    }
+  }
+}
+
+/** @internal shared by Multi.infoRead and curl_multi_info_read. */
+export function readMessage(multi: Multi): CURLMsg | null {
+  const raw = multiMethods.infoRead.call(multi);
+  if (raw === null) return null;
+  const msg: CURLMsg = { msg: raw[0], easy_handle: raw[1] as Easy, data: { result: raw[2] } };
+  if (raw[3] !== undefined) msg.error = raw[3];
+  return msg;
+}
