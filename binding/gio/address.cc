@@ -63,20 +63,20 @@ GSocketAddress* AddressFromJs(Napi::Env env, Napi::Value value, const char* what
 Napi::Value AddressToJs(Napi::Env env, GSocketAddress* address) {
   if (address == nullptr) return env.Null();
   Napi::Object out = Napi::Object::New(env);
-  out.Set("family", static_cast<int>(g_socket_address_get_family(address)));
+  out.Set("family", Napi::Number::New(env, g_socket_address_get_family(address)));
   if (G_IS_UNIX_SOCKET_ADDRESS(address)) {
     auto* unix_address = G_UNIX_SOCKET_ADDRESS(address);
     out.Set("path", Napi::Buffer<char>::Copy(env, g_unix_socket_address_get_path(unix_address),
                                              g_unix_socket_address_get_path_len(unix_address)));
-    out.Set("addressType", static_cast<int>(g_unix_socket_address_get_address_type(unix_address)));
+    out.Set("addressType", Napi::Number::New(env, g_unix_socket_address_get_address_type(unix_address)));
   } else if (G_IS_INET_SOCKET_ADDRESS(address)) {
     auto* inet_socket_address = G_INET_SOCKET_ADDRESS(address);
     gchar* text = g_inet_address_to_string(g_inet_socket_address_get_address(inet_socket_address));
     out.Set("address", text);
     g_free(text);
-    out.Set("port", g_inet_socket_address_get_port(inet_socket_address));
-    out.Set("flowinfo", g_inet_socket_address_get_flowinfo(inet_socket_address));
-    out.Set("scopeId", g_inet_socket_address_get_scope_id(inet_socket_address));
+    out.Set("port", Napi::Number::New(env, g_inet_socket_address_get_port(inet_socket_address)));
+    out.Set("flowinfo", Napi::Number::New(env, g_inet_socket_address_get_flowinfo(inet_socket_address)));
+    out.Set("scopeId", Napi::Number::New(env, g_inet_socket_address_get_scope_id(inet_socket_address)));
   }
   return out;
 }

@@ -21,7 +21,7 @@ Napi::Value GErrorToJs(Napi::Env env, const GError* error) {
   // Only before lib/gio has loaded (the raw addon used directly): same fields, plain Error.
   Napi::Error plain = Napi::Error::New(env, error->message);
   plain.Set("domain", domain);
-  plain.Set("code", error->code);
+  plain.Set("code", Napi::Number::New(env, error->code));
   return plain.Value();
 }
 

@@ -94,9 +94,9 @@ Napi::Value CredentialsToJs(Napi::Env env, GCredentials* credentials) {
   auto* native = static_cast<struct ucred*>(
       g_credentials_get_native(credentials, G_CREDENTIALS_TYPE_LINUX_UCRED));
   Napi::Object out = Napi::Object::New(env);
-  out.Set("pid", native->pid);
-  out.Set("uid", native->uid);
-  out.Set("gid", native->gid);
+  out.Set("pid", Napi::Number::New(env, native->pid));
+  out.Set("uid", Napi::Number::New(env, native->uid));
+  out.Set("gid", Napi::Number::New(env, native->gid));
   return out;
 }
 
@@ -110,7 +110,7 @@ Napi::Value IncomingControl::ToJs(Napi::Env env) const {
       gint length = 0;
       const gint* fds = g_unix_fd_list_peek_fds(list, &length);
       Napi::Array fd_array = Napi::Array::New(env, length);
-      for (gint j = 0; j < length; j++) fd_array.Set(j, fds[j]);
+      for (gint j = 0; j < length; j++) fd_array.Set(j, Napi::Number::New(env, fds[j]));
       item.Set("type", "fds");
       item.Set("fds", fd_array);
     } else if (G_IS_UNIX_CREDENTIALS_MESSAGE(message)) {
@@ -122,8 +122,8 @@ Napi::Value IncomingControl::ToJs(Napi::Env env) const {
       auto data = Napi::Buffer<char>::New(env, size);
       g_socket_control_message_serialize(message, data.Data());
       item.Set("type", "unknown");
-      item.Set("level", g_socket_control_message_get_level(message));
-      item.Set("msgType", g_socket_control_message_get_msg_type(message));
+      item.Set("level", Napi::Number::New(env, g_socket_control_message_get_level(message)));
+      item.Set("msgType", Napi::Number::New(env, g_socket_control_message_get_msg_type(message)));
       item.Set("data", data);
     }
     out.Set(i, item);
@@ -160,12 +160,16 @@ bool CheckControlTruncation(int flags, IncomingControl* control, GError** error)
   if ((flags & MSG_CTRUNC) == 0) return true;
   int arrived = control->FdCount();
   control->Clear();
+  SetTruncationError(error, arrived);
+  return false;
+}
+
+void SetTruncationError(GError** error, int arrived) {
   g_set_error(error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
               "Ancillary data was truncated (MSG_CTRUNC): not everything the peer attached arrived "
               "(the receiving process may be at its open-file limit, RLIMIT_NOFILE); the %d file "
               "descriptor(s) that did arrive were closed",
               arrived);
-  return false;
 }
 
 AncillaryResult::~AncillaryResult() {

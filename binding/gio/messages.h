@@ -66,6 +66,7 @@ class IncomingControl {
 
 // Fails (closing whatever fds did arrive) when the kernel truncated the ancillary data.
 bool CheckControlTruncation(int flags, IncomingControl* control, GError** error);
+void SetTruncationError(GError** error, int fds_closed);
 
 Napi::Value CredentialsToJs(Napi::Env env, GCredentials* credentials);
 

@@ -1,0 +1,990 @@
+#include "gio/socket.h"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "gio/address.h"
+#include "gio/error.h"
+#include "gio/messages.h"
+#include "gio/operations.h"
+
+namespace curlio::gio {
+
+static constexpr const char* kClassName = "GioSocket";
+
+void GioSocket::Init(Napi::Env env, Napi::Object exports) {
+  Napi::Function constructor = DefineClass(
+      env, kClassName,
+      {
+          StaticMethod<&GioSocket::FromFd>("fromFd"),
+          StaticMethod<&GioSocket::SocketPair>("socketPair"),
+          InstanceMethod<&GioSocket::Bind>("bind"),
+          InstanceMethod<&GioSocket::Listen>("listen"),
+          InstanceMethod<&GioSocket::GetLocalAddress>("getLocalAddress"),
+          InstanceMethod<&GioSocket::GetRemoteAddress>("getRemoteAddress"),
+          InstanceMethod<&GioSocket::AcceptSync>("acceptSync"),
+          InstanceMethod<&GioSocket::ConnectSync>("connectSync"),
+          InstanceMethod<&GioSocket::CheckConnectResult>("checkConnectResult"),
+          InstanceMethod<&GioSocket::ReceiveSync>("receiveSync"),
+          InstanceMethod<&GioSocket::ReceiveMessageSync>("receiveMessageSync"),
+          InstanceMethod<&GioSocket::ReceiveMessagesSync>("receiveMessagesSync"),
+          InstanceMethod<&GioSocket::SendSync>("sendSync"),
+          InstanceMethod<&GioSocket::SendMessageSync>("sendMessageSync"),
+          InstanceMethod<&GioSocket::SendMessagesSync>("sendMessagesSync"),
+          InstanceMethod<&GioSocket::ConditionCheck>("conditionCheck"),
+          InstanceMethod<&GioSocket::ConditionWaitSync>("conditionWaitSync"),
+          InstanceMethod<&GioSocket::ConditionTimedWaitSync>("conditionTimedWaitSync"),
+          InstanceMethod<&GioSocket::SendFdSync>("sendFdSync"),
+          InstanceMethod<&GioSocket::SendFdsSync>("sendFdsSync"),
+          InstanceMethod<&GioSocket::ReceiveAncillarySync>("receiveAncillarySync"),
+          InstanceMethod<&GioSocket::SendCredentialsSync>("sendCredentialsSync"),
+          InstanceMethod<&GioSocket::Accept>("accept"),
+          InstanceMethod<&GioSocket::Connect>("connect"),
+          InstanceMethod<&GioSocket::Receive>("receive"),
+          InstanceMethod<&GioSocket::ReceiveMessage>("receiveMessage"),
+          InstanceMethod<&GioSocket::ReceiveMessages>("receiveMessages"),
+          InstanceMethod<&GioSocket::Send>("send"),
+          InstanceMethod<&GioSocket::SendMessage>("sendMessage"),
+          InstanceMethod<&GioSocket::SendMessages>("sendMessages"),
+          InstanceMethod<&GioSocket::ConditionWait>("conditionWait"),
+          InstanceMethod<&GioSocket::ReceiveAncillary>("receiveAncillary"),
+          InstanceMethod<&GioSocket::Cancel>("cancel"),
+          InstanceMethod<&GioSocket::GetAvailableBytes>("getAvailableBytes"),
+          InstanceMethod<&GioSocket::GetCredentials>("getCredentials"),
+          InstanceMethod<&GioSocket::GetOption>("getOption"),
+          InstanceMethod<&GioSocket::SetOption>("setOption"),
+          InstanceMethod<&GioSocket::GetProperty>("getProperty"),
+          InstanceMethod<&GioSocket::SetProperty>("setProperty"),
+          InstanceMethod<&GioSocket::IsClosed>("isClosed"),
+          InstanceMethod<&GioSocket::IsConnected>("isConnected"),
+          InstanceMethod<&GioSocket::Shutdown>("shutdown"),
+          InstanceMethod<&GioSocket::Close>("close"),
+          InstanceMethod<&GioSocket::SpeaksIpv4>("speaksIpv4"),
+          InstanceMethod<&GioSocket::MulticastGroup>("multicastGroup"),
+          InstanceMethod<&GioSocket::CreateConnection>("createConnection"),
+          InstanceMethod<&GioSocket::SetRef>("setRef"),
+      });
+  GetAddonData(env)->constructors[kClassName] = Napi::Persistent(constructor);
+  exports.Set(kClassName, constructor);
+}
+
+Napi::Object GioSocket::Wrap(Napi::Env env, GSocket* socket) {
+  return GetAddonData(env)->New(kClassName, {Napi::External<GSocket>::New(env, socket)});
+}
+
+// new GioSocket(family, type, protocol) → g_socket_new(); new GioSocket(External<GSocket>)
+// adopts a socket made here (accept, socketpair, fromFd).
+GioSocket::GioSocket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<GioSocket>(info) {
+  Napi::Env env = info.Env();
+  data_ = GetAddonData(env);
+  data_->Register(this);
+  if (info.Length() == 1 && info[0].IsExternal()) {
+    socket_ = info[0].As<Napi::External<GSocket>>().Data();
+    return;
+  }
+  if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsNumber()) {
+    ThrowTypeError(env, "Expected (family: SocketFamily, type: SocketType, protocol: SocketProtocol)");
+    return;
+  }
+  GError* error = nullptr;
+  socket_ = g_socket_new(static_cast<GSocketFamily>(info[0].As<Napi::Number>().Int32Value()),
+                         static_cast<GSocketType>(info[1].As<Napi::Number>().Int32Value()),
+                         static_cast<GSocketProtocol>(info[2].As<Napi::Number>().Int32Value()), &error);
+  if (socket_ == nullptr) ThrowGError(env, error);
+}
+
+GioSocket::~GioSocket() {
+  if (resource_closed_) return;  // environment teardown did everything
+  // Garbage collected: nothing was pending (a pending operation holds a reference), so the
+  // poll, if any, is stopped. Dropping the last reference closes the fd (GSocket's finalize).
+  pending_.clear();
+  if (poll_ != nullptr) CloseUvHandle(data_, reinterpret_cast<uv_handle_t*>(poll_));
+  g_clear_object(&connection_);
+  g_clear_object(&socket_);
+  data_->Unregister(this);
+}
+
+void GioSocket::CloseResource() {
+  if (resource_closed_) return;
+  resource_closed_ = true;
+  pending_.clear();  // no JavaScript now: dropped, closing whatever they had received
+  if (poll_ != nullptr) {
+    CloseUvHandle(data_, reinterpret_cast<uv_handle_t*>(poll_));
+    poll_ = nullptr;
+  }
+  if (socket_ != nullptr) g_socket_close(socket_, nullptr);
+  g_clear_object(&connection_);
+  g_clear_object(&socket_);
+  if (js_ref_held_) {
+    js_ref_held_ = false;
+    Unref();
+  }
+  data_->Unregister(this);
+}
+
+bool GioSocket::CheckOpen(Napi::Env env) {
+  if (socket_ != nullptr && !g_socket_is_closed(socket_)) return true;
+  ThrowClosed(env);
+  return false;
+}
+
+bool GioSocket::CheckInet(Napi::Env env, const char* what) {
+  GSocketFamily family = g_socket_get_family(socket_);
+  if (family == G_SOCKET_FAMILY_IPV4 || family == G_SOCKET_FAMILY_IPV6) return true;
+  ThrowGError(env, g_error_new(G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               "%s applies to IPv4 and IPv6 sockets only", what));
+  return false;
+}
+
+// ---- construction and addresses ----
+
+Napi::Value GioSocket::FromFd(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsNumber()) {
+    ThrowTypeError(env, "Expected a file descriptor number for fd");
+    return env.Undefined();
+  }
+  // GIO takes over the fd it is given (closes it, makes it non-blocking, close-on-exec): it
+  // gets its own duplicate, and the caller keeps its fd. (O_NONBLOCK is a property of the
+  // open file, so the caller's fd becomes non-blocking too; Node's own fds already are.)
+  int fd = fcntl(info[0].As<Napi::Number>().Int32Value(), F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) {
+    int saved = errno;
+    ThrowGError(env, g_error_new(G_IO_ERROR, g_io_error_from_errno(saved), "Cannot duplicate fd: %s",
+                                 g_strerror(saved)));
+    return env.Undefined();
+  }
+  GError* error = nullptr;
+  GSocket* socket = g_socket_new_from_fd(fd, &error);
+  if (socket == nullptr) {
+    close(fd);
+    ThrowGError(env, error);
+    return env.Undefined();
+  }
+  return Wrap(env, socket);
+}
+
+Napi::Value GioSocket::SocketPair(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int type = info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : SOCK_STREAM;
+  int fds[2];
+  if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, fds) != 0) {
+    int saved = errno;
+    ThrowGError(env, g_error_new(G_IO_ERROR, g_io_error_from_errno(saved), "socketpair: %s", g_strerror(saved)));
+    return env.Undefined();
+  }
+  Napi::Array pair = Napi::Array::New(env, 2);
+  for (int i = 0; i < 2; i++) {
+    GError* error = nullptr;
+    GSocket* socket = g_socket_new_from_fd(fds[i], &error);
+    if (socket == nullptr) {
+      for (int j = i; j < 2; j++) close(fds[j]);
+      ThrowGError(env, error);
+      return env.Undefined();
+    }
+    pair.Set(i, Wrap(env, socket));
+  }
+  return pair;
+}
+
+Napi::Value GioSocket::Bind(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  GSocketAddress* address = AddressFromJs(env, info[0], "address");
+  if (address == nullptr) return env.Undefined();
+  GError* error = nullptr;
+  gboolean ok = g_socket_bind(socket_, address, info[1].ToBoolean(), &error);
+  g_object_unref(address);
+  if (!ok) ThrowGError(env, error);
+  return env.Undefined();
+}
+
+Napi::Value GioSocket::Listen(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  GError* error = nullptr;
+  if (!g_socket_listen(socket_, &error)) ThrowGError(env, error);
+  return env.Undefined();
+}
+
+Napi::Value GioSocket::GetLocalAddress(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  GError* error = nullptr;
+  GSocketAddress* address = g_socket_get_local_address(socket_, &error);
+  if (address == nullptr) {
+    ThrowGError(env, error);
+    return env.Undefined();
+  }
+  Napi::Value out = AddressToJs(env, address);
+  g_object_unref(address);
+  return out;
+}
+
+Napi::Value GioSocket::GetRemoteAddress(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  GError* error = nullptr;
+  GSocketAddress* address = g_socket_get_remote_address(socket_, &error);
+  if (address == nullptr) {
+    ThrowGError(env, error);
+    return env.Undefined();
+  }
+  Napi::Value out = AddressToJs(env, address);
+  g_object_unref(address);
+  return out;
+}
+
+// ---- synchronous calls ----
+
+Napi::Value GioSocket::AcceptSync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  GError* error = nullptr;
+  GSocket* accepted = g_socket_accept(socket_, nullptr, &error);
+  if (accepted == nullptr) {
+    ThrowGError(env, error);
+    return env.Undefined();
+  }
+  return Wrap(env, accepted);
+}
+
+Napi::Value GioSocket::ConnectSync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  GSocketAddress* address = AddressFromJs(env, info[0], "address");
+  if (address == nullptr) return env.Undefined();
+  GError* error = nullptr;
+  gboolean ok = g_socket_connect(socket_, address, nullptr, &error);
+  g_object_unref(address);
+  if (!ok) ThrowGError(env, error);
+  return env.Undefined();
+}
+
+Napi::Value GioSocket::CheckConnectResult(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  GError* error = nullptr;
+  if (!g_socket_check_connect_result(socket_, &error)) ThrowGError(env, error);
+  return env.Undefined();
+}
+
+// receiveSync(buffer, wantAddress) → { bytes, address }
+Napi::Value GioSocket::ReceiveSync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  if (!info[0].IsBuffer()) {
+    ThrowTypeError(env, "Expected a Buffer for buffer");
+    return env.Undefined();
+  }
+  auto buffer = info[0].As<Napi::Buffer<char>>();
+  GError* error = nullptr;
+  GSocketAddress* address = nullptr;
+  gssize received = info[1].ToBoolean()
+                        ? g_socket_receive_from(socket_, &address, buffer.Data(), buffer.Length(), nullptr, &error)
+                        : g_socket_receive(socket_, buffer.Data(), buffer.Length(), nullptr, &error);
+  if (received < 0) {
+    ThrowGError(env, error);
+    return env.Undefined();
+  }
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("bytes", Napi::Number::New(env, static_cast<double>(received)));
+  out.Set("address", AddressToJs(env, address));
+  g_clear_object(&address);
+  return out;
+}
+
+// receiveMessageSync(buffers, flags) → { bytes, address, controlMessages, flags }
+Napi::Value GioSocket::ReceiveMessageSync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  BufferList buffers;
+  if (!buffers.FromJs(env, info[0], "vectors")) return env.Undefined();
+  std::vector<GInputVector> vectors = buffers.InputVectors();
+  int flags = info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : 0;
+  GSocketAddress* address = nullptr;
+  IncomingControl control;
+  GError* error = nullptr;
+  gssize received = g_socket_receive_message(socket_, &address, vectors.data(), static_cast<gint>(vectors.size()),
+                                             control.out_messages(), control.out_count(), &flags, nullptr, &error);
+  if (received < 0 || !CheckControlTruncation(flags, &control, &error)) {
+    g_clear_object(&address);
+    ThrowGError(env, error);
+    return env.Undefined();
+  }
+  Napi::Value out = ReceivedMessageToJs(env, received, address, &control, flags);
+  g_clear_object(&address);
+  control.Release();
+  return out;
+}
+
+// receiveMessagesSync(Buffer[][] , flags) → [{ bytes, address, controlMessages, flags }]
+Napi::Value GioSocket::ReceiveMessagesSync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  InputMessages messages;
+  if (!messages.FromJs(env, info[0])) return env.Undefined();
+  int flags = info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : 0;
+  GError* error = nullptr;
+  gint received = g_socket_receive_messages(socket_, messages.messages.data(),
+                                            static_cast<guint>(messages.messages.size()), flags, nullptr, &error);
+  if (received < 0 || !messages.CheckTruncation(received, &error)) {
+    ThrowGError(env, error);
+    return env.Undefined();
+  }
+  Napi::Value out = messages.ToJs(env, received);
+  messages.Release(received);
+  return out;
+}
+
+// sendSync(buffer, address | null) → bytes sent
+Napi::Value GioSocket::SendSync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  if (!info[0].IsBuffer()) {
+    ThrowTypeError(env, "Expected a Buffer for buffer");
+    return env.Undefined();
+  }
+  auto buffer = info[0].As<Napi::Buffer<char>>();
+  GSocketAddress* address = nullptr;
+  if (!info[1].IsNull() && !info[1].IsUndefined()) {
+    address = AddressFromJs(env, info[1], "address");
+    if (address == nullptr) return env.Undefined();
+  }
+  GError* error = nullptr;
+  gssize sent = address != nullptr
+                    ? g_socket_send_to(socket_, address, buffer.Data(), buffer.Length(), nullptr, &error)
+                    : g_socket_send(socket_, buffer.Data(), buffer.Length(), nullptr, &error);
+  g_clear_object(&address);
+  if (sent < 0) {
+    ThrowGError(env, error);
+    return env.Undefined();
+  }
+  return Napi::Number::New(env, static_cast<double>(sent));
+}
+
+static Napi::Value RunSender(Napi::Env env, GSocket* socket, MessageSender* sender) {
+  GError* error = nullptr;
+  Progress progress;
+  do {
+    progress = sender->Step(socket, true, &error);
+    // A non-blocking socket that took part of a message with fds: report what went, as GIO does.
+  } while (progress == Progress::kWouldBlock && g_socket_get_blocking(socket));
+  if (progress == Progress::kFailed) {
+    ThrowGError(env, error);
+    return env.Undefined();
+  }
+  return Napi::Number::New(env, static_cast<double>(sender->sent()));
+}
+
+// sendMessageSync(address | null, buffers, controlMessages, flags) → bytes sent
+Napi::Value GioSocket::SendMessageSync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  MessageSender sender;
+  if (!sender.FromJs(env, info[0], info[1], info[2], info[3])) return env.Undefined();
+  return RunSender(env, socket_, &sender);
+}
+
+// sendMessagesSync([{ address, vectors }], flags) → messages sent
+Napi::Value GioSocket::SendMessagesSync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  OutputMessages messages;
+  if (!messages.FromJs(env, info[0])) return env.Undefined();
+  int flags = info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : 0;
+  if (messages.messages.empty()) return Napi::Number::New(env, 0);
+  GError* error = nullptr;
+  gint sent = g_socket_send_messages(socket_, messages.messages.data(), static_cast<guint>(messages.messages.size()),
+                                     flags, nullptr, &error);
+  if (sent < 0) {
+    ThrowGError(env, error);
+    return env.Undefined();
+  }
+  return Napi::Number::New(env, sent);
+}
+
+static GIOCondition ConditionArg(const Napi::CallbackInfo& info, size_t index) {
+  return static_cast<GIOCondition>(info[index].IsNumber() ? info[index].As<Napi::Number>().Uint32Value() : 0);
+}
+
+Napi::Value GioSocket::ConditionCheck(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  return Napi::Number::New(env, g_socket_condition_check(socket_, ConditionArg(info, 0)));
+}
+
+Napi::Value GioSocket::ConditionWaitSync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  GError* error = nullptr;
+  if (!g_socket_condition_wait(socket_, ConditionArg(info, 0), nullptr, &error)) ThrowGError(env, error);
+  return env.Undefined();
+}
+
+Napi::Value GioSocket::ConditionTimedWaitSync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  gint64 timeout_us = info[1].IsNumber() ? info[1].As<Napi::Number>().Int64Value() : -1;
+  GError* error = nullptr;
+  if (!g_socket_condition_timed_wait(socket_, ConditionArg(info, 0), timeout_us, nullptr, &error)) {
+    ThrowGError(env, error);
+  }
+  return env.Undefined();
+}
+
+static bool IsUnixConnection(GSocketConnection* connection) {
+  return connection != nullptr && G_IS_UNIX_CONNECTION(connection);
+}
+
+// sendFdSync(fd): g_unix_connection_send_fd itself.
+Napi::Value GioSocket::SendFdSync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  if (!IsUnixConnection(connection_)) {
+    ThrowTypeError(env, "sendFd needs a UnixConnection (connectionFactoryCreateConnection on a UNIX socket)");
+    return env.Undefined();
+  }
+  GError* error = nullptr;
+  if (!g_unix_connection_send_fd(G_UNIX_CONNECTION(connection_), info[0].As<Napi::Number>().Int32Value(), nullptr,
+                                 &error)) {
+    ThrowGError(env, error);
+  }
+  return env.Undefined();
+}
+
+static std::unique_ptr<MessageSender> FdSender(Napi::Env env, Napi::Value fds_value, Napi::Value data) {
+  static char nul_byte = '\0';  // GIO's wire format: one NUL byte carries the message
+  auto sender = std::make_unique<MessageSender>();
+  Napi::Value vectors = data.IsBuffer() ? data : Napi::Buffer<char>::New(env, &nul_byte, 1, [](Napi::Env, char*) {});
+  if (!sender->FromJs(env, env.Null(), vectors, env.Undefined(), env.Undefined())) return nullptr;
+  if (!fds_value.IsArray()) {
+    ThrowTypeError(env, "Expected an array of file descriptors for fds");
+    return nullptr;
+  }
+  Napi::Array array = fds_value.As<Napi::Array>();
+  if (array.Length() > static_cast<uint32_t>(kMaxFdsPerMessage)) {
+    ThrowGError(env, g_error_new(G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                                 "At most %d file descriptors fit in one message (SCM_MAX_FD), got %u",
+                                 kMaxFdsPerMessage, array.Length()));
+    return nullptr;
+  }
+  std::vector<int> fds;
+  for (uint32_t i = 0; i < array.Length(); i++) fds.push_back(array.Get(i).As<Napi::Number>().Int32Value());
+  if (!sender->AddFds(env, fds)) return nullptr;
+  return sender;
+}
+
+// sendFdsSync(fds, data?) → bytes sent: GIO's wire format with any number of fds.
+Napi::Value GioSocket::SendFdsSync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  std::unique_ptr<MessageSender> sender = FdSender(env, info[0], info[1]);
+  if (sender == nullptr) return env.Undefined();
+  return RunSender(env, socket_, sender.get());
+}
+
+// receiveAncillarySync(kind) → fd | fds | credentials
+Napi::Value GioSocket::ReceiveAncillarySync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  auto kind = static_cast<Ancillary>(info[0].As<Napi::Number>().Int32Value());
+  AncillaryResult result;
+  GError* error = nullptr;
+  if (!gio::ReceiveAncillary(socket_, kind, &result, &error)) {
+    ThrowGError(env, error);
+    return env.Undefined();
+  }
+  Napi::Value out = AncillaryResultToJs(env, kind, result);
+  result.Release();
+  return out;
+}
+
+// sendCredentialsSync(): g_unix_connection_send_credentials itself.
+Napi::Value GioSocket::SendCredentialsSync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  if (!IsUnixConnection(connection_)) {
+    ThrowTypeError(env, "sendCredentials needs a UnixConnection");
+    return env.Undefined();
+  }
+  GError* error = nullptr;
+  if (!g_unix_connection_send_credentials(G_UNIX_CONNECTION(connection_), nullptr, &error)) {
+    ThrowGError(env, error);
+  }
+  return env.Undefined();
+}
+
+// ---- asynchronous calls ----
+
+static Napi::Value LastArg(const Napi::CallbackInfo& info) { return info[info.Length() - 1]; }
+
+Napi::Value GioSocket::Accept(const Napi::CallbackInfo& info) {
+  return Start(info.Env(), NewAcceptOperation(info.Env()), LastArg(info));
+}
+
+Napi::Value GioSocket::Connect(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  GSocketAddress* address = AddressFromJs(env, info[0], "address");
+  if (address == nullptr) return env.Undefined();
+  return Start(env, NewConnectOperation(address), LastArg(info));
+}
+
+// receive(buffer, wantAddress, callback)
+Napi::Value GioSocket::Receive(const Napi::CallbackInfo& info) {
+  return Start(info.Env(), NewReceiveOperation(info.Env(), info[0], info[1].ToBoolean()), LastArg(info));
+}
+
+// receiveMessage(buffers, flags, callback)
+Napi::Value GioSocket::ReceiveMessage(const Napi::CallbackInfo& info) {
+  int flags = info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : 0;
+  return Start(info.Env(), NewReceiveMessageOperation(info.Env(), info[0], flags), LastArg(info));
+}
+
+// receiveMessages(Buffer[][], flags, callback)
+Napi::Value GioSocket::ReceiveMessages(const Napi::CallbackInfo& info) {
+  int flags = info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : 0;
+  return Start(info.Env(), NewReceiveMessagesOperation(info.Env(), info[0], flags), LastArg(info));
+}
+
+// send(buffer, address | null, callback)
+Napi::Value GioSocket::Send(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  GSocketAddress* address = nullptr;
+  if (!info[1].IsNull() && !info[1].IsUndefined()) {
+    address = AddressFromJs(env, info[1], "address");
+    if (address == nullptr) return env.Undefined();
+  }
+  return Start(env, NewSendOperation(env, info[0], address), LastArg(info));
+}
+
+// sendMessage(address | null, buffers, controlMessages, flags, callback), and
+// sendFds(fds, data | undefined, callback) in GIO's wire format.
+Napi::Value GioSocket::SendMessage(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::unique_ptr<MessageSender> sender;
+  if (info.Length() == 3) {
+    sender = FdSender(env, info[0], info[1]);
+  } else {
+    sender = std::make_unique<MessageSender>();
+    if (!sender->FromJs(env, info[0], info[1], info[2], info[3])) sender.reset();
+  }
+  if (sender == nullptr) return env.Undefined();
+  return Start(env, NewSendMessageOperation(std::move(sender)), LastArg(info));
+}
+
+// sendMessages([{ address, vectors }], flags, callback)
+Napi::Value GioSocket::SendMessages(const Napi::CallbackInfo& info) {
+  int flags = info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : 0;
+  return Start(info.Env(), NewSendMessagesOperation(info.Env(), info[0], flags), LastArg(info));
+}
+
+// conditionWait(condition, callback) → the condition met
+Napi::Value GioSocket::ConditionWait(const Napi::CallbackInfo& info) {
+  return Start(info.Env(), NewConditionWaitOperation(ConditionArg(info, 0)), LastArg(info));
+}
+
+// receiveAncillary(kind, callback): receiveFd / receiveFds / receiveCredentials
+Napi::Value GioSocket::ReceiveAncillary(const Napi::CallbackInfo& info) {
+  auto kind = static_cast<Ancillary>(info[0].As<Napi::Number>().Int32Value());
+  return Start(info.Env(), NewReceiveAncillaryOperation(info.Env(), kind), LastArg(info));
+}
+
+// cancel(id) → whether it was still pending. The caller settles its promise itself (AbortError).
+Napi::Value GioSocket::Cancel(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint32_t id = info[0].As<Napi::Number>().Uint32Value();
+  for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+    if ((*it)->id == id) {
+      pending_.erase(it);
+      UpdatePoll();
+      UpdateRef();
+      return Napi::Boolean::New(env, true);
+    }
+  }
+  return Napi::Boolean::New(env, false);
+}
+
+// ---- state and options ----
+
+Napi::Value GioSocket::GetAvailableBytes(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  gssize available = g_socket_get_available_bytes(socket_);
+  if (available < 0) {
+    ThrowGError(env, g_error_new_literal(G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot get available bytes"));
+    return env.Undefined();
+  }
+  return Napi::Number::New(env, static_cast<double>(available));
+}
+
+Napi::Value GioSocket::GetCredentials(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  GError* error = nullptr;
+  GCredentials* credentials = g_socket_get_credentials(socket_, &error);
+  if (credentials == nullptr) {
+    ThrowGError(env, error);
+    return env.Undefined();
+  }
+  Napi::Value out = CredentialsToJs(env, credentials);
+  g_object_unref(credentials);
+  return out;
+}
+
+Napi::Value GioSocket::GetOption(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  gint value = 0;
+  GError* error = nullptr;
+  if (!g_socket_get_option(socket_, info[0].As<Napi::Number>().Int32Value(), info[1].As<Napi::Number>().Int32Value(),
+                           &value, &error)) {
+    ThrowGError(env, error);
+    return env.Undefined();
+  }
+  return Napi::Number::New(env, value);
+}
+
+Napi::Value GioSocket::SetOption(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  GError* error = nullptr;
+  if (!g_socket_set_option(socket_, info[0].As<Napi::Number>().Int32Value(), info[1].As<Napi::Number>().Int32Value(),
+                           info[2].As<Napi::Number>().Int32Value(), &error)) {
+    ThrowGError(env, error);
+  }
+  return env.Undefined();
+}
+
+// getProperty(name): GSocket's properties by their JavaScript names.
+Napi::Value GioSocket::GetProperty(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string name = info[0].As<Napi::String>().Utf8Value();
+  if (socket_ == nullptr) {
+    ThrowClosed(env);
+    return env.Undefined();
+  }
+  // Stored in the GSocket: readable after close, as in GIO.
+  if (name == "family") return Napi::Number::New(env, g_socket_get_family(socket_));
+  if (name == "socketType") return Napi::Number::New(env, g_socket_get_socket_type(socket_));
+  if (name == "protocol") return Napi::Number::New(env, g_socket_get_protocol(socket_));
+  if (name == "fd") return Napi::Number::New(env, g_socket_get_fd(socket_));
+  if (name == "blocking") return Napi::Boolean::New(env, g_socket_get_blocking(socket_));
+  if (name == "timeout") return Napi::Number::New(env, g_socket_get_timeout(socket_));
+  if (name == "listenBacklog") return Napi::Number::New(env, g_socket_get_listen_backlog(socket_));
+  if (name == "keepalive") return Napi::Boolean::New(env, g_socket_get_keepalive(socket_));
+  // Read from the kernel.
+  if (!CheckOpen(env)) return env.Undefined();
+  if (name == "broadcast") return Napi::Boolean::New(env, g_socket_get_broadcast(socket_));
+  if (!CheckInet(env, name.c_str())) return env.Undefined();
+  if (name == "ttl") return Napi::Number::New(env, g_socket_get_ttl(socket_));
+  if (name == "multicastTtl") return Napi::Number::New(env, g_socket_get_multicast_ttl(socket_));
+  if (name == "multicastLoopback") return Napi::Boolean::New(env, g_socket_get_multicast_loopback(socket_));
+  ThrowTypeError(env, "Unknown socket property " + name);
+  return env.Undefined();
+}
+
+Napi::Value GioSocket::SetProperty(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string name = info[0].As<Napi::String>().Utf8Value();
+  Napi::Value value = info[1];
+  if (socket_ == nullptr) {
+    ThrowClosed(env);
+    return env.Undefined();
+  }
+  if (name == "blocking") {
+    g_socket_set_blocking(socket_, value.ToBoolean());
+  } else if (name == "timeout") {
+    g_socket_set_timeout(socket_, value.As<Napi::Number>().Uint32Value());
+  } else if (name == "listenBacklog") {
+    g_socket_set_listen_backlog(socket_, value.As<Napi::Number>().Int32Value());
+  } else if (!CheckOpen(env)) {
+    return env.Undefined();
+  } else if (name == "keepalive") {
+    g_socket_set_keepalive(socket_, value.ToBoolean());
+  } else if (name == "broadcast") {
+    g_socket_set_broadcast(socket_, value.ToBoolean());
+  } else if (!CheckInet(env, name.c_str())) {
+    return env.Undefined();
+  } else if (name == "ttl") {
+    g_socket_set_ttl(socket_, value.As<Napi::Number>().Uint32Value());
+  } else if (name == "multicastTtl") {
+    g_socket_set_multicast_ttl(socket_, value.As<Napi::Number>().Uint32Value());
+  } else if (name == "multicastLoopback") {
+    g_socket_set_multicast_loopback(socket_, value.ToBoolean());
+  } else {
+    ThrowTypeError(env, "Unknown socket property " + name);
+  }
+  return env.Undefined();
+}
+
+Napi::Value GioSocket::IsClosed(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), socket_ == nullptr || g_socket_is_closed(socket_));
+}
+
+Napi::Value GioSocket::IsConnected(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), socket_ != nullptr && g_socket_is_connected(socket_));
+}
+
+Napi::Value GioSocket::Shutdown(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  GError* error = nullptr;
+  if (!g_socket_shutdown(socket_, info[0].ToBoolean(), info[1].ToBoolean(), &error)) ThrowGError(env, error);
+  return env.Undefined();
+}
+
+// close(): idempotent. Pending operations fail with G_IO_ERROR_CLOSED.
+Napi::Value GioSocket::Close(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (socket_ == nullptr || g_socket_is_closed(socket_)) return env.Undefined();
+  // libuv: an fd must not be closed while a poll watches it.
+  StopPoll();
+  if (poll_ != nullptr) {
+    CloseUvHandle(data_, reinterpret_cast<uv_handle_t*>(poll_));
+    poll_ = nullptr;
+  }
+  GError* close_error = nullptr;
+  g_socket_close(socket_, &close_error);
+  std::deque<std::unique_ptr<Operation>> failed = std::move(pending_);
+  pending_.clear();
+  for (auto& op : failed) {
+    op->error = g_error_new_literal(G_IO_ERROR, G_IO_ERROR_CLOSED, "Socket closed while the operation was pending");
+  }
+  Deliver(env, failed, false);
+  UpdateRef();
+  if (close_error != nullptr) ThrowGError(env, close_error);
+  return env.Undefined();
+}
+
+Napi::Value GioSocket::SpeaksIpv4(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  return Napi::Boolean::New(env, g_socket_speaks_ipv4(socket_));
+}
+
+// multicastGroup(join, group, sourceSpecific: boolean | string | null, iface | null, ssm)
+Napi::Value GioSocket::MulticastGroup(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env) || !CheckInet(env, "multicast")) return env.Undefined();
+  bool join = info[0].ToBoolean();
+  bool ssm = info[4].ToBoolean();
+  GInetAddress* group = InetAddressFromJs(env, info[1], "group");
+  if (group == nullptr) return env.Undefined();
+  std::string iface_text = info[3].IsString() ? info[3].As<Napi::String>().Utf8Value() : "";
+  const char* iface = info[3].IsString() ? iface_text.c_str() : nullptr;
+  GError* error = nullptr;
+  gboolean ok;
+  if (ssm) {
+    GInetAddress* source = nullptr;
+    if (info[2].IsString()) {
+      source = InetAddressFromJs(env, info[2], "sourceSpecific");
+      if (source == nullptr) {
+        g_object_unref(group);
+        return env.Undefined();
+      }
+    }
+    ok = join ? g_socket_join_multicast_group_ssm(socket_, group, source, iface, &error)
+              : g_socket_leave_multicast_group_ssm(socket_, group, source, iface, &error);
+    g_clear_object(&source);
+  } else {
+    ok = join ? g_socket_join_multicast_group(socket_, group, info[2].ToBoolean(), iface, &error)
+              : g_socket_leave_multicast_group(socket_, group, info[2].ToBoolean(), iface, &error);
+  }
+  g_object_unref(group);
+  if (!ok) ThrowGError(env, error);
+  return env.Undefined();
+}
+
+// createConnection() → GIO's type name: 'GUnixConnection', 'GTcpConnection', ...
+Napi::Value GioSocket::CreateConnection(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (socket_ == nullptr) {
+    ThrowClosed(env);
+    return env.Undefined();
+  }
+  if (connection_ == nullptr) connection_ = g_socket_connection_factory_create_connection(socket_);
+  return Napi::String::New(env, G_OBJECT_TYPE_NAME(connection_));
+}
+
+// setRef(bool): whether a pending operation keeps the event loop alive (Node's ref/unref).
+Napi::Value GioSocket::SetRef(const Napi::CallbackInfo& info) {
+  poll_referenced_ = info[0].ToBoolean();
+  if (poll_ != nullptr) {
+    if (poll_referenced_) {
+      uv_ref(reinterpret_cast<uv_handle_t*>(poll_));
+    } else {
+      uv_unref(reinterpret_cast<uv_handle_t*>(poll_));
+    }
+  }
+  return info.Env().Undefined();
+}
+
+// ---- the operation queue ----
+
+bool GioSocket::CanAttemptNow(const Operation& op) const {
+  if (!op.ordered) return true;
+  for (const auto& other : pending_) {
+    if (other->ordered && (other->condition & op.condition) != 0) return false;
+  }
+  return true;
+}
+
+Napi::Value GioSocket::Start(Napi::Env env, std::unique_ptr<Operation> op, Napi::Value callback) {
+  if (op == nullptr) return env.Undefined();  // bad arguments: already thrown
+  if (!callback.IsFunction()) {
+    ThrowTypeError(env, "Expected a callback");
+    return env.Undefined();
+  }
+  if (!CheckOpen(env)) return env.Undefined();
+  op->callback = Napi::Persistent(callback.As<Napi::Function>());
+  if (CanAttemptNow(*op)) {
+    Progress progress = op->Attempt(socket_);
+    if (progress != Progress::kWouldBlock) {
+      std::deque<std::unique_ptr<Operation>> finished;
+      finished.push_back(std::move(op));
+      Deliver(env, finished, false);
+      return Napi::Number::New(env, 0);
+    }
+  }
+  op->id = next_id_++;
+  if (next_id_ == 0) next_id_ = 1;
+  uint32_t id = op->id;
+  pending_.push_back(std::move(op));
+  UpdatePoll();
+  UpdateRef();
+  return Napi::Number::New(env, id);
+}
+
+static int UvEvents(GIOCondition condition) {
+  int events = 0;
+  if (condition & G_IO_IN) events |= UV_READABLE;
+  if (condition & G_IO_OUT) events |= UV_WRITABLE;
+  if (condition & G_IO_PRI) events |= UV_PRIORITIZED;
+  if (condition & (G_IO_HUP | G_IO_ERR)) events |= UV_DISCONNECT | UV_READABLE;
+  return events;
+}
+
+void GioSocket::UpdatePoll() {
+  int events = 0;
+  for (const auto& op : pending_) events |= UvEvents(op->condition);
+  if (events == 0) {
+    StopPoll();
+    return;
+  }
+  if (events == poll_events_) return;
+  if (poll_ == nullptr) {
+    auto* poll = new uv_poll_t;
+    int status = uv_poll_init_socket(data_->loop, poll, g_socket_get_fd(socket_));
+    if (status != 0) {
+      delete poll;
+      // Nothing can wake these operations: fail them now rather than hang.
+      std::deque<std::unique_ptr<Operation>> failed = std::move(pending_);
+      pending_.clear();
+      for (auto& op : failed) {
+        op->error = g_error_new(G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot watch socket fd %d: %s",
+                                g_socket_get_fd(socket_), uv_strerror(status));
+      }
+      Deliver(Env(), failed, false);
+      return;
+    }
+    data_->open_handles++;
+    poll->data = this;
+    poll_ = poll;
+    if (!poll_referenced_) uv_unref(reinterpret_cast<uv_handle_t*>(poll_));
+  }
+  poll_events_ = events;
+  uv_poll_start(poll_, events, [](uv_poll_t* handle, int status, int ready) {
+    static_cast<GioSocket*>(handle->data)->OnPoll(status, ready);
+  });
+}
+
+void GioSocket::StopPoll() {
+  if (poll_ != nullptr && poll_events_ != 0) uv_poll_stop(poll_);
+  poll_events_ = 0;
+}
+
+// While an operation waits, the socket must outlive it even if JavaScript drops it.
+void GioSocket::UpdateRef() {
+  bool want = !pending_.empty() && !resource_closed_;
+  if (want && !js_ref_held_) {
+    Ref();
+    js_ref_held_ = true;
+  } else if (!want && js_ref_held_) {
+    js_ref_held_ = false;
+    Unref();
+  }
+}
+
+void GioSocket::OnPoll(int status, int events) {
+  Napi::Env env = Env();
+  Napi::HandleScope scope(env);
+  GIOCondition ready;
+  if (status < 0) {
+    // POLLERR (libuv reports UV_EBADF and stops the poll): let every operation find out.
+    ready = static_cast<GIOCondition>(G_IO_IN | G_IO_OUT | G_IO_PRI | G_IO_ERR | G_IO_HUP);
+    poll_events_ = 0;
+  } else {
+    int condition = 0;
+    if (events & UV_READABLE) condition |= G_IO_IN;
+    if (events & UV_WRITABLE) condition |= G_IO_OUT;
+    if (events & UV_PRIORITIZED) condition |= G_IO_PRI;
+    if (events & UV_DISCONNECT) condition |= G_IO_HUP;
+    ready = static_cast<GIOCondition>(condition);
+  }
+  // Ordered operations of one direction stop at the first that would block.
+  int blocked = 0;
+  std::deque<std::unique_ptr<Operation>> finished;
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    Operation& op = **it;
+    bool woken = (op.condition & ready) != 0 || (ready & (G_IO_ERR | G_IO_HUP)) != 0;
+    if (op.ordered && (op.condition & blocked) != 0) {
+      ++it;
+      continue;
+    }
+    // A readiness report is a hint: the call may still say G_IO_ERROR_WOULD_BLOCK.
+    if (!woken || op.Attempt(socket_) == Progress::kWouldBlock) {
+      if (op.ordered) blocked |= op.condition;
+      ++it;
+      continue;
+    }
+    finished.push_back(std::move(*it));
+    it = pending_.erase(it);
+  }
+  UpdatePoll();
+  // Like multi-uv.c's check_multi_info: callbacks run after the socket's state is consistent,
+  // so one may close the socket or start another operation.
+  Deliver(env, finished, true);
+  UpdateRef();
+}
+
+void GioSocket::Deliver(Napi::Env env, std::deque<std::unique_ptr<Operation>>& finished, bool from_uv) {
+  for (auto& op : finished) {
+    Napi::HandleScope scope(env);
+    napi_value error = env.Null();
+    napi_value result = env.Undefined();
+    if (op->error != nullptr) {
+      error = GErrorToJs(env, op->error);
+    } else {
+      result = op->Result(env);
+    }
+    if (env.IsExceptionPending()) return;  // terminating: the rest is dropped (and closed)
+    bool delivered;
+    if (from_uv) {
+      delivered = MakeCallback(env, op->callback, {error, result});
+    } else {
+      napi_value value = op->callback.Call({error, result});
+      delivered = value != nullptr;
+    }
+    if (delivered) op->Release();
+  }
+  finished.clear();
+}
+
+}  // namespace curlio::gio
