@@ -46,6 +46,10 @@ struct AddonData {
   int curl_depth = 0;
   std::vector<std::function<void()>> deferred;
 
+  // fds watched by a Poll of this environment: libuv silently keeps only the first
+  // watcher of an fd, so a second Poll on one fd must fail loudly instead.
+  std::unordered_set<int> polled_fds;
+
   void Register(Resource* r) { resources.insert(r); }
   void Unregister(Resource* r) { resources.erase(r); }
 

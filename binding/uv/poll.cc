@@ -43,6 +43,10 @@ PollHandle::PollHandle(const Napi::CallbackInfo& info)
     ThrowUvError(env, "Poll(" + std::to_string(fd_) + ")", UV_EBADF);
     return;
   }
+  if (data_->polled_fds.count(fd_) > 0) {
+    ThrowUvError(env, "Poll(" + std::to_string(fd_) + "): another Poll watches this fd", UV_EEXIST);
+    return;
+  }
   poll_ = new uv_poll_t;
   int err = uv_poll_init(data_->loop, poll_, fd_);
   if (err != 0) {
@@ -52,6 +56,7 @@ PollHandle::PollHandle(const Napi::CallbackInfo& info)
     return;
   }
   data_->open_handles++;
+  data_->polled_fds.insert(fd_);
   poll_->data = this;
   data_->Register(this);
   napi_async_init(env, info.This(), Napi::String::New(env, "curlio:Poll"), &async_context_);
@@ -67,6 +72,7 @@ void PollHandle::CloseResource() {
   uv_poll_stop(poll_);
   CloseUvHandle(data_, reinterpret_cast<uv_handle_t*>(poll_));
   poll_ = nullptr;
+  data_->polled_fds.erase(fd_);
   callback_.Reset();
   SetActive(false);
   if (!data_->tearing_down && async_context_ != nullptr) napi_async_destroy(data_->env, async_context_);

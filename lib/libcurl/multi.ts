@@ -31,6 +31,8 @@ export class Multi extends NativeMulti {
   readonly state: Int32Array;
   /** Called for finished transfers added with addHandle() when the native driver runs them. */
   onMessage: ((msg: CURLMsg) => void) | undefined = undefined;
+  /** How many times the native driver called into JavaScript with finished transfers. */
+  deliveries = 0;
   #listening = false;
 
   constructor() {
@@ -147,6 +149,7 @@ export class Multi extends NativeMulti {
   }
 
   #onDone(items: unknown[]): void {
+    this.deliveries++;
     for (let i = 0; i < items.length; i += STRIDE) {
       const easy = items[i] as Easy;
       const handler = easy[kTransferHandler];

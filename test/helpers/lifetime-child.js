@@ -1,0 +1,121 @@
+// Lifetime scenarios, each run in its own Node process by test/libcurl/lifetimes.test.ts:
+// the process must end the way the scenario says, never with a crash or a hang.
+//   node lifetime-child.js <scenario> <baseUrl>
+'use strict';
+const { Worker, isMainThread, workerData, parentPort } = require('node:worker_threads');
+const { Easy, Multi, Poll, CURLOPT_URL, CURLOPT_WRITEFUNCTION, UV_READABLE } = require('curlio/libcurl');
+
+// An fd nobody else polls: a FIFO opened read-write (it never reports EOF).
+function idleFd() {
+  const fs = require('node:fs');
+  const fifo = require('node:path').join(require('node:os').tmpdir(), `curlio-life-${process.pid}-${Math.random().toString(16).slice(2)}`);
+  require('node:child_process').execFileSync('mkfifo', [fifo]);
+  const fd = fs.openSync(fifo, 'r+');
+  fs.unlinkSync(fifo);
+  return fd;
+}
+
+const [scenario, base] = isMainThread ? process.argv.slice(2) : [workerData.scenario, workerData.base];
+
+async function transfers(n, pathFor) {
+  const multi = new Multi();
+  const results = await Promise.all(
+    Array.from({ length: n }, (_, i) => multi.perform(new Easy().setopt(CURLOPT_URL, `${base}${pathFor(i)}`))),
+  );
+  for (const r of results) r.easy.cleanup();
+  multi.cleanup();
+  return results;
+}
+
+const scenarios = {
+  // Objects dropped without close, and a Multi dropped with transfers in flight, while GC
+  // runs: in-flight transfers still finish (the driver keeps its Multi alive), the rest is
+  // collected without a crash.
+  async 'gc-pending'() {
+    let finished = 0;
+    for (let round = 0; round < 5; round++) {
+      const multi = new Multi();
+      for (let i = 0; i < 20; i++) {
+        multi.perform(new Easy().setopt(CURLOPT_URL, `${base}/bytes/${1000 + i}`)).then((r) => {
+          if (r.body.length === 1000 + i) finished++;
+        });
+      }
+      new Easy().setopt(CURLOPT_URL, `${base}/hello`);
+      new Multi();
+      new Poll(idleFd()).start(UV_READABLE, () => {}); // started: stays until the process ends
+      global.gc();
+    }
+    for (let i = 0; i < 50 && finished < 100; i++) {
+      global.gc();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    if (finished !== 100) throw new Error(`only ${finished} of 100 finished`);
+    console.log('ok');
+    process.exit(0); // the started Poll on stdin would keep us alive
+  },
+
+  // Four workers, each with its own loop and its own Multi, at the same time.
+  async workers() {
+    if (!isMainThread) {
+      const results = await transfers(200, (i) => `/bytes/${100 + i}`);
+      const ok = results.every((r, i) => r.body.length === 100 + i);
+      parentPort.postMessage(ok ? 'ok' : 'bad');
+      return;
+    }
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => new Promise((resolve, reject) => {
+        const w = new Worker(__filename, { workerData: { scenario, base } });
+        w.once('message', resolve);
+        w.once('error', reject);
+      })),
+    );
+    if (answers.some((a) => a !== 'ok')) throw new Error(`workers said ${answers}`);
+    console.log('ok');
+  },
+
+  // worker.terminate() while transfers, a Poll and a JS-driven write callback are in flight.
+  async 'terminate-worker'() {
+    if (!isMainThread) {
+      const multi = new Multi();
+      for (let i = 0; i < 20; i++) multi.perform(new Easy().setopt(CURLOPT_URL, `${base}/slow/5000`)).catch(() => {});
+      const streaming = new Easy().setopt(CURLOPT_URL, `${base}/chunked/100000/1024`).setopt(CURLOPT_WRITEFUNCTION, (d) => d.length);
+      multi.perform(streaming).catch(() => {});
+      new Poll(idleFd()).start(UV_READABLE, () => {});
+      setTimeout(() => parentPort.postMessage('started'), 50);
+      return;
+    }
+    for (let i = 0; i < 10; i++) {
+      const w = new Worker(__filename, { workerData: { scenario, base } });
+      await new Promise((resolve) => w.once('message', resolve));
+      await w.terminate();
+    }
+    // The main thread still works after all that.
+    await transfers(10, () => '/hello');
+    console.log('ok');
+  },
+
+  // process.exit() with transfers in flight.
+  async 'exit-in-flight'() {
+    const multi = new Multi();
+    for (let i = 0; i < 20; i++) multi.perform(new Easy().setopt(CURLOPT_URL, `${base}/slow/5000`)).catch(() => {});
+    multi.perform(new Easy().setopt(CURLOPT_URL, `${base}/hello`)).then(() => {
+      console.log('ok');
+      process.exit(7);
+    });
+  },
+
+  // A natural exit with everything closed: nothing keeps the loop alive afterwards.
+  async 'exits-when-idle'() {
+    await transfers(5, () => '/hello');
+    const multi = new Multi(); // never used, never closed: must not hold the loop
+    const easy = new Easy();
+    void multi;
+    void easy;
+    console.log('ok');
+  },
+};
+
+scenarios[scenario]().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

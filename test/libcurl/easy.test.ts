@@ -1,0 +1,352 @@
+// The easy interface and every callback kind, against a real HTTP server process.
+import * as net from 'node:net';
+import {
+  CURLE_ABORTED_BY_CALLBACK,
+  CURLE_COULDNT_CONNECT,
+  CURLE_OK,
+  CURLE_UNKNOWN_OPTION,
+  CURLE_WRITE_ERROR,
+  CURLINFO_EFFECTIVE_URL,
+  CURLINFO_PRIVATE,
+  CURLINFO_RESPONSE_CODE,
+  CURLINFO_SIZE_DOWNLOAD_T,
+  CURLOPT_CLOSESOCKETFUNCTION,
+  CURLOPT_FOLLOWLOCATION,
+  CURLOPT_HEADERFUNCTION,
+  CURLOPT_HTTPHEADER,
+  CURLOPT_NOPROGRESS,
+  CURLOPT_OPENSOCKETFUNCTION,
+  CURLOPT_POST,
+  CURLOPT_POSTFIELDS,
+  CURLOPT_POSTFIELDSIZE_LARGE,
+  CURLOPT_PREREQFUNCTION,
+  CURLOPT_PRIVATE,
+  CURLOPT_READDATA,
+  CURLOPT_READFUNCTION,
+  CURLOPT_SOCKOPTFUNCTION,
+  CURLOPT_UPLOAD,
+  CURLOPT_URL,
+  CURLOPT_USERAGENT,
+  CURLOPT_VERBOSE,
+  CURLOPT_DEBUGFUNCTION,
+  CURLOPT_WRITEDATA,
+  CURLOPT_WRITEFUNCTION,
+  CURLOPT_XFERINFOFUNCTION,
+  CURLOPT_CUSTOMREQUEST,
+  CURL_READFUNC_ABORT,
+  CURLE_ABORTED_BY_CALLBACK as ABORTED,
+  CurlError,
+  Easy,
+  curl_easy_cleanup,
+  curl_easy_duphandle,
+  curl_easy_getinfo,
+  curl_easy_init,
+  curl_easy_perform,
+  curl_easy_reset,
+  curl_easy_setopt,
+  curl_easy_strerror,
+  curl_multi_strerror,
+  curl_version,
+  curl_version_info,
+} from '../../lib/libcurl';
+import { pattern, startHttpServer, type TestServer } from '../helpers/http-server';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startHttpServer();
+});
+afterAll(() => server.close());
+
+test('curl_version and curl_version_info describe the linked libcurl', () => {
+  const info = curl_version_info();
+  expect(curl_version()).toContain(`libcurl/${info.version}`);
+  expect(info.protocols).toContain('http');
+  expect(info.version_num).toBeGreaterThanOrEqual(0x074900);
+  expect(curl_easy_strerror(CURLE_COULDNT_CONNECT)).toBe("Couldn't connect to server");
+  expect(curl_multi_strerror(5)).toBe('Invalid socket argument');
+});
+
+test('curl_easy_perform blocks, buffers the body and fills getinfo out-parameters', () => {
+  const easy = curl_easy_init();
+  expect(curl_easy_setopt(easy, CURLOPT_URL, `${server.url}/bytes/100000`)).toBe(CURLE_OK);
+  expect(curl_easy_perform(easy)).toBe(CURLE_OK);
+  const code = { value: 0 as unknown };
+  const size = { value: 0 as unknown };
+  expect(curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, code)).toBe(CURLE_OK);
+  expect(curl_easy_getinfo(easy, CURLINFO_SIZE_DOWNLOAD_T, size)).toBe(CURLE_OK);
+  expect(code.value).toBe(200);
+  expect(size.value).toBe(100000);
+  expect(easy.takeBody().equals(pattern(100000))).toBe(true);
+  expect(easy.takeHeaders().toString()).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+  curl_easy_cleanup(easy);
+});
+
+test('WRITEFUNCTION and HEADERFUNCTION receive C-ordered arguments with their *DATA values', () => {
+  const easy = new Easy();
+  const chunks: Buffer[] = [];
+  const headerLines: string[] = [];
+  const writeData = { tag: 'write' };
+  let seenUserdata: unknown;
+  easy
+    .setopt(CURLOPT_URL, `${server.url}/chunked/20/1000`)
+    .setopt(CURLOPT_WRITEDATA, writeData)
+    .setopt(CURLOPT_WRITEFUNCTION, (data, userdata) => {
+      seenUserdata = userdata;
+      chunks.push(data);
+      return data.length;
+    })
+    .setopt(CURLOPT_HEADERFUNCTION, (data) => {
+      headerLines.push(data.toString());
+      return data.length;
+    })
+    .perform();
+  expect(seenUserdata).toBe(writeData);
+  expect(Buffer.concat(chunks).equals(Buffer.concat(Array.from({ length: 20 }, () => pattern(1000))))).toBe(true);
+  expect(headerLines[0]).toMatch(/^HTTP\/1\.1 200/);
+  expect(headerLines.some((l) => /^transfer-encoding: chunked/i.test(l))).toBe(true);
+  easy.cleanup();
+});
+
+test('a short count from WRITEFUNCTION fails the transfer with CURLE_WRITE_ERROR', () => {
+  const easy = curl_easy_init();
+  curl_easy_setopt(easy, CURLOPT_URL, `${server.url}/hello`);
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, () => 0);
+  expect(curl_easy_perform(easy)).toBe(CURLE_WRITE_ERROR);
+  curl_easy_cleanup(easy);
+});
+
+test('an exception in a callback fails the transfer and reaches the caller of perform', () => {
+  const easy = new Easy().setopt(CURLOPT_URL, `${server.url}/hello`).setopt(CURLOPT_WRITEFUNCTION, () => {
+    throw new RangeError('from the write callback');
+  });
+  expect(() => easy.perform()).toThrow('from the write callback');
+  // The handle is still usable afterwards.
+  easy.setopt(CURLOPT_WRITEFUNCTION, null).perform();
+  expect(easy.takeBody().toString()).toBe('hello');
+  easy.cleanup();
+});
+
+test('READFUNCTION streams an upload, in pieces larger than libcurl asks for', () => {
+  const body = pattern(300000);
+  let offset = 0;
+  const readData = { name: 'upload' };
+  let seenReadData: unknown;
+  const easy = new Easy()
+    .setopt(CURLOPT_URL, `${server.url}/echo`)
+    .setopt(CURLOPT_UPLOAD, 1)
+    .setopt(CURLOPT_CUSTOMREQUEST, 'POST')
+    .setopt(CURLOPT_READDATA, readData)
+    .setopt(CURLOPT_READFUNCTION, (size, userdata) => {
+      seenReadData = userdata;
+      if (offset >= body.length) return null;
+      const piece = body.subarray(offset, offset + 100000); // may exceed `size`
+      offset += piece.length;
+      return piece;
+    })
+    .perform();
+  const echo = JSON.parse(easy.takeBody().toString());
+  expect(seenReadData).toBe(readData);
+  expect(echo.method).toBe('POST');
+  expect(Buffer.from(echo.body, 'latin1').equals(body)).toBe(true);
+  easy.cleanup();
+});
+
+test('READFUNCTION returning CURL_READFUNC_ABORT aborts the upload', () => {
+  const easy = new Easy()
+    .setopt(CURLOPT_URL, `${server.url}/echo`)
+    .setopt(CURLOPT_UPLOAD, 1)
+    .setopt(CURLOPT_READFUNCTION, () => CURL_READFUNC_ABORT);
+  expect(() => easy.perform()).toThrow(expect.objectContaining({ name: 'CURLE_ABORTED_BY_CALLBACK', code: ABORTED }));
+  easy.cleanup();
+});
+
+test('POSTFIELDS takes a Buffer with NUL bytes, copied', () => {
+  const payload = Buffer.from([0, 1, 2, 0, 255, 65]);
+  const easy = new Easy().setopt(CURLOPT_URL, `${server.url}/echo`).setopt(CURLOPT_POSTFIELDS, payload);
+  payload.fill(9); // the copy is what gets sent
+  easy.perform();
+  expect(Buffer.from(JSON.parse(easy.takeBody().toString()).body, 'latin1')).toEqual(Buffer.from([0, 1, 2, 0, 255, 65]));
+  easy.cleanup();
+});
+
+test('XFERINFOFUNCTION reports progress and aborts on non-zero', () => {
+  const seen: number[][] = [];
+  const easy = new Easy()
+    .setopt(CURLOPT_URL, `${server.url}/bytes/2000000`)
+    .setopt(CURLOPT_NOPROGRESS, 0)
+    .setopt(CURLOPT_XFERINFOFUNCTION, (clientp, dltotal, dlnow) => {
+      seen.push([dltotal, dlnow]);
+      return dlnow > 0 ? 1 : 0;
+    });
+  expect(() => easy.perform()).toThrow(CurlError);
+  expect(seen.some(([total]) => total === 2000000)).toBe(true);
+  easy.cleanup();
+  expect(CURLE_ABORTED_BY_CALLBACK).toBe(42);
+});
+
+test('PREREQFUNCTION sees the connection before the request is sent', () => {
+  const calls: unknown[][] = [];
+  const easy = new Easy().setopt(CURLOPT_URL, `${server.url}/hello`).setopt(CURLOPT_PREREQFUNCTION, (...args) => {
+    calls.push(args);
+    return 0;
+  });
+  easy.perform();
+  expect(calls).toHaveLength(1);
+  expect(calls[0][1]).toBe('127.0.0.1');
+  expect(calls[0][3]).toBe(server.port);
+  easy.cleanup();
+});
+
+test('DEBUGFUNCTION receives the handle, the info type and the bytes', () => {
+  const types = new Set<number>();
+  const easy = new Easy();
+  let sameHandle = true;
+  easy
+    .setopt(CURLOPT_URL, `${server.url}/hello`)
+    .setopt(CURLOPT_VERBOSE, 1)
+    .setopt(CURLOPT_DEBUGFUNCTION, (handle, type, data) => {
+      sameHandle &&= handle === easy;
+      types.add(type);
+      expect(Buffer.isBuffer(data)).toBe(true);
+      return 0;
+    })
+    .perform();
+  expect(sameHandle).toBe(true);
+  expect(types.has(2 /* CURLINFO_HEADER_OUT */)).toBe(true);
+  easy.cleanup();
+});
+
+test('OPENSOCKETFUNCTION / SOCKOPTFUNCTION / CLOSESOCKETFUNCTION: the application owns the socket', () => {
+  const opened: { purpose: number; address: { address: string; port: number; family: number } }[] = [];
+  const closed: number[] = [];
+  const easy = new Easy()
+    .setopt(CURLOPT_URL, `${server.url}/hello`)
+    // Refuse to open a socket: libcurl must give up with CURLE_COULDNT_CONNECT.
+    .setopt(CURLOPT_OPENSOCKETFUNCTION, (clientp, purpose, address) => {
+      opened.push({ purpose, address });
+      return -1;
+    })
+    .setopt(CURLOPT_CLOSESOCKETFUNCTION, (clientp, item) => {
+      closed.push(item);
+      return 0;
+    });
+  expect(() => easy.perform()).toThrow(expect.objectContaining({ name: 'CURLE_COULDNT_CONNECT' }));
+  expect(opened[0].address).toEqual(expect.objectContaining({ address: '127.0.0.1', port: server.port, family: 2 }));
+  expect(closed).toEqual([]);
+  easy.cleanup();
+});
+
+test('SOCKOPTFUNCTION runs for the socket libcurl opens and CLOSESOCKETFUNCTION closes it', () => {
+  const sockopt: number[] = [];
+  const closed: number[] = [];
+  const easy = new Easy()
+    .setopt(CURLOPT_URL, `${server.url}/hello`)
+    .setopt(CURLOPT_SOCKOPTFUNCTION, (clientp, fd) => {
+      sockopt.push(fd);
+      return 0;
+    })
+    .setopt(CURLOPT_CLOSESOCKETFUNCTION, (clientp, fd) => {
+      closed.push(fd);
+      require('node:fs').closeSync(fd);
+      return 0;
+    })
+    .perform();
+  expect(sockopt).toHaveLength(1);
+  expect(easy.takeBody().toString()).toBe('hello');
+  easy.cleanup(); // closes the cached connection through our callback
+  expect(closed).toEqual(sockopt);
+});
+
+test('CURLOPT_PRIVATE holds any JavaScript value and getinfo gives it back', () => {
+  const easy = curl_easy_init();
+  const value = { any: ['js', 'value'] };
+  curl_easy_setopt(easy, CURLOPT_PRIVATE, value);
+  const out = { value: undefined as unknown };
+  expect(curl_easy_getinfo(easy, CURLINFO_PRIVATE, out)).toBe(CURLE_OK);
+  expect(out.value).toBe(value);
+  curl_easy_cleanup(easy);
+});
+
+test('duphandle copies options (and slists) into an independent handle; reset clears them', () => {
+  const easy = new Easy()
+    .setopt(CURLOPT_URL, `${server.url}/echo`)
+    .setopt(CURLOPT_USERAGENT, 'dup-test/1')
+    .setopt(CURLOPT_HTTPHEADER, ['X-One: 1']);
+  const copy = curl_easy_duphandle(easy);
+  easy.setopt(CURLOPT_HTTPHEADER, ['X-Two: 2']); // frees the original's list
+  curl_easy_perform(copy);
+  const headers = JSON.parse(copy.takeBody().toString()).headers;
+  expect(headers['user-agent']).toBe('dup-test/1');
+  expect(headers['x-one']).toBe('1');
+  curl_easy_reset(copy);
+  curl_easy_setopt(copy, CURLOPT_URL, `${server.url}/echo`);
+  curl_easy_perform(copy);
+  expect(JSON.parse(copy.takeBody().toString()).headers['x-one']).toBeUndefined();
+  copy.cleanup();
+  easy.cleanup();
+});
+
+test('redirects are followed when asked and the effective URL says where it landed', () => {
+  const easy = new Easy().setopt(CURLOPT_URL, `${server.url}/redirect/3`).setopt(CURLOPT_FOLLOWLOCATION, 1).perform();
+  expect(easy.takeBody().toString()).toBe('landed');
+  expect(easy.effectiveUrl).toBe(`${server.url}/redirect/0`);
+  easy.cleanup();
+});
+
+describe('bad input gets a clear error, never a crash', () => {
+  test('wrong value types throw a TypeError naming the option', () => {
+    const easy = new Easy();
+    expect(() => easy.setopt(CURLOPT_URL, 42 as unknown as string)).toThrow(/Expected a string or null for CURLOPT_URL but received a number/);
+    expect(() => easy.setopt(CURLOPT_POST, 'yes' as unknown as number)).toThrow(/Expected an integer \(long\) for CURLOPT_POST/);
+    expect(() => easy.setopt(CURLOPT_POSTFIELDSIZE_LARGE, 1.5)).toThrow(/Expected an integer or bigint \(curl_off_t\) for CURLOPT_POSTFIELDSIZE_LARGE/);
+    expect(() => easy.setopt(CURLOPT_HTTPHEADER, ['ok', 3] as unknown as string[])).toThrow(/item 1 is a number/);
+    expect(() => easy.setopt(CURLOPT_WRITEFUNCTION, 'nope' as never)).toThrow(/Expected a function or null for CURLOPT_WRITEFUNCTION/);
+    easy.cleanup();
+  });
+
+  test('CR or LF in a header line is refused before anything is sent', () => {
+    const easy = new Easy();
+    expect(() => easy.setopt(CURLOPT_HTTPHEADER, ['X-A: 1\r\nX-Injected: 2'])).toThrow(/contains CR, LF or NUL/);
+    easy.cleanup();
+  });
+
+  test('an unknown option id is CURLE_UNKNOWN_OPTION (code in C style, CurlError in object style)', () => {
+    const easy = curl_easy_init();
+    expect(curl_easy_setopt(easy, 999999 as never, 1 as never)).toBe(CURLE_UNKNOWN_OPTION);
+    expect(() => easy.setopt(999999 as never, 1 as never)).toThrow(expect.objectContaining({ name: 'CURLE_UNKNOWN_OPTION', code: 48 }));
+    easy.cleanup();
+  });
+
+  test('a closed handle throws ERR_CURL_CLOSED; cleanup twice is a no-op', () => {
+    const easy = curl_easy_init();
+    curl_easy_cleanup(easy);
+    curl_easy_cleanup(easy);
+    expect(easy.isClosed()).toBe(true);
+    expect(() => curl_easy_setopt(easy, CURLOPT_URL, 'http://x/')).toThrow(expect.objectContaining({ code: 'ERR_CURL_CLOSED' }));
+    expect(() => curl_easy_perform(easy)).toThrow(/closed/);
+  });
+
+  test('functions check their handle arguments', () => {
+    expect(() => curl_easy_perform({} as Easy)).toThrow(/Expected a CURL handle/);
+    expect(() => curl_easy_setopt(null as unknown as Easy, CURLOPT_URL, 'x')).toThrow(/Expected a CURL handle .* but received null/);
+  });
+
+  test('connection refused is CURLE_COULDNT_CONNECT with the error buffer in the message', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const s = net.createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as net.AddressInfo).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const easy = new Easy().setopt(CURLOPT_URL, `http://127.0.0.1:${port}/`);
+    expect(() => easy.perform()).toThrow(expect.objectContaining({ name: 'CURLE_COULDNT_CONNECT', code: CURLE_COULDNT_CONNECT }));
+    expect(easy.errorBuffer()).toMatch(/Failed to connect/);
+    easy.cleanup();
+  });
+});
+
+test('getinfo of a string info gives a string', () => {
+  const easy = new Easy().setopt(CURLOPT_URL, `${server.url}/hello`).perform();
+  expect(easy.getinfo<string>(CURLINFO_EFFECTIVE_URL)).toBe(`${server.url}/hello`);
+  easy.cleanup();
+});

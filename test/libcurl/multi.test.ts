@@ -1,0 +1,303 @@
+// The multi interface: the native driver, application-driven socket_action, and Poll.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  CURLE_OK,
+  CURLE_WRITE_ERROR,
+  CURLINFO_RESPONSE_CODE,
+  CURLMOPT_MAX_HOST_CONNECTIONS,
+  CURLMOPT_SOCKETDATA,
+  CURLMOPT_SOCKETFUNCTION,
+  CURLMOPT_TIMERDATA,
+  CURLMOPT_TIMERFUNCTION,
+  CURLM_BAD_SOCKET,
+  CURLM_OK,
+  CURLOPT_URL,
+  CURLOPT_WRITEFUNCTION,
+  CURLPAUSE_CONT,
+  CURL_POLL_REMOVE,
+  CURL_SOCKET_TIMEOUT,
+  CURL_WRITEFUNC_PAUSE,
+  CurlError,
+  Easy,
+  Multi,
+  Poll,
+  UV_READABLE,
+  curl_multi_add_handle,
+  curl_multi_assign,
+  curl_multi_cleanup,
+  curl_multi_info_read,
+  curl_multi_init,
+  curl_multi_setopt,
+  curl_multi_socket_action,
+  curl_multi_socket_all,
+  curl_multi_timeout,
+} from '../../lib/libcurl';
+import { pattern, startHttpServer, type TestServer } from '../helpers/http-server';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startHttpServer();
+});
+afterAll(() => server.close());
+
+describe('native driver', () => {
+  test('1,000 transfers complete with every status and body checked, delivered in batches', async () => {
+    const multi = new Multi();
+    const sizes = Array.from({ length: 1000 }, (_, i) => 13 + ((i * 97) % 5000));
+    const results = await Promise.all(sizes.map((n) => multi.perform(new Easy().setopt(CURLOPT_URL, `${server.url}/bytes/${n}`))));
+    results.forEach((r, i) => {
+      expect(r.easy.getinfo(CURLINFO_RESPONSE_CODE)).toBe(200);
+      expect(r.body.equals(pattern(sizes[i]))).toBe(true);
+      expect(r.headers.toString()).toMatch(/^HTTP\/1\.1 200 OK/);
+      r.easy.cleanup();
+    });
+    // One JavaScript call per loop turn, not one per transfer.
+    expect(multi.deliveries).toBeLessThan(1000);
+    multi.cleanup();
+  });
+
+  test('a failed transfer rejects with a CurlError naming the CURLcode', async () => {
+    const multi = new Multi();
+    const easy = new Easy().setopt(CURLOPT_URL, `${server.url}/hello`).setopt(CURLOPT_WRITEFUNCTION, () => {
+      throw new Error('consumer failed');
+    });
+    const failure = await multi.perform(easy).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(CurlError);
+    expect(failure).toMatchObject({ name: 'CURLE_WRITE_ERROR', code: CURLE_WRITE_ERROR });
+    expect((failure as CurlError).cause).toMatchObject({ message: 'consumer failed' });
+    multi.cleanup();
+  });
+
+  test('handlers may remove, add and clean up freely when transfers finish', async () => {
+    const multi = new Multi();
+    const finished: string[] = [];
+    await new Promise<void>((resolve) => {
+      multi.onMessage = (msg) => {
+        multi.removeHandle(msg.easy_handle);
+        finished.push(msg.easy_handle.takeBody().toString());
+        msg.easy_handle.cleanup();
+        if (finished.length === 1) multi.addHandle(new Easy().setopt(CURLOPT_URL, `${server.url}/bytes/5`));
+        if (finished.length === 2) {
+          multi.cleanup();
+          resolve();
+        }
+      };
+      multi.addHandle(new Easy().setopt(CURLOPT_URL, `${server.url}/hello`));
+    });
+    expect(finished).toEqual(['hello', 'abcde']);
+    expect(multi.isClosed()).toBe(true);
+  });
+
+  test('pause from the write callback and unpause later delivers the whole body', async () => {
+    const multi = new Multi();
+    const chunks: Buffer[] = [];
+    let paused = 0;
+    const easy = new Easy().setopt(CURLOPT_URL, `${server.url}/bytes/1000000`);
+    easy.setopt(CURLOPT_WRITEFUNCTION, (data) => {
+      if (paused < 3) {
+        paused++;
+        setTimeout(() => easy.pause(CURLPAUSE_CONT), 20);
+        return CURL_WRITEFUNC_PAUSE;
+      }
+      chunks.push(data);
+      return data.length;
+    });
+    await multi.perform(easy);
+    expect(paused).toBe(3);
+    expect(Buffer.concat(chunks).equals(pattern(1000000))).toBe(true);
+    multi.cleanup();
+  });
+
+  test('cleanup from inside a write callback is deferred until libcurl returns', async () => {
+    const multi = new Multi();
+    const easy = new Easy().setopt(CURLOPT_URL, `${server.url}/bytes/100000`);
+    easy.setopt(CURLOPT_WRITEFUNCTION, () => {
+      multi.cleanup();
+      easy.cleanup();
+      return 0;
+    });
+    multi.addHandle(easy);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(multi.isClosed()).toBe(true);
+    expect(easy.isClosed()).toBe(true);
+  });
+
+  test('maxHostConnections is enforced by libcurl', async () => {
+    const before = await (await fetch(`${server.url}/stats`)).json();
+    const multi = new Multi().setopt(CURLMOPT_MAX_HOST_CONNECTIONS, 2);
+    await Promise.all(Array.from({ length: 20 }, () => multi.perform(new Easy().setopt(CURLOPT_URL, `${server.url}/slow/20`))));
+    const after = await (await fetch(`${server.url}/stats`)).json();
+    // fetch's own requests open connections too: at most one each.
+    expect(after.connections - before.connections).toBeLessThanOrEqual(2 + 1);
+    multi.cleanup();
+  });
+});
+
+describe('application-driven multi (C style)', () => {
+  test('socket callback gets SOCKETDATA as clientp and assigned values back as socketp', async () => {
+    const multi = curl_multi_init();
+    const clientp = { name: 'clientp' };
+    const timerData = { name: 'timer' };
+    const polls = new Map<number, Poll>();
+    const socketps: unknown[] = [];
+    const timerClientps: unknown[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const running = { value: -1 };
+    const done = new Promise<void>((resolve) => {
+      const drain = () => {
+        const queued = { value: -1 };
+        const msg = curl_multi_info_read(multi, queued);
+        if (msg) {
+          expect(msg.data.result).toBe(CURLE_OK);
+          expect(queued.value).toBe(0);
+          resolve();
+        }
+      };
+      curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, clientp);
+      curl_multi_setopt(multi, CURLMOPT_TIMERDATA, timerData);
+      curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, (easy, s, what, cp, sp) => {
+        expect(cp).toBe(clientp);
+        expect(easy).toBeInstanceOf(Easy);
+        socketps.push(sp);
+        if (what === CURL_POLL_REMOVE) {
+          polls.get(s)?.close();
+          polls.delete(s);
+          return 0;
+        }
+        if (!polls.has(s)) {
+          polls.set(s, new Poll(s));
+          expect(curl_multi_assign(multi, s, { fd: s })).toBe(CURLM_OK);
+        }
+        polls.get(s)!.start(UV_READABLE | 2, (err, events) => {
+          curl_multi_socket_action(multi, s, (events & 1 ? 1 : 0) | (events & 2 ? 2 : 0), running);
+          drain();
+        });
+        return 0;
+      });
+      curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, (m, ms, cp) => {
+        timerClientps.push(cp);
+        clearTimeout(timer);
+        if (ms >= 0) {
+          timer = setTimeout(() => {
+            curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, running);
+            drain();
+          }, ms);
+        }
+        return 0;
+      });
+    });
+    curl_multi_add_handle(multi, new Easy().setopt(CURLOPT_URL, `${server.url}/bytes/50000`));
+    await done;
+    expect(timerClientps[0]).toBe(timerData);
+    expect(socketps).toContainEqual({ fd: expect.any(Number) });
+    expect(running.value).toBe(0);
+    clearTimeout(timer);
+    expect(curl_multi_cleanup(multi)).toBe(CURLM_OK);
+    for (const p of polls.values()) p.close();
+  });
+
+  test('curl_multi_socket_all and curl_multi_timeout drive transfers without any callback (legacy)', async () => {
+    const multi = curl_multi_init();
+    // A socket function that watches nothing: we poll with socket_all, as old C code did.
+    curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, () => 0);
+    for (let i = 0; i < 3; i++) curl_multi_add_handle(multi, new Easy().setopt(CURLOPT_URL, `${server.url}/bytes/${10 + i}`));
+    const running = { value: -1 };
+    const timeout = { value: -2 };
+    expect(curl_multi_timeout(multi, timeout)).toBe(CURLM_OK);
+    expect(timeout.value).toBeGreaterThanOrEqual(-1);
+    const deadline = Date.now() + 5000;
+    do {
+      expect(curl_multi_socket_all(multi, running)).toBe(CURLM_OK);
+      await new Promise((r) => setTimeout(r, 2));
+    } while (running.value > 0 && Date.now() < deadline);
+    const queued = { value: -1 };
+    const first = curl_multi_info_read(multi, queued);
+    expect(first?.data.result).toBe(CURLE_OK);
+    expect(queued.value).toBe(2); // msgs_in_queue: two more finished transfers waiting
+    expect(curl_multi_info_read(multi, queued)).not.toBeNull();
+    expect(curl_multi_info_read(multi, queued)).not.toBeNull();
+    expect(queued.value).toBe(0);
+    expect(curl_multi_info_read(multi, queued)).toBeNull();
+    curl_multi_cleanup(multi);
+  });
+
+  test('an exception in the socket callback is re-thrown from socket_action', () => {
+    const multi = new Multi();
+    multi.setopt(CURLMOPT_SOCKETFUNCTION, () => {
+      throw new Error('socket callback failed');
+    });
+    multi.addHandle(new Easy().setopt(CURLOPT_URL, `${server.url}/hello`));
+    expect(() => {
+      for (let i = 0; i < 50; i++) multi.socketAction(CURL_SOCKET_TIMEOUT, 0);
+    }).toThrow('socket callback failed');
+    multi.cleanup();
+  });
+
+  test('bad calls give CurlErrors with C names', () => {
+    const multi = new Multi();
+    multi.setopt(CURLMOPT_SOCKETFUNCTION, () => 0);
+    expect(curl_multi_assign(multi, 12345, {})).toBe(CURLM_BAD_SOCKET);
+    expect(() => multi.assign(12345, {})).toThrow(expect.objectContaining({ name: 'CURLM_BAD_SOCKET', code: CURLM_BAD_SOCKET }));
+    const easy = new Easy();
+    multi.addHandle(easy);
+    expect(() => multi.addHandle(easy)).toThrow(expect.objectContaining({ name: 'CURLM_ADDED_ALREADY' }));
+    expect(() => multi.setopt(CURLMOPT_TIMERFUNCTION, () => 0)).toThrow(/must be set before any easy handle is added/);
+    multi.cleanup();
+    multi.cleanup();
+    expect(() => multi.addHandle(new Easy())).toThrow(/closed/);
+    expect(() => multi.setopt(CURLMOPT_SOCKETFUNCTION, 'x' as never)).toThrow(/closed/);
+    expect(() => new Multi().setopt(CURLMOPT_SOCKETFUNCTION, 'x' as never)).toThrow(/Expected a function or null/);
+  });
+});
+
+describe('Poll', () => {
+  test('reports readability of a pipe and stops cleanly', async () => {
+    const [r, w] = await pipe();
+    const p = new Poll(r);
+    const events = await new Promise<number>((resolve) => {
+      p.start(UV_READABLE, (err, ev) => {
+        expect(err).toBeNull();
+        resolve(ev);
+      });
+      fs.writeSync(w, 'x');
+    });
+    expect(events & UV_READABLE).toBe(UV_READABLE);
+    p.stop();
+    p.close();
+    p.close();
+    expect(() => p.start(UV_READABLE, () => undefined)).toThrow(/closed/);
+    fs.closeSync(r);
+    fs.closeSync(w);
+  });
+
+  test('an fd that is not open, a file, a second poll on one fd: clear errors', async () => {
+    expect(() => new Poll(987654)).toThrow(expect.objectContaining({ code: 'EBADF' }));
+    expect(() => new Poll(-1)).toThrow(/non-negative integer fd/);
+    const file = path.join(os.tmpdir(), `curlio-poll-${process.pid}`);
+    const fd = fs.openSync(file, 'w');
+    expect(() => new Poll(fd)).toThrow(expect.objectContaining({ code: 'EPERM' }));
+    fs.closeSync(fd);
+    fs.unlinkSync(file);
+    const [r, w] = await pipe();
+    const first = new Poll(r);
+    expect(() => new Poll(r)).toThrow(expect.objectContaining({ code: 'EEXIST' }));
+    first.close();
+    expect(() => first.start(7, () => undefined)).toThrow(/closed/);
+    fs.closeSync(r);
+    fs.closeSync(w);
+  });
+});
+
+// A pipe's two fds, made by a child-free trick: a FIFO is overkill, so open /dev/fd of a
+// spawned pipe would be fragile; node's own pipe() is not public, so use a socketpair-like
+// pair from a FIFO in a temp dir.
+async function pipe(): Promise<[number, number]> {
+  const fifo = path.join(os.tmpdir(), `curlio-fifo-${process.pid}-${Math.random().toString(16).slice(2)}`);
+  require('node:child_process').execFileSync('mkfifo', [fifo]);
+  const r = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  const w = fs.openSync(fifo, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+  fs.unlinkSync(fifo);
+  return [r, w];
+}
