@@ -608,7 +608,14 @@ Napi::Value EasyHandle::DupHandle(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value EasyHandle::TakeBuffer(std::string& bytes) {
-  // Hand the bytes over without copying them: the Buffer owns the string from now on.
+  // Small bodies are cheaper to copy than to hand over with a finalizer the GC must run;
+  // large ones are handed over without a copy: the Buffer owns the string from now on.
+  constexpr size_t kCopyBelow = 16 * 1024;
+  if (bytes.size() < kCopyBelow) {
+    Napi::Value copy = Napi::Buffer<char>::Copy(data_->env, bytes.data(), bytes.size());
+    bytes.clear();
+    return copy;
+  }
   auto* owned = new std::string(std::move(bytes));
   bytes.clear();
   return Napi::Buffer<char>::New(data_->env, owned->data(), owned->size(),
@@ -651,6 +658,14 @@ Napi::Value EasyHandle::UserData(CURLoption data_option) {
 size_t EasyHandle::Sink(CURLoption function_option, std::string& buffer, char* ptr, size_t n) {
   auto it = functions_.find(function_option);
   if (it == functions_.end()) {
+    if (buffer.empty() && &buffer == &body) {
+      // One allocation for the whole body when the server announced its length.
+      curl_off_t length = -1;
+      if (curl_easy_getinfo(curl_, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK && length > 0 &&
+          length < (curl_off_t{1} << 30)) {
+        body.reserve(static_cast<size_t>(length));
+      }
+    }
     buffer.append(ptr, n);
     return n;
   }

@@ -9,8 +9,17 @@
 //   /redirect/N            -> 302 to /redirect/N-1, /redirect/0 -> "landed"
 //   /conn                  -> the id of the TCP connection (counts connections)
 //   /stats                 -> JSON {connections, open}
+//   /redirect-to?status=S&to=URL -> S with Location: URL
+//   /set-cookie?k=v&...    -> one Set-Cookie per pair (value may carry attributes)
+//   /gzip, /br, /deflate, /zstd -> "compressed hello " x 100, encoded so
+//   /basic/USER/PASS       -> 401 Basic realm="curlio" unless those credentials come
+//   /digest/USER/PASS      -> 401 Digest (MD5, qop=auth) unless answered right
+//   /drip/N/MS             -> headers at once, then N chunks of 1 KiB, MS apart
+//   /hang                  -> headers at once, then nothing (until the client leaves)
 'use strict';
 const http = require('node:http');
+const crypto = require('node:crypto');
+const zlib = require('node:zlib');
 
 let connections = 0;
 let open = 0;
@@ -47,6 +56,7 @@ function route(req, res, body) {
       const size = Number(parts[2] || 1024);
       let i = 0;
       const next = () => {
+        if (res.destroyed) return; // the client went away: stop producing
         if (i++ === n) return res.end();
         res.write(pattern(size));
         setTimeout(next, 1);
@@ -72,6 +82,74 @@ function route(req, res, body) {
       return res.end(String(req.socket.id));
     case 'stats':
       return res.end(JSON.stringify({ connections, open }));
+    case 'redirect-to': {
+      const q = new URL(req.url, 'http://x').searchParams;
+      res.statusCode = Number(q.get('status') || 302);
+      res.setHeader('location', q.get('to'));
+      return res.end(`redirect ${req.method}`);
+    }
+    case 'set-cookie': {
+      const q = new URL(req.url, 'http://x').searchParams;
+      res.setHeader('set-cookie', [...q].map(([k, v]) => `${k}=${v}`));
+      return res.end('cookies set');
+    }
+    case 'gzip':
+    case 'br':
+    case 'deflate':
+    case 'zstd': {
+      const text = Buffer.from('compressed hello '.repeat(100));
+      const encoded =
+        parts[0] === 'gzip' ? zlib.gzipSync(text) : parts[0] === 'br' ? zlib.brotliCompressSync(text) : parts[0] === 'deflate' ? zlib.deflateSync(text) : null;
+      if (encoded === null) {
+        res.statusCode = 501;
+        return res.end();
+      }
+      res.setHeader('content-encoding', parts[0]);
+      res.setHeader('x-accept-encoding', req.headers['accept-encoding'] || '');
+      return res.end(encoded);
+    }
+    case 'basic': {
+      const expected = 'Basic ' + Buffer.from(`${parts[1]}:${parts[2]}`).toString('base64');
+      if (req.headers.authorization === expected) return res.end(`hello ${parts[1]}`);
+      res.statusCode = 401;
+      res.setHeader('www-authenticate', 'Basic realm="curlio"');
+      return res.end('unauthorized');
+    }
+    case 'digest': {
+      const md5 = (x) => crypto.createHash('md5').update(x).digest('hex');
+      const auth = req.headers.authorization || '';
+      if (auth.startsWith('Digest ')) {
+        const p = {};
+        for (const m of auth.slice(7).matchAll(/(\w+)=(?:"([^"]*)"|([^,\s]*))/g)) p[m[1]] = m[2] !== undefined ? m[2] : m[3];
+        const ha1 = md5(`${parts[1]}:curlio:${parts[2]}`);
+        const ha2 = md5(`${req.method}:${p.uri}`);
+        const expected = p.qop ? md5(`${ha1}:${p.nonce}:${p.nc}:${p.cnonce}:${p.qop}:${ha2}`) : md5(`${ha1}:${p.nonce}:${ha2}`);
+        if (p.username === parts[1] && p.response === expected) return res.end(`digest ${parts[1]}`);
+      }
+      res.statusCode = 401;
+      res.setHeader('www-authenticate', `Digest realm="curlio", nonce="${crypto.randomBytes(8).toString('hex')}", qop="auth", algorithm=MD5`);
+      return res.end('unauthorized');
+    }
+    case 'drip': {
+      const n = Number(parts[1]);
+      const ms = Number(parts[2]);
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      res.flushHeaders();
+      let i = 0;
+      const timer = setInterval(() => {
+        if (i++ === n) {
+          clearInterval(timer);
+          return res.end();
+        }
+        res.write(pattern(1024));
+      }, ms);
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
+    case 'hang':
+      res.writeHead(200);
+      res.flushHeaders();
+      return;
     default:
       res.statusCode = 404;
       return res.end('not found');
