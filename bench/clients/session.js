@@ -1,0 +1,38 @@
+'use strict';
+// curlio's Session (libsoup's SoupSession): the promise API, session.send(msg).
+const { main, runWorkers, SkipClient } = require('./harness');
+
+function bodyLength(body) {
+  if (body == null) return 0;
+  if (typeof body === 'string') return Buffer.byteLength(body);
+  if (typeof body.length === 'number') return body.length; // Buffer / Uint8Array / SoupMessageBody-like
+  if (typeof body.byteLength === 'number') return body.byteLength;
+  if (body.data != null) return bodyLength(body.data);
+  throw new Error(`cannot measure responseBody of type ${typeof body}`);
+}
+
+main('session', async (opts) => {
+  let curlio;
+  try {
+    curlio = require('../../dist');
+  } catch (e) {
+    throw new SkipClient(`dist/ does not load: ${e.message}`);
+  }
+  const { Session, Message } = curlio;
+  if (typeof Session !== 'function' || typeof Message !== 'function') {
+    throw new SkipClient('Session/Message are not exported from curlio yet');
+  }
+  const sessionOpts = { maxConns: opts.c, maxConnsPerHost: opts.c };
+  if (opts.h2) sessionOpts.sslCaFile = opts.caFile;
+  const session = new Session(sessionOpts);
+  async function one() {
+    const msg = new Message('GET', opts.url);
+    const status = await session.send(msg);
+    if (status !== 200) throw new Error(`status ${status}`);
+    return bodyLength(msg.responseBody);
+  }
+  return {
+    run: (count) => runWorkers(count, opts.c, opts.expectLen, one),
+    close: () => session.close?.() ?? session.abort?.(),
+  };
+});

@@ -1,0 +1,382 @@
+#!/usr/bin/env node
+'use strict';
+// curlio's benchmark suite (issue "Performance"): every client against the same local nginx,
+// each measurement in its own child process, clients interleaved round by round, medians,
+// ratios to the C ceiling (bench/c/multi_epoll.c) and to undici measured in the same run.
+//
+//   node bench/run.js [--quick] [--smoke] [--rows a,b] [--rounds K] [--clients a,b] [--rss-n N]
+//                     [--no-write] [--keep-going]
+const { spawn, spawnSync, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { startNginx, SMALL_BODY, LARGE_SIZE } = require('./nginx');
+
+const ROOT = path.resolve(__dirname, '..');
+const SMALL_LEN = Buffer.byteLength(SMALL_BODY);
+
+// ---------------------------------------------------------------------------------------
+// What is measured. n: requests timed per measurement; warmup: requests run first, untimed.
+const ROWS = {
+  'small-1': { title: '13-byte GET, 1 in flight', path: '/small', c: 1, n: 20000, warmup: 1000, quick: 300, unit: 'req/s' },
+  'small-50': { title: '13-byte GET, 50 in flight', path: '/small', c: 50, n: 60000, warmup: 5000, quick: 1000, unit: 'req/s' },
+  'h2-50': { title: 'HTTPS HTTP/2 13-byte GET, 50 in flight', https: true, h2: true, path: '/small', c: 50, n: 40000, warmup: 2000, quick: 1000, unit: 'req/s' },
+  'large-10': { title: '1 MiB GET, 10 in flight', path: '/large', expectLen: LARGE_SIZE, c: 10, n: 1500, warmup: 100, quick: 50, unit: 'MB/s' },
+  'conc-10k': { title: '10,000 concurrent transfers (13-byte GET)', path: '/small', c: 10000, n: 10000, warmup: 0, quick: 10000, quickC: 1000, unit: 'req/s', memory: true },
+  rss: { title: 'RSS before/after N requests (13-byte GET, 50 in flight)', path: '/small', c: 50, n: 1000000, warmup: 20000, quick: 20000, unit: 'req/s', rss: true, rounds: 1, clients: ['c', 'session', 'multi-perform', 'multi-js', 'undici'] },
+  fdpass: { title: 'fd passing between two processes', n: 200000, quick: 5000, unit: 'fds/s', fdpass: true },
+};
+const CLIENTS = ['c', 'session', 'multi-js', 'multi-perform', 'undici', 'node-http'];
+const CLIENT_LABEL = {
+  c: 'C ceiling (multi_epoll.c)',
+  session: 'curlio Session.send',
+  'multi-js': 'curlio Multi, JS socket/timer callbacks + Poll',
+  'multi-perform': 'curlio Multi.perform (native driver)',
+  undici: 'undici Pool.request',
+  'node-http': 'node:http keep-alive Agent',
+  'c-fdpass': 'C sendmsg/recvmsg loop (fdpass.c)',
+  'unix-connection': 'curlio UnixConnection',
+};
+const TARGETS = {
+  session: 'Session ≥ 0.9× C and > undici',
+  'multi-js': '≥ 0.5× C',
+};
+
+// ---------------------------------------------------------------------------------------
+function parseArgs(argv) {
+  const o = { quick: false, smoke: false, rows: null, rounds: 3, clients: null, rssN: null, write: true, childTimeoutS: 90 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    const name = a.split('=')[0];
+    if (name === '--quick') o.quick = true;
+    else if (name === '--smoke') o.smoke = true;
+    else if (name === '--rows') o.rows = val().split(',').filter(Boolean);
+    else if (name === '--rounds') o.rounds = positive(val(), '--rounds');
+    else if (name === '--clients') o.clients = val().split(',').filter(Boolean);
+    else if (name === '--rss-n') o.rssN = positive(val(), '--rss-n');
+    else if (name === '--no-write') o.write = false;
+    else if (name === '--help' || name === '-h') {
+      console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 7).join('\n').replace(/^\/\/ ?/gm, ''));
+      process.exit(0);
+    } else throw new Error(`unknown option ${a} (see --help)`);
+  }
+  for (const r of o.rows ?? []) if (!ROWS[r]) throw new Error(`unknown row ${r}; rows: ${Object.keys(ROWS).join(', ')}`);
+  for (const c of o.clients ?? []) if (!CLIENTS.includes(c)) throw new Error(`unknown client ${c}; clients: ${CLIENTS.join(', ')}`);
+  if (o.smoke) {
+    o.rounds = 1;
+    o.write = false;
+    o.rows ??= ['small-1', 'small-50', 'h2-50', 'large-10', 'conc-10k', 'fdpass'];
+  }
+  if (o.quick || o.smoke) o.childTimeoutS = 30;
+  if (o.quick) o.rounds = Math.min(o.rounds, argv.some((a) => a.startsWith('--rounds')) ? o.rounds : 1);
+  o.rows ??= Object.keys(ROWS);
+  return o;
+}
+
+function positive(v, what) {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`Expected positive integer for ${what} but received ${v}`);
+  return n;
+}
+
+const log = (...a) => console.error('[bench]', ...a);
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+// ---------------------------------------------------------------------------------------
+// Preparation: C programs, dist/, a snapshot of the addon (other engineers rebuild it while
+// the bench runs; a copy keeps every child loading the same binary).
+function compileC(name, tmp) {
+  const src = path.join(__dirname, 'c', `${name}.c`);
+  const out = path.join(tmp, name);
+  const flags = name === 'multi_epoll' ? ` $(pkg-config --cflags --libs libcurl)` : '';
+  const r = spawnSync('sh', ['-c', `cc -O2 -Wall -o "${out}" "${src}"${flags}`], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`compiling ${src} failed (install gcc, pkg-config, libcurl4-openssl-dev):\n${r.stderr}`);
+  return out;
+}
+
+function buildDist() {
+  const r = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) log(`tsc reported errors (emitting anyway; clients that fail to load are skipped):\n${(r.stdout + r.stderr).split('\n').slice(0, 8).join('\n')}`);
+}
+
+async function snapshotAddon(tmp) {
+  if (process.env.CURLIO_BINDING) return path.resolve(process.env.CURLIO_BINDING);
+  const nodeGypBuild = require('node-gyp-build');
+  let found = null;
+  const deadline = Date.now() + 180e3;
+  let built = false;
+  for (;;) {
+    try {
+      found = nodeGypBuild.resolve(ROOT);
+      break;
+    } catch {}
+    if (Date.now() > deadline && !built) {
+      log('no addon found: building it with cmake-js');
+      const r = spawnSync('npx', ['cmake-js', 'compile', '-O', 'build'], { cwd: ROOT, stdio: 'inherit' });
+      built = true;
+      if (r.status !== 0) throw new Error('cmake-js compile failed');
+      continue;
+    }
+    if (built) throw new Error('no addon after building it');
+    if (!found) log('waiting for build/Release/curlio.node (another build may be running)...');
+    await new Promise((r) => setTimeout(r, 5000));
+  }
+  const copy = path.join(tmp, 'curlio.node');
+  fs.copyFileSync(found, copy);
+  return copy;
+}
+
+// ---------------------------------------------------------------------------------------
+// One measurement = one child process printing one JSON line.
+function runChild(cmd, args, { env, timeoutS }) {
+  return new Promise((resolve) => {
+    // A child shell raises the soft fd limit to the hard one so 10,000 sockets fit.
+    const quoted = [cmd, ...args].map((a) => `'${String(a).replace(/'/g, `'\\''`)}'`).join(' ');
+    const child = spawn('sh', ['-c', `ulimit -n $(ulimit -Hn) 2>/dev/null; exec ${quoted}`], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const timer = setTimeout(() => {
+      err += `\ntimed out after ${timeoutS}s`;
+      child.kill('SIGKILL');
+    }, timeoutS * 1000);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      const line = out.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+      let res;
+      try {
+        res = JSON.parse(line);
+      } catch {
+        res = { failures: 1, firstError: `no result (exit ${code ?? signal}): ${err.trim().split('\n').slice(-3).join(' | ')}` };
+      }
+      if (code !== 0 && !res.skipped && !res.failures) {
+        res.failures = 1;
+        res.firstError = `exit ${code ?? signal}: ${err.trim().split('\n').slice(-2).join(' | ')}`;
+      }
+      resolve(res);
+    });
+  });
+}
+
+function measurementArgs(row, opts, server) {
+  const base = row.https ? server.httpsUrl : server.httpUrl;
+  const n = opts.smoke ? Math.min(row.quick, 200) : opts.quick ? row.quick : row.rss && opts.rssN ? opts.rssN : row.n;
+  const c = opts.smoke && row.memory ? 500 : opts.quick && row.quickC ? row.quickC : row.c;
+  return {
+    url: base + row.path,
+    n: row.memory ? Math.max(n, c) : n,
+    c,
+    expectLen: row.expectLen ?? SMALL_LEN,
+    warmup: opts.smoke ? 0 : opts.quick ? Math.min(row.warmup, 200) : row.warmup,
+    h2: !!row.h2,
+    caFile: server.caFile,
+  };
+}
+
+async function measure(client, m, ctx) {
+  if (client === 'c') {
+    const a = [m.url, m.n, m.c, m.expectLen, m.warmup];
+    if (m.h2) a.push('h2', m.caFile);
+    return runChild(ctx.multiEpoll, a, ctx);
+  }
+  return runChild(process.execPath, ['--expose-gc', path.join(__dirname, 'clients', `${client}.js`), JSON.stringify(m)], ctx);
+}
+
+async function measureFdpass(client, n, ctx) {
+  if (client === 'c-fdpass') return runChild(ctx.fdpass, [n], ctx);
+  return runChild(process.execPath, ['--expose-gc', path.join(__dirname, 'clients', 'unix-connection.js'), JSON.stringify({ n })], ctx);
+}
+
+// ---------------------------------------------------------------------------------------
+function fmt(v, unit) {
+  if (v == null || !Number.isFinite(v)) return 'n/a';
+  const digits = unit === 'MB/s' || v < 100 ? 1 : 0;
+  return v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+const ratio = (a, b) => (a != null && b != null && b > 0 ? `${(a / b).toFixed(2)}×` : '—');
+
+function summarise(rowKey, row, runs, m) {
+  // runs: client → [result]
+  const s = {};
+  for (const [client, rs] of Object.entries(runs)) {
+    const skipped = rs.find((r) => r.skipped);
+    if (skipped) {
+      s[client] = { skipped: skipped.skipped };
+      continue;
+    }
+    const failed = rs.filter((r) => r.failures);
+    const rate = (r) => (row.unit === 'MB/s' ? r.bytes / (r.elapsedMs / 1e3) / 1e6 : r.n / (r.elapsedMs / 1e3));
+    const ok = rs.filter((r) => !r.failures && r.elapsedMs > 0);
+    const x = {
+      runs: rs.length,
+      invalid: failed.length ? `INVALID: ${failed.reduce((a, r) => a + r.failures, 0)} failed (${failed[0].firstError})` : null,
+      value: ok.length ? median(ok.map(rate)) : null,
+    };
+    if (row.memory && ok.length) x.kbPerTransfer = median(ok.map((r) => (r.hwmKb - r.rssStartKb) / m.c));
+    if (row.rss && ok.length) {
+      x.rssBeforeMiB = median(ok.map((r) => r.rssBeforeKb / 1024));
+      x.rssAfterMiB = median(ok.map((r) => r.rssAfterKb / 1024));
+      x.growthMiB = median(ok.map((r) => (r.rssAfterKb - r.rssBeforeKb) / 1024));
+    }
+    s[client] = x;
+  }
+  return s;
+}
+
+function tableFor(rowKey, row, s, m) {
+  const cKey = row.fdpass ? 'c-fdpass' : 'c';
+  const cVal = s[cKey]?.value;
+  const uVal = s.undici?.value;
+  const lines = [];
+  let head = `| client | ${row.unit} | × C | × undici |`;
+  let sep = '|---|---:|---:|---:|';
+  if (row.memory) {
+    head += ' peak RSS / transfer | × C |';
+    sep += '---:|---:|';
+  }
+  if (row.rss) {
+    head += ' RSS before → after (MiB) | growth |';
+    sep += '---:|---:|';
+  }
+  head += ' note |';
+  sep += '---|';
+  lines.push(`### ${row.title}${m ? ` — N = ${m.n.toLocaleString('en-US')}, ${m.c.toLocaleString('en-US')} in flight` : ''}`, '', head, sep);
+  for (const [client, x] of Object.entries(s)) {
+    const label = CLIENT_LABEL[client] ?? client;
+    if (x.skipped) {
+      lines.push(`| ${label} | n/a | | | ${row.memory ? '| | ' : ''}${row.rss ? '| | ' : ''}${x.skipped} |`);
+      continue;
+    }
+    let line = `| ${label} | ${x.invalid ? '**invalid**' : fmt(x.value, row.unit)} | ${x.invalid ? '' : ratio(x.value, cVal)} | ${x.invalid || row.fdpass ? '' : ratio(x.value, uVal)} |`;
+    if (row.memory) {
+      const cKb = s[cKey]?.kbPerTransfer;
+      line += ` ${x.kbPerTransfer != null ? `${x.kbPerTransfer.toFixed(1)} KiB` : 'n/a'} | ${ratio(x.kbPerTransfer, cKb)} |`;
+    }
+    if (row.rss) {
+      line += ` ${x.rssBeforeMiB != null ? `${x.rssBeforeMiB.toFixed(1)} → ${x.rssAfterMiB.toFixed(1)}` : 'n/a'} | ${x.growthMiB != null ? `${x.growthMiB >= 0 ? '+' : ''}${x.growthMiB.toFixed(1)} MiB` : ''} |`;
+    }
+    const notes = [];
+    if (x.invalid) notes.push(x.invalid);
+    if (x.runs > 1) notes.push(`median of ${x.runs}`);
+    if (!row.memory && !row.rss && !row.fdpass && TARGETS[client]) notes.push(`target ${TARGETS[client]}`);
+    if (row.memory && client === 'session') notes.push('target ≤ 1.2× C per transfer');
+    if (row.rss && client !== 'c') notes.push('target growth < 5 MiB');
+    if (row.fdpass && client !== cKey) notes.push('target ≥ 0.5× C');
+    line += ` ${notes.join('; ')} |`;
+    lines.push(line);
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+function versions(server, ctx) {
+  const v = { node: process.version, nginx: server.version };
+  try {
+    v.libcurl = execFileSync('sh', ['-c', 'pkg-config --modversion libcurl'], { encoding: 'utf8' }).trim();
+  } catch {}
+  try {
+    const r = spawnSync(process.execPath, ['-e', 'console.log(require("./dist/libcurl").curl_version())'], { cwd: ROOT, env: ctx.env, encoding: 'utf8' });
+    if (r.status === 0) v.curlioLinked = r.stdout.trim();
+  } catch {}
+  try {
+    v.undici = require('undici/package.json').version;
+  } catch {}
+  const cpu = (fs.readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m) || [])[1] ?? os.cpus()[0]?.model;
+  return { ...v, nproc: os.availableParallelism?.() ?? os.cpus().length, cpu };
+}
+
+// ---------------------------------------------------------------------------------------
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'curlio-bench-'));
+  const ctx = { timeoutS: opts.childTimeoutS };
+  let server;
+  let anyFailure = false;
+  const sections = [];
+  try {
+    ctx.multiEpoll = compileC('multi_epoll', tmp);
+    ctx.fdpass = compileC('fdpass', tmp);
+    log('compiling lib/ → dist/ (npx tsc -p tsconfig.build.json)');
+    buildDist();
+    const addon = await snapshotAddon(tmp);
+    ctx.env = { ...process.env, CURLIO_BINDING: addon };
+    server = await startNginx({ log });
+    log(`nginx ${server.version} on ${server.httpUrl} and ${server.httpsUrl} (h2)`);
+    const ver = versions(server, ctx);
+
+    for (const rowKey of opts.rows) {
+      const row = ROWS[rowKey];
+      if (row.fdpass) {
+        const n = opts.smoke ? 1000 : opts.quick ? row.quick : row.n;
+        const clients = ['c-fdpass', 'unix-connection'];
+        const runs = Object.fromEntries(clients.map((c) => [c, []]));
+        const rounds = row.rounds ?? opts.rounds;
+        for (let r = 0; r < rounds; r++)
+          for (const client of clients) {
+            const res = await measureFdpass(client, n, ctx);
+            if (res.failures) anyFailure = true;
+            runs[client].push(res);
+            log(`${rowKey} round ${r + 1}/${rounds} ${client}: ${res.skipped ? `skipped (${res.skipped})` : res.failures ? `FAILED ${res.firstError}` : `${Math.round(res.n / (res.elapsedMs / 1e3))} fds/s`}`);
+          }
+        sections.push(tableFor(rowKey, { ...row, title: `${row.title} — N = ${n.toLocaleString('en-US')}` }, summarise(rowKey, row, runs), null));
+        continue;
+      }
+      const m = measurementArgs(row, opts, server);
+      let clients = row.clients ?? CLIENTS;
+      if (opts.clients) clients = clients.filter((c) => opts.clients.includes(c));
+      const rounds = opts.smoke ? 1 : row.rounds ?? opts.rounds;
+      const runs = Object.fromEntries(clients.map((c) => [c, []]));
+      const skip = new Set();
+      for (let r = 0; r < rounds; r++) {
+        for (const client of clients) {
+          if (skip.has(client)) continue;
+          const res = await measure(client, m, ctx);
+          runs[client].push(res);
+          if (res.skipped) skip.add(client);
+          if (res.failures) anyFailure = true;
+          const rate = row.unit === 'MB/s' ? `${(res.bytes / (res.elapsedMs / 1e3) / 1e6).toFixed(1)} MB/s` : `${Math.round(res.n / (res.elapsedMs / 1e3))} req/s`;
+          log(`${rowKey} round ${r + 1}/${rounds} ${client}: ${res.skipped ? `skipped (${res.skipped})` : res.failures ? `FAILED (${res.failures}): ${res.firstError}` : rate}`);
+        }
+      }
+      sections.push(tableFor(rowKey, row, summarise(rowKey, row, runs, m), m));
+    }
+
+    const mins = ((Date.now() - started) / 60e3).toFixed(1);
+    const cmd = `node bench/run.js ${process.argv.slice(2).join(' ')}`.trim();
+    const header = [
+      `# curlio benchmarks`,
+      '',
+      `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · \`${cmd}\` · ${mins} min · ${opts.quick ? 'QUICK (tiny N, not representative)' : `${opts.rounds} round(s), clients interleaved, medians`}`,
+      '',
+      `Machine: ${ver.nproc} CPUs (${ver.cpu}), shared with other work while measured · node ${ver.node} · libcurl ${ver.libcurl}${ver.curlioLinked ? ` (curlio linked: ${ver.curlioLinked})` : ''} · ${ver.nginx} (1 worker, same host) · undici ${ver.undici}`,
+      '',
+      'Ratios are to the C program (bench/c/multi_epoll.c: curl_multi_socket_action + epoll) and to undici measured in the same run; absolute numbers depend on the machine and are not pass/fail. Every request checks status 200 and the body length; a client with any failure is marked invalid.',
+      '',
+    ].join('\n');
+    const text = header + '\n' + sections.join('\n');
+    console.log(text);
+    if (anyFailure) console.log('\n**Some requests failed: the run is invalid for those clients (see the notes).**');
+    if (opts.write && !opts.quick) fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), text + (anyFailure ? '\n**Some requests failed: the run is invalid for those clients.**\n' : ''));
+  } finally {
+    if (server) await server.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  process.exitCode = anyFailure ? 1 : 0;
+}
+
+main().catch((e) => {
+  console.error(e.stack || e);
+  process.exit(2);
+});
