@@ -1,0 +1,69 @@
+// PooledEasy: an easy handle that remembers the options it holds, so starting a message
+// sets only what differs from the last one it ran. libcurl keeps the connections in the
+// multi handle, so a pooled handle costs nothing but its options.
+import { easyMethods } from '../libcurl/binding';
+import { Easy, type TransferHandler } from '../libcurl/easy';
+import type { PrereqCallback } from '../libcurl/callbacks';
+import { CurlError } from '../libcurl/errors';
+
+export class PooledEasy extends Easy {
+  /** @internal the queue item this handle runs, null while pooled or abandoned. */
+  item: unknown = null;
+  /** Bumped on every start: a deferred action for an older run sees it changed. */
+  run = 0;
+  /** The session configuration generation last applied. */
+  configVersion = -1;
+  /** The completion handler, and the JavaScript callbacks, made once per handle. */
+  done: TransferHandler | null = null;
+  headerFn: ((data: Buffer) => number) | null = null;
+  writeFn: ((data: Buffer) => number) | null = null;
+  prereqFn: PrereqCallback | null = null;
+  /** The message this handle ran last: its timings are read before the handle runs another. */
+  lastMsg: unknown = null;
+  readonly #opts = new Map<number, unknown>();
+  #headers: readonly string[] = [];
+
+  /** curl_easy_setopt, skipped when the handle already holds `value`. */
+  set(option: number, value: unknown): void {
+    const opts = this.#opts;
+    if (opts.get(option) === value && (value !== undefined || opts.has(option))) return;
+    const code = easyMethods.setopt.call(this, option, value);
+    if (code !== 0) throw new CurlError('easy', code, `setting option ${option}`);
+    opts.set(option, value);
+  }
+
+  /** The value last set for `option` through set(). */
+  current(option: number): unknown {
+    return this.#opts.get(option);
+  }
+
+  /** Forget a value so the next set() applies it again (e.g. POSTFIELDS, whose copy is per transfer). */
+  forget(option: number): void {
+    this.#opts.delete(option);
+  }
+
+  /** curl_easy_reset, and forget what was set. */
+  resetAll(): void {
+    this.reset();
+    this.#opts.clear();
+    this.#headers = [];
+  }
+
+  /** CURLOPT_HTTPHEADER, compared line by line with the last list. */
+  setHeaders(option: number, lines: readonly string[]): void {
+    const prev = this.#headers;
+    if (prev.length === lines.length) {
+      let same = true;
+      for (let i = 0; i < lines.length; i++) {
+        if (prev[i] !== lines[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return;
+    }
+    const code = easyMethods.setopt.call(this, option, lines.length === 0 ? null : lines);
+    if (code !== 0) throw new CurlError('easy', code, 'setting request headers');
+    this.#headers = lines;
+  }
+}

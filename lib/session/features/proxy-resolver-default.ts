@@ -1,0 +1,34 @@
+// ProxyResolverDefault: SoupProxyResolverDefault — the proxy for a URI from the
+// environment (http_proxy, https_proxy, all_proxy, no_proxy), as g_proxy_resolver does.
+import type { SessionFeature } from './feature';
+import type { Session } from '../session';
+
+export class ProxyResolverDefault implements SessionFeature {
+  /** Built in: the session consults it directly. */
+  attach(_session: Session): void {}
+
+  readonly #env: NodeJS.ProcessEnv;
+
+  /** `env` defaults to process.env, read at each resolution. */
+  constructor(env: NodeJS.ProcessEnv = process.env) {
+    this.#env = env;
+  }
+
+  /** The proxy URI for `uri`, or null for a direct connection. */
+  resolve(uri: URL): string | null {
+    const env = this.#env;
+    const host = uri.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    const noProxy = env.no_proxy ?? env.NO_PROXY ?? '';
+    for (const raw of noProxy.split(/[,\s]+/)) {
+      const entry = raw.trim().toLowerCase().replace(/:\d+$/, '');
+      if (entry === '') continue;
+      if (entry === '*') return null;
+      const bare = entry.startsWith('.') ? entry.slice(1) : entry;
+      if (host === bare || host.endsWith('.' + bare)) return null;
+    }
+    const https = uri.protocol === 'https:';
+    // Uppercase HTTP_PROXY is ignored, as curl does: CGI sets it from a request header.
+    const proxy = (https ? env.https_proxy ?? env.HTTPS_PROXY : env.http_proxy) ?? env.all_proxy ?? env.ALL_PROXY ?? '';
+    return proxy === '' ? null : proxy;
+  }
+}

@@ -1,0 +1,12 @@
+// curlio's Session / Message layer: libsoup's SoupSession model on a libcurl multi handle.
+export { Session, SessionError, acceptLanguageFromEnvironment, type SessionOptions, type SessionEvents, type QueueCallback, type ConnectionInfo } from './session';
+export { Message, MessageFlags, HttpVersion, type HttpVersionValue, type MessageEvents, type MessageTimings, type RequestBody } from './message';
+export { MessageHeaders } from './headers';
+export { Status, statusForCurlCode, statusIsTransportError, statusPhrase, type StatusCode } from './status';
+export { Auth, type AuthScheme, type AuthChallenge } from './auth';
+export type { SessionFeature, SessionFeatureType } from './features/feature';
+export { AuthManager, type CachedCredentials } from './features/auth-manager';
+export { ContentDecoder } from './features/content-decoder';
+export { CookieJar, CookieJarAcceptPolicy, type Cookie } from './features/cookie-jar';
+export { Logger, LoggerLogLevel, type LoggerLogLevelValue, type LoggerPrinter } from './features/logger';
+export { ProxyResolverDefault } from './features/proxy-resolver-default';

@@ -1,0 +1,281 @@
+// Message: SoupMessage — one HTTP request and its response, with its own signals. The
+// Session that runs it fills the response; headers and status are parsed from libcurl's
+// raw header bytes only when first read.
+import { EventEmitter } from 'node:events';
+import type { Readable } from 'node:stream';
+import { MessageHeaders } from './headers';
+import { statusPhrase } from './status';
+
+/** SoupMessageFlags. */
+export const MessageFlags = {
+  NO_REDIRECT: 1 << 1,
+  CAN_REBUILD: 1 << 2,
+  /** The response body is not accumulated in responseBody (got-chunk still sees it). */
+  OVERWRITE_CHUNKS: 1 << 3,
+  CONTENT_DECODED: 1 << 4,
+  CERTIFICATE_TRUSTED: 1 << 5,
+  NEW_CONNECTION: 1 << 6,
+  IDEMPOTENT: 1 << 7,
+  IGNORE_CONNECTION_LIMITS: 1 << 8,
+  DO_NOT_USE_AUTH_CACHE: 1 << 9,
+} as const;
+
+/** SoupHTTPVersion (HTTP_2_0 as libsoup 3 has it). */
+export const HttpVersion = { HTTP_1_0: 0, HTTP_1_1: 1, HTTP_2_0: 2 } as const;
+export type HttpVersionValue = (typeof HttpVersion)[keyof typeof HttpVersion];
+
+/** A request body: bytes, or a stream read as libcurl asks for it (CURLOPT_READFUNCTION). */
+export type RequestBody = Buffer | string | Readable | AsyncIterable<Buffer | string | Uint8Array>;
+
+/** Connection and transfer times of the last request, in microseconds (CURLINFO_*_TIME_T). */
+export interface MessageTimings {
+  nameLookup: number;
+  connect: number;
+  appConnect: number;
+  preTransfer: number;
+  startTransfer: number;
+  total: number;
+  redirect: number;
+}
+
+/** Message signals, with libsoup's names. */
+export interface MessageEvents {
+  'got-headers': [];
+  'got-chunk': [chunk: Buffer];
+  'got-body': [];
+  restarted: [];
+  finished: [];
+  'wrote-headers': [];
+  'wrote-body': [];
+}
+
+/** @internal what the session keeps on a message while it runs (its SoupMessageQueueItem). */
+export const kItem = Symbol('curlio.session.item');
+/** @internal sets the response from a finished transfer. */
+export const kSetResponse = Symbol('curlio.session.setResponse');
+/** @internal fills timings from the handle that ran the message, when asked. */
+export const kTimingsSource = Symbol('curlio.session.timingsSource');
+/** @internal features disabled for this message. */
+export const kDisabled = Symbol('curlio.session.disabled');
+
+const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+export class Message extends EventEmitter<MessageEvents> {
+  #method: string;
+  #uri: URL;
+  #href: string;
+  flags = 0;
+  /** Request headers: validated as they are set (CR, LF or NUL → TypeError). */
+  readonly requestHeaders = new MessageHeaders();
+  #requestBody: Buffer | Readable | AsyncIterable<Buffer | string | Uint8Array> | null = null;
+  #status = 0;
+  #reason: string | null = null;
+  #version: HttpVersionValue = HttpVersion.HTTP_1_1;
+  #rawHeaders: Buffer | undefined = undefined;
+  #blockStart = 0;
+  #responseHeaders: MessageHeaders | undefined = undefined;
+  /** The response body, accumulated (empty until the body arrives). */
+  responseBody: Buffer = EMPTY;
+  /** Set when sslStrict is false and the server's certificate was not trusted: the OpenSSL verify result. */
+  tlsErrors = 0;
+  /** The first party for cookies (soup_message_set_first_party). */
+  firstParty: URL | null = null;
+  /** SoupMessagePriority: unused by libcurl, kept for API parity. */
+  priority = 2;
+  /** @internal */
+  [kItem]: unknown = null;
+  /** @internal */
+  [kTimingsSource]: (() => MessageTimings | null) | null = null;
+  /** @internal */
+  [kDisabled]: Set<Function> | null = null;
+  #timings: MessageTimings | null = null;
+
+  constructor(method: string, uri: string | URL) {
+    super();
+    if (typeof method !== 'string' || !METHOD.test(method)) {
+      throw new TypeError(`Expected an HTTP method token for method but received ${JSON.stringify(method)}`);
+    }
+    this.#method = method;
+    this.#uri = parseUri(uri);
+    this.#href = this.#uri.href;
+  }
+
+  get method(): string {
+    return this.#method;
+  }
+
+  set method(method: string) {
+    if (typeof method !== 'string' || !METHOD.test(method)) {
+      throw new TypeError(`Expected an HTTP method token for method but received ${JSON.stringify(method)}`);
+    }
+    this.#method = method;
+  }
+
+  /** The request URI; redirects update it. */
+  get uri(): URL {
+    return this.#uri;
+  }
+
+  set uri(uri: URL | string) {
+    this.#uri = parseUri(uri);
+    this.#href = this.#uri.href;
+  }
+
+  /** @internal the URI as a string, kept so the hot path does not serialize the URL again. */
+  get href(): string {
+    return this.#href;
+  }
+
+  /** The request body: a string is kept as its UTF-8 bytes. */
+  get requestBody(): Buffer | Readable | AsyncIterable<Buffer | string | Uint8Array> | null {
+    return this.#requestBody;
+  }
+
+  set requestBody(body: RequestBody | null) {
+    if (body === null || body === undefined) this.#requestBody = null;
+    else if (typeof body === 'string') this.#requestBody = Buffer.from(body);
+    else if (Buffer.isBuffer(body)) this.#requestBody = body;
+    else if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') this.#requestBody = body;
+    else throw new TypeError('Expected a Buffer, string, Readable or async iterable for requestBody');
+  }
+
+  /** soup_message_set_request: Content-Type and body at once. */
+  setRequest(contentType: string | null, body: RequestBody | null): void {
+    if (contentType !== null) this.requestHeaders.replace('Content-Type', contentType);
+    else this.requestHeaders.remove('Content-Type');
+    this.requestBody = body;
+  }
+
+  /** The HTTP status, or a transport status (Status.CANT_CONNECT...); 0 before a response. */
+  get statusCode(): number {
+    if (this.#status < 0) this.#parseStatusLine();
+    return this.#status;
+  }
+
+  get reasonPhrase(): string {
+    if (this.#status < 0) this.#parseStatusLine();
+    return this.#reason ?? (this.#status === 0 ? '' : statusPhrase(this.#status));
+  }
+
+  /** The response's HTTP version (HttpVersion.HTTP_1_1 before one arrives). */
+  get httpVersion(): HttpVersionValue {
+    if (this.#status < 0) this.#parseStatusLine();
+    return this.#version;
+  }
+
+  set httpVersion(version: HttpVersionValue) {
+    this.#version = version;
+  }
+
+  /** soup_message_set_status(_full). */
+  setStatus(status: number, reasonPhrase?: string): void {
+    this.#status = status;
+    this.#reason = reasonPhrase ?? null;
+    this.#rawHeaders = undefined;
+  }
+
+  get responseHeaders(): MessageHeaders {
+    if (this.#responseHeaders === undefined) {
+      if (this.#status < 0) this.#parseStatusLine();
+      this.#responseHeaders =
+        this.#rawHeaders !== undefined ? MessageHeaders.fromRaw(this.#rawHeaders, this.#blockStart) : new MessageHeaders(false);
+    }
+    return this.#responseHeaders;
+  }
+
+  /** Whether the server's certificate was trusted (true also for plain http). */
+  get isTrusted(): boolean {
+    return this.tlsErrors === 0;
+  }
+
+  /** soup_message_is_keepalive. */
+  isKeepalive(): boolean {
+    const connection = this.responseHeaders.get('Connection')?.toLowerCase() ?? '';
+    if (this.httpVersion === HttpVersion.HTTP_1_0) return connection.includes('keep-alive');
+    return !connection.includes('close');
+  }
+
+  /** soup_message_disable_feature: the session's feature of this type skips this message. */
+  disableFeature(type: Function): void {
+    (this[kDisabled] ??= new Set()).add(type);
+  }
+
+  /** Timings of the last request, read from libcurl on first use (null before one ran). */
+  get timings(): MessageTimings | null {
+    if (this.#timings === null && this[kTimingsSource] !== null) {
+      this.#timings = this[kTimingsSource]();
+      this[kTimingsSource] = null;
+    }
+    return this.#timings;
+  }
+
+  /** @internal a response arrived: the raw header lines of every block, and the body. */
+  [kSetResponse](rawHeaders: Buffer, body: Buffer): void {
+    this.#rawHeaders = rawHeaders;
+    this.#responseHeaders = undefined;
+    this.#status = -1;
+    this.#reason = null;
+    this.#timings = null;
+    this.responseBody = body;
+  }
+
+  /** @internal forget the response before a restart. */
+  resetResponse(): void {
+    this.#rawHeaders = undefined;
+    this.#responseHeaders = undefined;
+    this.#status = 0;
+    this.#reason = null;
+    this.#timings = null;
+    this.responseBody = EMPTY;
+    this.tlsErrors = 0;
+  }
+
+  // The last block is the final response: libcurl's buffer also holds 1xx responses,
+  // CONNECT replies and the 401 of an authentication round it answered itself.
+  #parseStatusLine(): void {
+    const raw = this.#rawHeaders;
+    this.#status = 0;
+    if (raw === undefined || raw.length === 0) return;
+    const text = raw.toString('latin1');
+    let end = text.length;
+    while (end > 0 && (text.charCodeAt(end - 1) === 10 || text.charCodeAt(end - 1) === 13)) end--;
+    const sep = end < 4 ? -1 : text.lastIndexOf('\r\n\r\n', end - 4);
+    const start = sep < 0 ? 0 : sep + 4;
+    this.#blockStart = start;
+    let lineEnd = text.indexOf('\r\n', start);
+    if (lineEnd < 0) lineEnd = end;
+    // "HTTP/1.1 200 OK", "HTTP/2 200"
+    const line = text.slice(start, lineEnd);
+    const sp1 = line.indexOf(' ');
+    const version = line.slice(5, sp1 < 0 ? line.length : sp1);
+    this.#version = version === '1.0' ? HttpVersion.HTTP_1_0 : version.startsWith('2') ? HttpVersion.HTTP_2_0 : HttpVersion.HTTP_1_1;
+    if (sp1 < 0) return;
+    const sp2 = line.indexOf(' ', sp1 + 1);
+    this.#status = Number(line.slice(sp1 + 1, sp2 < 0 ? line.length : sp2)) | 0;
+    const reason = sp2 < 0 ? '' : line.slice(sp2 + 1).trim();
+    this.#reason = reason === '' ? null : reason;
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function parseUri(uri: string | URL): URL {
+  let parsed: URL;
+  if (uri instanceof URL) {
+    parsed = new URL(uri.href);
+  } else if (typeof uri === 'string') {
+    // WHATWG URL parsing drops tabs and newlines silently: a URI carrying them is refused.
+    if (/[\0\t\r\n]/.test(uri)) throw new TypeError(`The uri contains CR, LF, TAB or NUL: ${JSON.stringify(uri)}`);
+    try {
+      parsed = new URL(uri);
+    } catch {
+      throw new TypeError(`Expected an absolute URI for uri but received ${JSON.stringify(uri)}`);
+    }
+  } else {
+    throw new TypeError(`Expected a string or URL for uri but received ${typeof uri}`);
+  }
+  if (parsed.host === '' && parsed.protocol !== 'file:') {
+    throw new TypeError(`Expected a URI with a host but received ${JSON.stringify(parsed.href)}`);
+  }
+  return parsed;
+}

@@ -1,0 +1,1243 @@
+// Session: SoupSession on a libcurl multi handle. The multi owns the connections (keep-alive,
+// HTTP/2 multiplexing, connection limits); the session owns the queue, a pool of easy
+// handles, redirects, authentication and the features. Starting a message is one run of
+// setopt calls for what differs from the pooled handle, then Multi.startTransfer; the
+// response comes back buffered, in the one call per loop turn the native driver makes.
+import { EventEmitter } from 'node:events';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import type { PrereqCallback } from '../libcurl/callbacks';
+import { kTransferHandler, type TransferHandler } from '../libcurl/easy';
+import { Multi } from '../libcurl/multi';
+import { CurlError } from '../libcurl/errors';
+import {
+  CURLAUTH_BASIC,
+  CURLE_OK,
+  CURLE_TOO_MANY_REDIRECTS,
+  CURLINFO_APPCONNECT_TIME_T,
+  CURLINFO_CONNECT_TIME_T,
+  CURLINFO_NAMELOOKUP_TIME_T,
+  CURLINFO_NUM_CONNECTS,
+  CURLINFO_PRETRANSFER_TIME_T,
+  CURLINFO_REDIRECT_TIME_T,
+  CURLINFO_SSL_VERIFYRESULT,
+  CURLINFO_STARTTRANSFER_TIME_T,
+  CURLINFO_TOTAL_TIME_T,
+  CURLMOPT_MAXCONNECTS,
+  CURLMOPT_MAX_HOST_CONNECTIONS,
+  CURLMOPT_MAX_TOTAL_CONNECTIONS,
+  CURLMOPT_PIPELINING,
+  CURLOPT_ACCEPT_ENCODING,
+  CURLOPT_CAINFO,
+  CURLOPT_CAINFO_BLOB,
+  CURLOPT_CAPATH,
+  CURLOPT_CONNECTTIMEOUT_MS,
+  CURLOPT_CUSTOMREQUEST,
+  CURLOPT_FRESH_CONNECT,
+  CURLOPT_HEADERFUNCTION,
+  CURLOPT_HTTPAUTH,
+  CURLOPT_HTTPGET,
+  CURLOPT_HTTPHEADER,
+  CURLOPT_HTTP_VERSION,
+  CURLOPT_LOW_SPEED_LIMIT,
+  CURLOPT_LOW_SPEED_TIME,
+  CURLOPT_MAXAGE_CONN,
+  CURLOPT_NOBODY,
+  CURLOPT_PASSWORD,
+  CURLOPT_PIPEWAIT,
+  CURLOPT_POST,
+  CURLOPT_POSTFIELDS,
+  CURLOPT_POSTFIELDSIZE_LARGE,
+  CURLOPT_PREREQFUNCTION,
+  CURLOPT_PROXY,
+  CURLOPT_PROXYAUTH,
+  CURLOPT_PROXYPASSWORD,
+  CURLOPT_PROXYUSERNAME,
+  CURLOPT_PROXY_CAINFO,
+  CURLOPT_PROXY_SSL_VERIFYHOST,
+  CURLOPT_PROXY_SSL_VERIFYPEER,
+  CURLOPT_READFUNCTION,
+  CURLOPT_SSL_VERIFYHOST,
+  CURLOPT_SSL_VERIFYPEER,
+  CURLOPT_URL,
+  CURLOPT_USERAGENT,
+  CURLOPT_USERNAME,
+  CURLOPT_WRITEFUNCTION,
+  CURLPAUSE_ALL,
+  CURLPAUSE_CONT,
+  CURLPIPE_MULTIPLEX,
+  CURL_HTTP_VERSION_2TLS,
+  CURL_READFUNC_ABORT,
+  CURL_READFUNC_PAUSE,
+  CURL_WRITEFUNC_PAUSE,
+} from '../libcurl/constants.generated';
+import { Auth, parseChallenges, pickChallenge } from './auth';
+import { PooledEasy } from './easy-pool';
+import { AuthManager } from './features/auth-manager';
+import { ContentDecoder } from './features/content-decoder';
+import type { SessionFeature, SessionFeatureType } from './features/feature';
+import { ProxyResolverDefault } from './features/proxy-resolver-default';
+import { kDisabled, kItem, kSetResponse, kTimingsSource, Message, MessageFlags, type MessageTimings } from './message';
+import { Status, statusForCurlCode, statusIsTransportError } from './status';
+
+export type QueueCallback = (session: Session, msg: Message) => void;
+
+/** What 'connection-created' and 'tunneling' tell about a connection. */
+export interface ConnectionInfo {
+  remoteAddress: string;
+  remotePort: number;
+  localAddress: string;
+  localPort: number;
+  /** The proxy the connection goes through, if any. */
+  proxy: string | null;
+}
+
+/** Session signals, with libsoup's names. */
+export interface SessionEvents {
+  authenticate: [msg: Message, auth: Auth, retrying: boolean];
+  'connection-created': [info: ConnectionInfo];
+  'request-queued': [msg: Message];
+  'request-started': [msg: Message];
+  'request-unqueued': [msg: Message];
+  tunneling: [info: ConnectionInfo];
+}
+
+/** SoupSession's properties, as constructor options. */
+export interface SessionOptions {
+  proxyUri?: string | URL | null;
+  maxConns?: number;
+  maxConnsPerHost?: number;
+  timeout?: number;
+  idleTimeout?: number;
+  userAgent?: string | null;
+  acceptLanguage?: string | null;
+  acceptLanguageAuto?: boolean;
+  sslCaFile?: string | null;
+  sslStrict?: boolean;
+  sslUseSystemCaFile?: boolean;
+  /** PEM certificates to trust (a GTlsDatabase's role): replaces the system store. */
+  tlsDatabase?: string | Buffer | null;
+  httpAliases?: string[] | null;
+  httpsAliases?: string[] | null;
+  useNtlm?: boolean;
+  /** Features to add (instances or classes); the defaults are AuthManager, ContentDecoder, ProxyResolverDefault. */
+  addFeature?: SessionFeature[];
+  addFeatureByType?: SessionFeatureType[];
+  removeFeatureByType?: SessionFeatureType[];
+}
+
+const MAX_REDIRECTS = 20;
+const VERSION = readVersion();
+
+// SoupMessageQueueItem: one message on its way through the session.
+class QueueItem {
+  easy: PooledEasy | null = null;
+  finishing = false;
+  requeue = false;
+  paused = false;
+  authPending: Auth | null = null;
+  auth: Auth | null = null;
+  proxyAuth: Auth | null = null;
+  authSent = false;
+  proxyAuthSent = false;
+  redirects = 0;
+  proxy: string | null = null;
+  headerChunks: Buffer[] | null = null;
+  bodyChunks: Buffer[] | null = null;
+  gotHeaders = false;
+  stream: ResponseStream | null = null;
+  streamResolve: ((stream: Readable) => void) | null = null;
+  streamReject: ((error: Error) => void) | null = null;
+  streamWaiting = false;
+  inCallback = 0;
+  connects = 0;
+  reader: BodyReader | null = null;
+  constructor(
+    readonly msg: Message,
+    public callback: QueueCallback | null,
+  ) {}
+}
+
+// The response of sendStream: backpressure pauses the transfer (CURL_WRITEFUNC_PAUSE).
+class ResponseStream extends Readable {
+  waiting = false;
+  constructor(readonly onDemand: () => void) {
+    super();
+  }
+  override _read(): void {
+    if (this.waiting) {
+      this.waiting = false;
+      // _read may run inside the write callback that filled the buffer: unpause outside libcurl.
+      setImmediate(this.onDemand);
+    }
+  }
+}
+
+// A streamed request body read as libcurl asks (CURLOPT_READFUNCTION); libcurl waits
+// (CURL_READFUNC_PAUSE) while the next chunk is on its way.
+class BodyReader {
+  #iterator: AsyncIterator<Buffer | string | Uint8Array>;
+  #pending: Buffer | null = null;
+  #done = false;
+  #fetching = false;
+  #waiting = false;
+  error: unknown = undefined;
+  constructor(
+    source: AsyncIterable<Buffer | string | Uint8Array>,
+    readonly easy: PooledEasy,
+  ) {
+    this.#iterator = source[Symbol.asyncIterator]();
+  }
+  read = (size: number): Buffer | null | number => {
+    if (this.error !== undefined) return CURL_READFUNC_ABORT;
+    const pending = this.#pending;
+    if (pending !== null) {
+      if (pending.length <= size) {
+        this.#pending = null;
+        return pending;
+      }
+      this.#pending = pending.subarray(size);
+      return pending.subarray(0, size);
+    }
+    if (this.#done) return null;
+    this.#waiting = true;
+    if (!this.#fetching) this.#fetch();
+    return CURL_READFUNC_PAUSE;
+  };
+  #fetch(): void {
+    this.#fetching = true;
+    this.#iterator.next().then(
+      (r) => {
+        this.#fetching = false;
+        if (r.done) this.#done = true;
+        else this.#pending = typeof r.value === 'string' ? Buffer.from(r.value) : Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength);
+        this.#resume();
+      },
+      (error: unknown) => {
+        this.#fetching = false;
+        this.error = error;
+        this.#resume();
+      },
+    );
+  }
+  #resume(): void {
+    if (!this.#waiting || this.easy.isClosed()) return;
+    this.#waiting = false;
+    try {
+      this.easy.pause(CURLPAUSE_CONT);
+    } catch {
+      // the transfer is gone (cancelled): nothing to resume
+    }
+  }
+}
+
+export class Session extends EventEmitter<SessionEvents> {
+  readonly #multi = new Multi();
+  readonly #pool: PooledEasy[] = [];
+  readonly #items = new Set<QueueItem>();
+  #features: SessionFeature[] = [];
+  #authManager: AuthManager | null = null;
+  #decoder: ContentDecoder | null = null;
+  #proxyResolver: ProxyResolverDefault | null = null;
+  #config = 0;
+  #closed = false;
+  #syncEasy: PooledEasy | null = null;
+  #inCurl = 0;
+
+  #proxyUri: string | null = null;
+  #maxConns = 10;
+  #maxConnsPerHost = 2;
+  #timeout = 0;
+  #idleTimeout = 60;
+  #userAgent: string | null = null;
+  #userAgentFull: string | null = null;
+  #acceptLanguage: string | null = null;
+  #acceptLanguageAuto = false;
+  #sslCaFile: string | null = null;
+  #sslStrict = true;
+  #sslUseSystemCaFile = true;
+  #tlsDatabase: Buffer | null = null;
+  #httpAliases: string[] | null = ['*'];
+  #httpsAliases: string[] | null = null;
+  #useNtlm = false;
+  #extraHeaders: string[] = [];
+
+  constructor(options: SessionOptions = {}) {
+    super();
+    this.#multi.setopt(CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+    this.#applyLimits();
+    this.addFeature(new AuthManager());
+    this.addFeature(new ContentDecoder());
+    this.addFeature(new ProxyResolverDefault());
+    for (const type of options.removeFeatureByType ?? []) this.removeFeatureByType(type);
+    for (const feature of options.addFeature ?? []) this.addFeature(feature);
+    for (const type of options.addFeatureByType ?? []) this.addFeatureByType(type);
+    if (options.proxyUri !== undefined) this.proxyUri = options.proxyUri;
+    if (options.maxConns !== undefined) this.maxConns = options.maxConns;
+    if (options.maxConnsPerHost !== undefined) this.maxConnsPerHost = options.maxConnsPerHost;
+    if (options.timeout !== undefined) this.timeout = options.timeout;
+    if (options.idleTimeout !== undefined) this.idleTimeout = options.idleTimeout;
+    if (options.userAgent !== undefined) this.userAgent = options.userAgent;
+    if (options.acceptLanguage !== undefined) this.acceptLanguage = options.acceptLanguage;
+    if (options.acceptLanguageAuto !== undefined) this.acceptLanguageAuto = options.acceptLanguageAuto;
+    if (options.sslCaFile !== undefined) this.sslCaFile = options.sslCaFile;
+    if (options.sslStrict !== undefined) this.sslStrict = options.sslStrict;
+    if (options.sslUseSystemCaFile !== undefined) this.sslUseSystemCaFile = options.sslUseSystemCaFile;
+    if (options.tlsDatabase !== undefined) this.tlsDatabase = options.tlsDatabase;
+    if (options.httpAliases !== undefined) this.httpAliases = options.httpAliases;
+    if (options.httpsAliases !== undefined) this.httpsAliases = options.httpsAliases;
+    if (options.useNtlm !== undefined) this.useNtlm = options.useNtlm;
+  }
+
+  // --- properties ------------------------------------------------------------------------
+
+  /** SoupSession:proxy-uri: every request goes through this proxy (null: the resolver decides). */
+  get proxyUri(): string | null {
+    return this.#proxyUri;
+  }
+  set proxyUri(uri: string | URL | null) {
+    if (uri === null || uri === undefined) this.#proxyUri = null;
+    else {
+      try {
+        this.#proxyUri = new URL(String(uri)).href;
+      } catch {
+        throw new TypeError(`Expected an absolute URI for proxyUri but received ${JSON.stringify(String(uri))}`);
+      }
+    }
+  }
+
+  /** SoupSession:max-conns (CURLMOPT_MAX_TOTAL_CONNECTIONS). */
+  get maxConns(): number {
+    return this.#maxConns;
+  }
+  set maxConns(n: number) {
+    this.#maxConns = positiveInteger('maxConns', n);
+    this.#applyLimits();
+  }
+
+  /** SoupSession:max-conns-per-host (CURLMOPT_MAX_HOST_CONNECTIONS). */
+  get maxConnsPerHost(): number {
+    return this.#maxConnsPerHost;
+  }
+  set maxConnsPerHost(n: number) {
+    this.#maxConnsPerHost = positiveInteger('maxConnsPerHost', n);
+    this.#applyLimits();
+  }
+
+  /** SoupSession:timeout, seconds (0: none): connecting, and waiting for data, each at most this long. */
+  get timeout(): number {
+    return this.#timeout;
+  }
+  set timeout(s: number) {
+    this.#timeout = nonNegative('timeout', s);
+    this.#config++;
+  }
+
+  /** SoupSession:idle-timeout, seconds: an idle kept-alive connection older than this is not reused (CURLOPT_MAXAGE_CONN). */
+  get idleTimeout(): number {
+    return this.#idleTimeout;
+  }
+  set idleTimeout(s: number) {
+    this.#idleTimeout = nonNegative('idleTimeout', s);
+    this.#config++;
+  }
+
+  /** SoupSession:user-agent; a trailing space appends curlio's own product token. */
+  get userAgent(): string | null {
+    return this.#userAgent;
+  }
+  set userAgent(ua: string | null) {
+    if (ua !== null && (typeof ua !== 'string' || /[\r\n\0]/.test(ua))) throw new TypeError('Expected a string without CR, LF or NUL for userAgent');
+    this.#userAgent = ua;
+    this.#userAgentFull = ua === null || ua === '' ? null : ua.endsWith(' ') ? `${ua}curlio/${VERSION}` : ua;
+    this.#config++;
+  }
+
+  /** SoupSession:accept-language. */
+  get acceptLanguage(): string | null {
+    return this.#acceptLanguage;
+  }
+  set acceptLanguage(value: string | null) {
+    if (value !== null && (typeof value !== 'string' || /[\r\n\0]/.test(value))) throw new TypeError('Expected a string without CR, LF or NUL for acceptLanguage');
+    this.#acceptLanguage = value;
+    this.#acceptLanguageAuto = false;
+    this.#updateExtraHeaders();
+  }
+
+  /** SoupSession:accept-language-auto: Accept-Language from LANGUAGE / LC_ALL / LC_MESSAGES / LANG. */
+  get acceptLanguageAuto(): boolean {
+    return this.#acceptLanguageAuto;
+  }
+  set acceptLanguageAuto(on: boolean) {
+    this.#acceptLanguageAuto = Boolean(on);
+    if (on) this.#acceptLanguage = acceptLanguageFromEnvironment(process.env);
+    this.#updateExtraHeaders();
+  }
+
+  /** SoupSession:ssl-ca-file (CURLOPT_CAINFO). */
+  get sslCaFile(): string | null {
+    return this.#sslCaFile;
+  }
+  set sslCaFile(file: string | null) {
+    if (file !== null && typeof file !== 'string') throw new TypeError('Expected a path or null for sslCaFile');
+    this.#sslCaFile = file;
+    this.#config++;
+  }
+
+  /** SoupSession:ssl-strict: false accepts untrusted certificates and tells it in msg.tlsErrors. */
+  get sslStrict(): boolean {
+    return this.#sslStrict;
+  }
+  set sslStrict(on: boolean) {
+    this.#sslStrict = Boolean(on);
+    this.#config++;
+  }
+
+  /** SoupSession:ssl-use-system-ca-file. */
+  get sslUseSystemCaFile(): boolean {
+    return this.#sslUseSystemCaFile;
+  }
+  set sslUseSystemCaFile(on: boolean) {
+    this.#sslUseSystemCaFile = Boolean(on);
+    this.#config++;
+  }
+
+  /** SoupSession:tls-database, as PEM certificates (CURLOPT_CAINFO_BLOB). */
+  get tlsDatabase(): Buffer | null {
+    return this.#tlsDatabase;
+  }
+  set tlsDatabase(pem: string | Buffer | null) {
+    this.#tlsDatabase = pem === null ? null : Buffer.isBuffer(pem) ? pem : Buffer.from(String(pem));
+    this.#config++;
+  }
+
+  /** SoupSession:http-aliases: schemes sent as http ('*': every scheme but https). */
+  get httpAliases(): string[] | null {
+    return this.#httpAliases;
+  }
+  set httpAliases(list: string[] | null) {
+    this.#httpAliases = list === null ? null : [...list];
+  }
+
+  /** SoupSession:https-aliases: schemes sent as https. */
+  get httpsAliases(): string[] | null {
+    return this.#httpsAliases;
+  }
+  set httpsAliases(list: string[] | null) {
+    this.#httpsAliases = list === null ? null : [...list];
+  }
+
+  /** SoupSession:use-ntlm: answer NTLM challenges. */
+  get useNtlm(): boolean {
+    return this.#useNtlm;
+  }
+  set useNtlm(on: boolean) {
+    this.#useNtlm = Boolean(on);
+  }
+
+  // --- features --------------------------------------------------------------------------
+
+  /** soup_session_add_feature. */
+  addFeature(feature: SessionFeature): void {
+    if (this.#features.includes(feature)) return;
+    this.#features.push(feature);
+    this.#refreshFeatures();
+    feature.attach?.(this);
+  }
+
+  /** soup_session_add_feature_by_type: a new instance of `type`. */
+  addFeatureByType(type: SessionFeatureType): void {
+    this.addFeature(new (type as unknown as new () => SessionFeature)());
+  }
+
+  /** soup_session_remove_feature. */
+  removeFeature(feature: SessionFeature): void {
+    const i = this.#features.indexOf(feature);
+    if (i < 0) return;
+    this.#features.splice(i, 1);
+    this.#refreshFeatures();
+    feature.detach?.(this);
+  }
+
+  /** soup_session_remove_feature_by_type: every feature that is a `type`. */
+  removeFeatureByType(type: SessionFeatureType): void {
+    for (const f of this.#features.filter((f) => f instanceof type)) this.removeFeature(f);
+  }
+
+  /** soup_session_get_features: the features that are a `type` (all without one). */
+  getFeatures<T extends SessionFeature>(type?: SessionFeatureType<T>): T[] {
+    return (type === undefined ? [...this.#features] : this.#features.filter((f) => f instanceof type)) as T[];
+  }
+
+  /** soup_session_get_feature. */
+  getFeature<T extends SessionFeature>(type: SessionFeatureType<T>): T | null {
+    return (this.#features.find((f) => f instanceof type) as T | undefined) ?? null;
+  }
+
+  /** soup_session_get_feature_for_message: null when msg.disableFeature(type) was called. */
+  getFeatureForMessage<T extends SessionFeature>(type: SessionFeatureType<T>, msg: Message): T | null {
+    const disabled = msg[kDisabled];
+    if (disabled !== null) for (const d of disabled) if (d === type || type.prototype instanceof (d as SessionFeatureType)) return null;
+    return this.getFeature(type);
+  }
+
+  #refreshFeatures(): void {
+    this.#authManager = this.getFeature(AuthManager);
+    const decoder = this.getFeature(ContentDecoder);
+    if (decoder !== this.#decoder) this.#config++;
+    this.#decoder = decoder;
+    this.#proxyResolver = this.getFeature(ProxyResolverDefault);
+  }
+
+  #isEnabled(feature: SessionFeature, msg: Message): boolean {
+    const disabled = msg[kDisabled];
+    if (disabled === null) return true;
+    for (const d of disabled) if (feature instanceof d) return false;
+    return true;
+  }
+
+  // --- operations ------------------------------------------------------------------------
+
+  /**
+   * soup_session_queue_message: runs `msg`; `callback(session, msg)` once it finished.
+   * Queueing a message again from its own callback runs it again.
+   */
+  queueMessage(msg: Message, callback?: QueueCallback | null): void {
+    if (!(msg instanceof Message)) throw new TypeError('Expected a Message for msg');
+    this.#checkOpen();
+    const current = msg[kItem] as QueueItem | null;
+    if (current !== null) {
+      if (current.finishing && this.#items.has(current)) {
+        current.callback = callback ?? current.callback;
+        current.requeue = true;
+        return;
+      }
+      throw new Error('The message is already queued');
+    }
+    const item = new QueueItem(msg, callback ?? null);
+    msg[kItem] = item;
+    this.#items.add(item);
+    msg.resetResponse();
+    for (const f of this.#features) if (f.requestQueued !== undefined && this.#isEnabled(f, msg)) f.requestQueued(this, msg);
+    this.emit('request-queued', msg);
+    this.#start(item);
+  }
+
+  /** Promise form of queueMessage: resolves with the status (HTTP or transport). */
+  send(msg: Message): Promise<number> {
+    return new Promise((resolve, reject) => {
+      try {
+        this.queueMessage(msg, (_, m) => resolve(m.statusCode));
+      } catch (error) {
+        reject(error);
+      }
+    });
+  }
+
+  /**
+   * soup_session_send: resolves with the response body as a Readable once the final
+   * response's headers arrived. A slow consumer pauses the transfer (real backpressure).
+   */
+  sendStream(msg: Message): Promise<Readable> {
+    return new Promise((resolve, reject) => {
+      this.queueMessage(msg, (_, m) => {
+        const item = m[kItem] as QueueItem | null;
+        if (item?.streamWaiting) {
+          item.streamWaiting = false;
+          reject(new SessionError(m.statusCode, m.reasonPhrase));
+        }
+      });
+      const item = msg[kItem] as QueueItem;
+      item.streamResolve = resolve;
+      item.streamReject = reject;
+      item.streamWaiting = true;
+    });
+  }
+
+  /**
+   * soup_session_requeue_message: from a handler of the message (got-headers, got-body,
+   * finished, or the queue callback), run it again once this response is done.
+   */
+  requeueMessage(msg: Message): void {
+    const item = msg[kItem] as QueueItem | null;
+    if (item === null || !this.#items.has(item)) throw new Error('The message is not queued in this session');
+    item.requeue = true;
+  }
+
+  /**
+   * soup_session_send_message, SoupSessionSync's way: blocks this thread (curl_easy_perform
+   * on a handle configured as the queued ones are) until the message finished, and returns
+   * its status. Servers in this same process cannot answer meanwhile.
+   */
+  sendMessage(msg: Message): number {
+    if (!(msg instanceof Message)) throw new TypeError('Expected a Message for msg');
+    this.#checkOpen();
+    if (msg[kItem] !== null) throw new Error('The message is already queued');
+    const item = new QueueItem(msg, null);
+    msg[kItem] = item;
+    this.#items.add(item);
+    msg.resetResponse();
+    for (const f of this.#features) if (f.requestQueued !== undefined && this.#isEnabled(f, msg)) f.requestQueued(this, msg);
+    this.emit('request-queued', msg);
+    const easy = (this.#syncEasy ??= this.#newEasy());
+    for (;;) {
+      if (!this.#prepare(item, easy)) break;
+      let code: number = CURLE_OK;
+      try {
+        easy.perform();
+      } catch (error) {
+        if (!(error instanceof CurlError)) {
+          easy.item = null;
+          this.#finish(item, Status.IO_ERROR);
+          throw error;
+        }
+        code = error.code;
+      }
+      const headers = item.headerChunks !== null ? Buffer.concat(item.headerChunks) : easy.takeHeaders();
+      const body = item.bodyChunks !== null ? Buffer.concat(item.bodyChunks) : easy.takeBody();
+      easy.item = null;
+      if (!this.#completed(item, easy, code, headers, body)) break;
+    }
+    return msg.statusCode;
+  }
+
+  /** soup_session_cancel_message: finishes `msg` with `status` now; its callback runs before this returns. */
+  cancelMessage(msg: Message, status: number = Status.CANCELLED): void {
+    const item = msg[kItem] as QueueItem | null;
+    if (item === null || !this.#items.has(item)) return;
+    if (item.finishing) {
+      item.requeue = false;
+      msg.setStatus(status);
+      return;
+    }
+    this.#detach(item);
+    item.stream?.destroy(new SessionError(status, undefined));
+    this.#finish(item, status);
+  }
+
+  /** soup_session_pause_message: stops reading (and sending) until unpauseMessage. */
+  pauseMessage(msg: Message): void {
+    const item = msg[kItem] as QueueItem | null;
+    if (item === null || item.paused) return;
+    item.paused = true;
+    if (item.easy !== null && item.easy !== this.#syncEasy) item.easy.pause(CURLPAUSE_ALL);
+  }
+
+  /** soup_session_unpause_message. */
+  unpauseMessage(msg: Message): void {
+    const item = msg[kItem] as QueueItem | null;
+    if (item === null || !item.paused) return;
+    item.paused = false;
+    if (item.authPending !== null) {
+      const auth = item.authPending;
+      item.authPending = null;
+      // The answer came asynchronously: continue as the 'authenticate' handler would have.
+      setImmediate(() => this.#authAnswered(item, auth));
+      return;
+    }
+    if (item.easy !== null && item.easy !== this.#syncEasy) {
+      const easy = item.easy;
+      if (this.#inCurl > 0) setImmediate(() => easy.item === item && !item.paused && easy.pause(CURLPAUSE_CONT));
+      else easy.pause(CURLPAUSE_CONT);
+    }
+  }
+
+  /** soup_session_abort: cancels every queued message. */
+  abort(): void {
+    for (const item of [...this.#items]) this.cancelMessage(item.msg, Status.CANCELLED);
+  }
+
+  /** Aborts, then releases the multi handle and every pooled easy handle. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.abort();
+    this.#closed = true;
+    for (const easy of this.#pool) easy.close();
+    this.#pool.length = 0;
+    this.#syncEasy?.close();
+    this.#multi.close();
+  }
+
+  /** soup_session_prepare_for_uri: warms the connection to `uri`'s host (DNS and connect) with a HEAD. */
+  prepareForUri(uri: string | URL): void {
+    const msg = new Message('HEAD', uri);
+    msg.flags |= MessageFlags.IDEMPOTENT;
+    this.queueMessage(msg, null);
+  }
+
+  /** soup_session_would_redirect: whether the session would follow msg's redirect. */
+  wouldRedirect(msg: Message): boolean {
+    return this.#redirectTarget(msg) !== null;
+  }
+
+  /** soup_session_redirect_message: follows msg's redirect (method and body as libsoup does); false if it cannot. */
+  redirectMessage(msg: Message): boolean {
+    const target = this.#redirectTarget(msg);
+    if (target === null) return false;
+    applyRedirect(msg, target);
+    const item = msg[kItem] as QueueItem | null;
+    if (item !== null && this.#items.has(item)) item.requeue = true;
+    return true;
+  }
+
+  // --- the queue -------------------------------------------------------------------------
+
+  #checkOpen(): void {
+    if (this.#closed) throw new Error('The session is closed');
+  }
+
+  #applyLimits(): void {
+    this.#multi.setopt(CURLMOPT_MAX_TOTAL_CONNECTIONS, this.#maxConns);
+    this.#multi.setopt(CURLMOPT_MAX_HOST_CONNECTIONS, this.#maxConnsPerHost);
+    this.#multi.setopt(CURLMOPT_MAXCONNECTS, this.#maxConns);
+  }
+
+  #updateExtraHeaders(): void {
+    this.#extraHeaders = this.#acceptLanguage ? [`Accept-Language: ${this.#acceptLanguage}`] : [];
+  }
+
+  #newEasy(): PooledEasy {
+    const easy = new PooledEasy();
+    easy.done = (result, body, headers, error) => this.#onDone(easy, result, body, headers, error);
+    return easy;
+  }
+
+  #start(item: QueueItem): void {
+    const easy = this.#pool.pop() ?? this.#newEasy();
+    let ok: boolean;
+    try {
+      ok = this.#prepare(item, easy);
+    } catch (error) {
+      this.#pool.push(easy);
+      easy.item = null;
+      item.easy = null;
+      throw error;
+    }
+    if (!ok) {
+      this.#pool.push(easy);
+      return;
+    }
+    this.#multi.startTransfer(easy, easy.done as TransferHandler);
+    if (item.paused) easy.pause(CURLPAUSE_ALL);
+  }
+
+  // Sets the options of one request on `easy`: the session's when they changed since this
+  // handle last ran, then the message's. false: the message finished without a transfer.
+  #prepare(item: QueueItem, easy: PooledEasy): boolean {
+    const msg = item.msg;
+    const url = this.#curlUrl(msg.uri);
+    if (url === null) {
+      this.#finish(item, Status.MALFORMED);
+      return false;
+    }
+    // A message that ran on this handle before may still want its timings: read them now.
+    const last = easy.lastMsg as Message | null;
+    if (last !== null && last !== msg && last[kTimingsSource] !== null) void last.timings;
+    easy.lastMsg = msg;
+    easy.item = item;
+    easy.run++;
+    item.easy = easy;
+    if (easy.configVersion !== this.#config) this.#configure(easy);
+    easy.set(CURLOPT_URL, url);
+
+    // Method and body.
+    const body = msg.requestBody;
+    const method = msg.method;
+    item.reader = null;
+    if (body === null) {
+      if (method === 'HEAD') easy.set(CURLOPT_NOBODY, 1);
+      else {
+        if (easy.current(CURLOPT_NOBODY) === 1 || easy.current(CURLOPT_POST) === 1 || easy.current(CURLOPT_POSTFIELDS) !== undefined) {
+          // CURLOPT_HTTPGET does not clear NOBODY: both, in this order.
+          easy.set(CURLOPT_NOBODY, 0);
+          easy.set(CURLOPT_HTTPGET, 1);
+          easy.forget(CURLOPT_POSTFIELDS);
+          easy.forget(CURLOPT_POST);
+          easy.forget(CURLOPT_HTTPGET);
+        }
+      }
+      easy.set(CURLOPT_CUSTOMREQUEST, method === 'GET' || method === 'HEAD' ? null : method);
+    } else {
+      if (easy.current(CURLOPT_NOBODY) === 1) easy.set(CURLOPT_NOBODY, 0);
+      if (Buffer.isBuffer(body)) {
+        easy.set(CURLOPT_POSTFIELDS, body);
+      } else {
+        easy.set(CURLOPT_POSTFIELDS, null);
+        easy.set(CURLOPT_POST, 1);
+        easy.forget(CURLOPT_POSTFIELDSIZE_LARGE);
+        const length = msg.requestHeaders.contentLength;
+        easy.set(CURLOPT_POSTFIELDSIZE_LARGE, length ?? -1);
+        item.reader = new BodyReader(body, easy);
+      }
+      easy.set(CURLOPT_CUSTOMREQUEST, method === 'POST' ? null : method);
+    }
+    easy.set(CURLOPT_READFUNCTION, item.reader === null ? null : item.reader.read);
+    if (item.reader === null) easy.forget(CURLOPT_READFUNCTION);
+
+    // Headers: the message's, then the session's and the features'.
+    const lines: string[] = [];
+    msg.requestHeaders.appendLines(lines);
+    for (const line of this.#extraHeaders) lines.push(line);
+    for (const f of this.#features) if (f.prepareRequest !== undefined && this.#isEnabled(f, msg)) f.prepareRequest(this, msg, lines);
+    easy.setHeaders(CURLOPT_HTTPHEADER, lines);
+
+    // Proxy.
+    const proxy = this.#proxyUri ?? (this.#proxyResolver !== null && this.#isEnabled(this.#proxyResolver, msg) ? this.#proxyResolver.resolve(msg.uri) : null);
+    item.proxy = proxy;
+    easy.set(CURLOPT_PROXY, proxy ?? '');
+
+    // Authentication: what the application answered, else what the manager remembers.
+    let auth: { curlAuth: number; username: string; password: string } | null = null;
+    if (item.auth !== null && item.auth.isAuthenticated) {
+      auth = { curlAuth: item.auth.curlAuth, username: item.auth.username as string, password: item.auth.password as string };
+    } else if (this.#authManager !== null && (msg.flags & MessageFlags.DO_NOT_USE_AUTH_CACHE) === 0 && this.#isEnabled(this.#authManager, msg)) {
+      auth = this.#authManager.lookup(msg.uri, false) ?? null;
+    }
+    item.authSent = auth !== null;
+    easy.set(CURLOPT_HTTPAUTH, auth?.curlAuth ?? CURLAUTH_BASIC);
+    easy.set(CURLOPT_USERNAME, auth?.username ?? null);
+    easy.set(CURLOPT_PASSWORD, auth?.password ?? null);
+    let proxyAuth: { curlAuth: number; username: string; password: string } | null = null;
+    if (proxy !== null) {
+      if (item.proxyAuth !== null && item.proxyAuth.isAuthenticated) {
+        proxyAuth = { curlAuth: item.proxyAuth.curlAuth, username: item.proxyAuth.username as string, password: item.proxyAuth.password as string };
+      } else if (this.#authManager !== null) {
+        proxyAuth = this.#authManager.lookup(proxy, true) ?? null;
+      }
+    }
+    item.proxyAuthSent = proxyAuth !== null;
+    easy.set(CURLOPT_PROXYAUTH, proxyAuth?.curlAuth ?? CURLAUTH_BASIC);
+    easy.set(CURLOPT_PROXYUSERNAME, proxyAuth?.username ?? null);
+    easy.set(CURLOPT_PROXYPASSWORD, proxyAuth?.password ?? null);
+
+    easy.set(CURLOPT_FRESH_CONNECT, (msg.flags & MessageFlags.NEW_CONNECTION) !== 0 ? 1 : 0);
+
+    // JavaScript callbacks only for what someone listens to.
+    const wantChunks = item.stream !== null || item.streamResolve !== null || msg.listenerCount('got-chunk') > 0;
+    const wantHeaders = wantChunks || msg.listenerCount('got-headers') > 0;
+    item.headerChunks = wantHeaders ? [] : null;
+    item.bodyChunks = wantChunks ? [] : null;
+    item.gotHeaders = false;
+    item.connects = 0;
+    easy.set(CURLOPT_HEADERFUNCTION, wantHeaders ? this.#headerFunction(easy) : null);
+    easy.set(CURLOPT_WRITEFUNCTION, wantChunks ? this.#writeFunction(easy) : null);
+    const wantPrereq = this.listenerCount('request-started') > 0 || this.listenerCount('connection-created') > 0 || this.listenerCount('tunneling') > 0;
+    easy.set(CURLOPT_PREREQFUNCTION, wantPrereq ? this.#prereqFunction(easy) : null);
+    if (!wantPrereq) this.emit('request-started', msg);
+    return true;
+  }
+
+  #configure(easy: PooledEasy): void {
+    // Settings changed since this handle last ran: start from libcurl's defaults again, so
+    // a CA file or proxy setting that was dropped is really gone.
+    if (easy.configVersion !== -1) easy.resetAll();
+    easy.configVersion = this.#config;
+    easy.set(CURLOPT_USERAGENT, this.#userAgentFull);
+    const timeoutMs = Math.round(this.#timeout * 1000);
+    easy.set(CURLOPT_CONNECTTIMEOUT_MS, timeoutMs);
+    easy.set(CURLOPT_LOW_SPEED_LIMIT, timeoutMs > 0 ? 1 : 0);
+    easy.set(CURLOPT_LOW_SPEED_TIME, timeoutMs > 0 ? Math.max(1, Math.round(this.#timeout)) : 0);
+    easy.set(CURLOPT_MAXAGE_CONN, this.#idleTimeout > 0 ? Math.max(1, Math.round(this.#idleTimeout)) : 1 << 30);
+    easy.set(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
+    easy.set(CURLOPT_PIPEWAIT, 1);
+    if (process.env.CURLIO_VERBOSE) easy.set(41, 1);
+    easy.set(CURLOPT_ACCEPT_ENCODING, this.#decoder !== null ? this.#decoder.acceptEncoding : null);
+    // With sslStrict off the handshake always completes and msg.tlsErrors carries the
+    // verification result that was computed anyway.
+    easy.set(CURLOPT_SSL_VERIFYPEER, this.#sslStrict ? 1 : 0);
+    easy.set(CURLOPT_SSL_VERIFYHOST, this.#sslStrict ? 2 : 0);
+    easy.set(CURLOPT_PROXY_SSL_VERIFYPEER, this.#sslStrict ? 1 : 0);
+    easy.set(CURLOPT_PROXY_SSL_VERIFYHOST, this.#sslStrict ? 2 : 0);
+    if (this.#tlsDatabase !== null) {
+      easy.set(CURLOPT_CAINFO_BLOB, this.#tlsDatabase);
+    } else if (this.#sslCaFile !== null) {
+      easy.set(CURLOPT_CAINFO, this.#sslCaFile);
+      easy.set(CURLOPT_PROXY_CAINFO, this.#sslCaFile);
+    } else if (!this.#sslUseSystemCaFile) {
+      easy.set(CURLOPT_CAINFO, null);
+      easy.set(CURLOPT_CAPATH, null);
+    }
+  }
+
+  #curlUrl(uri: URL): string | null {
+    const scheme = uri.protocol.slice(0, -1);
+    if (scheme === 'http' || scheme === 'https') return uri.href;
+    if (scheme === 'file' || scheme === 'data' || scheme === 'about' || scheme === 'blob') return null;
+    const https = this.#httpsAliases;
+    if (https !== null && https.includes(scheme)) return 'https' + uri.href.slice(scheme.length);
+    const http = this.#httpAliases;
+    if (http !== null && (http.includes(scheme) || http.includes('*'))) return 'http' + uri.href.slice(scheme.length);
+    return null;
+  }
+
+  // Callbacks per pooled handle, made once: they look up the message the handle runs now.
+  #headerFunction(easy: PooledEasy): (data: Buffer) => number {
+    if (easy.headerFn !== null) return easy.headerFn;
+    const fn = (data: Buffer): number => {
+      const item = easy.item as QueueItem | null;
+      if (item === null || item.headerChunks === null) return 0; // cancelled: abort the transfer
+      item.headerChunks.push(data);
+      if (data.length <= 2 && (data[0] === 13 || data[0] === 10)) this.#headersEnded(item, easy);
+      return easy.item === item ? data.length : 0;
+    };
+    easy.headerFn = fn;
+    return fn;
+  }
+
+  #headersEnded(item: QueueItem, easy: PooledEasy): void {
+    const msg = item.msg;
+    msg[kSetResponse](Buffer.concat(item.headerChunks as Buffer[]), EMPTY);
+    const status = msg.statusCode;
+    // 1xx, CONNECT replies, and the rounds libcurl answers itself (redirects are ours).
+    if (status < 200 || (item.proxy !== null && status === 200 && msg.responseHeaders.size === 0 && /CONNECT|established/i.test(msg.reasonPhrase))) return;
+    item.gotHeaders = true;
+    this.#inCurl++;
+    try {
+      msg.emit('got-headers');
+      if (item.streamResolve !== null && easy.item === item) {
+        if (this.#redirectTarget(msg) === null && !this.#wantsAuth(item)) {
+          const stream = new ResponseStream(() => {
+            if (easy.item === item && !item.paused) easy.pause(CURLPAUSE_CONT);
+          });
+          item.stream = stream;
+          const resolve = item.streamResolve;
+          item.streamResolve = null;
+          item.streamWaiting = false;
+          resolve(stream);
+        }
+      }
+    } finally {
+      this.#inCurl--;
+    }
+  }
+
+  #writeFunction(easy: PooledEasy): (data: Buffer) => number {
+    if (easy.writeFn !== null) return easy.writeFn;
+    const fn = (data: Buffer): number => {
+      const item = easy.item as QueueItem | null;
+      if (item === null) return 0;
+      const msg = item.msg;
+      if (!item.gotHeaders && item.headerChunks !== null) return data.length; // a body we will not use (redirect, 401)
+      const stream = item.stream;
+      if (stream !== null) {
+        if (stream.destroyed) return 0;
+        if (stream.readableLength >= stream.readableHighWaterMark) {
+          stream.waiting = true;
+          return CURL_WRITEFUNC_PAUSE;
+        }
+      } else if ((msg.flags & MessageFlags.OVERWRITE_CHUNKS) === 0) {
+        item.bodyChunks?.push(data);
+      }
+      this.#inCurl++;
+      try {
+        if (stream !== null) stream.push(data);
+        msg.emit('got-chunk', data);
+      } finally {
+        this.#inCurl--;
+      }
+      return easy.item === item ? data.length : 0;
+    };
+    easy.writeFn = fn;
+    return fn;
+  }
+
+  #prereqFunction(easy: PooledEasy): PrereqCallback {
+    if (easy.prereqFn !== null) return easy.prereqFn;
+    const fn = (_: unknown, primaryIp: string, localIp: string, primaryPort: number, localPort: number): number => {
+      const item = easy.item as QueueItem | null;
+      if (item === null) return 1; // CURL_PREREQFUNC_ABORT
+      this.#inCurl++;
+      try {
+        const connects = easy.getinfo<number>(CURLINFO_NUM_CONNECTS);
+        if (connects > item.connects) {
+          item.connects = connects;
+          const info: ConnectionInfo = { remoteAddress: primaryIp, remotePort: primaryPort, localAddress: localIp, localPort, proxy: item.proxy };
+          this.emit('connection-created', info);
+          if (item.proxy !== null && item.msg.uri.protocol === 'https:') this.emit('tunneling', info);
+        }
+        this.emit('request-started', item.msg);
+      } finally {
+        this.#inCurl--;
+      }
+      return easy.item === item ? 0 : 1;
+    };
+    easy.prereqFn = fn;
+    return fn;
+  }
+
+  // The native driver's completion for a pooled handle.
+  #onDone(easy: PooledEasy, result: number, body: Buffer | undefined, headers: Buffer | undefined, error: unknown): void {
+    const item = easy.item as QueueItem | null;
+    easy.item = null;
+    if (!this.#closed) this.#pool.push(easy);
+    if (item === null) return; // cancelled while libcurl still ran it
+    item.easy = null;
+    const rawHeaders = item.headerChunks !== null ? Buffer.concat(item.headerChunks) : (headers ?? EMPTY);
+    const rawBody = item.bodyChunks !== null ? (item.bodyChunks.length === 1 ? item.bodyChunks[0] : Buffer.concat(item.bodyChunks)) : (body ?? EMPTY);
+    if (error !== undefined && result === CURLE_OK) result = -1;
+    if (item.reader?.error !== undefined) error = item.reader.error;
+    if (this.#completed(item, easy, result, rawHeaders, rawBody) && !this.#closed) {
+      this.#start(item);
+    }
+  }
+
+  // A transfer of `item` ended. true: run it again (redirect, authentication, requeue).
+  #completed(item: QueueItem, easy: PooledEasy, result: number, rawHeaders: Buffer, rawBody: Buffer): boolean {
+    const msg = item.msg;
+    msg[kTimingsSource] = () => readTimings(easy);
+    if (result !== CURLE_OK) {
+      const status = result === CURLE_TOO_MANY_REDIRECTS ? Status.TOO_MANY_REDIRECTS : statusForCurlCode(result, item.proxy !== null);
+      item.stream?.destroy(new SessionError(status, undefined));
+      this.#finish(item, status);
+      return false;
+    }
+    msg[kSetResponse](rawHeaders, rawBody);
+    if (!this.#sslStrict && msg.uri.protocol === 'https:') msg.tlsErrors = easy.getinfo<number>(CURLINFO_SSL_VERIFYRESULT);
+    for (const f of this.#features) if (f.responseReceived !== undefined && this.#isEnabled(f, msg)) f.responseReceived(this, msg);
+    if (!item.gotHeaders && msg.listenerCount('got-headers') > 0) msg.emit('got-headers');
+    if (!item.finishing && this.#items.has(item)) msg.emit('got-body');
+    if (!this.#items.has(item) || msg[kItem] !== item) return false; // cancelled by a handler
+
+    if (item.requeue) return this.#restart(item);
+    // Redirects (libsoup's redirect handler runs at got-body).
+    const target = this.#redirectTarget(msg);
+    if (target !== null) {
+      if (++item.redirects > MAX_REDIRECTS) {
+        this.#finish(item, Status.TOO_MANY_REDIRECTS);
+        return false;
+      }
+      applyRedirect(msg, target);
+      return this.#restart(item);
+    }
+    if (isRedirect(msg.statusCode) && (msg.flags & MessageFlags.NO_REDIRECT) === 0 && msg.responseHeaders.get('Location') !== null && this.#redirectUri(msg) === null) {
+      this.#finish(item, Status.MALFORMED);
+      return false;
+    }
+    // Authentication.
+    if (this.#wantsAuth(item)) {
+      const isForProxy = msg.statusCode === 407;
+      const challenges = parseChallenges(msg.responseHeaders.getList(isForProxy ? 'Proxy-Authenticate' : 'WWW-Authenticate'));
+      const picked = pickChallenge(challenges, this.#useNtlm);
+      if (picked !== null) {
+        const host = isForProxy && item.proxy !== null ? new URL(item.proxy).hostname : msg.uri.hostname;
+        const auth = new Auth(picked.scheme, picked.challenge.params.realm ?? '', host, isForProxy, picked.challenge.params);
+        const retrying = isForProxy ? item.proxyAuthSent : item.authSent;
+        if (retrying && this.#authManager !== null) this.#authManager.forget(isForProxy ? (item.proxy as string) : msg.uri, isForProxy);
+        this.emit('authenticate', msg, auth, retrying);
+        if (!this.#items.has(item)) return false;
+        if (item.paused && !auth.isAuthenticated) {
+          item.authPending = auth;
+          return false;
+        }
+        return this.#authAnswered(item, auth, true);
+      }
+    }
+    this.#finish(item, msg.statusCode);
+    return false;
+  }
+
+  #wantsAuth(item: QueueItem): boolean {
+    const status = item.msg.statusCode;
+    return (status === 401 || (status === 407 && item.proxy !== null)) && this.#authManager !== null && this.#isEnabled(this.#authManager, item.msg);
+  }
+
+  // After 'authenticate': requeue with the credentials, or finish with the 401/407.
+  #authAnswered(item: QueueItem, auth: Auth, sync = false): boolean {
+    if (!this.#items.has(item)) return false;
+    const msg = item.msg;
+    if (!auth.isAuthenticated) {
+      this.#finish(item, msg.statusCode);
+      return false;
+    }
+    if (auth.isForProxy) item.proxyAuth = auth;
+    else item.auth = auth;
+    this.#authManager?.useAuth(auth.isForProxy ? (item.proxy as string) : msg.uri, auth);
+    const again = this.#restart(item);
+    if (!sync && again) this.#start(item);
+    return again;
+  }
+
+  #restart(item: QueueItem): boolean {
+    item.requeue = false;
+    item.msg.resetResponse();
+    item.msg.emit('restarted');
+    return this.#items.has(item) && item.msg[kItem] === item;
+  }
+
+  // Removes a running transfer from libcurl, now or (from inside a callback) right after.
+  #detach(item: QueueItem): void {
+    const easy = item.easy;
+    item.easy = null;
+    if (easy === null || easy === this.#syncEasy) return;
+    easy.item = null;
+    const remove = () => {
+      if (easy.item !== null || easy.isClosed() || easy[kTransferHandler] === undefined) return;
+      easy[kTransferHandler] = undefined;
+      this.#multi.removeHandle(easy);
+      if (!this.#closed) this.#pool.push(easy);
+      else easy.close();
+    };
+    if (this.#inCurl > 0) queueMicrotask(remove);
+    else remove();
+  }
+
+  #finish(item: QueueItem, status: number): void {
+    const msg = item.msg;
+    if (status !== msg.statusCode || statusIsTransportError(status)) msg.setStatus(status);
+    item.finishing = true;
+    if (item.streamWaiting && item.streamReject !== null && statusIsTransportError(status)) {
+      item.streamWaiting = false;
+      item.streamReject(new SessionError(status, msg.reasonPhrase));
+    } else if (item.streamWaiting && item.streamResolve !== null) {
+      // The final response never reached got-headers through the stream (no body): hand over what there is.
+      item.streamWaiting = false;
+      const stream = new ResponseStream(() => undefined);
+      stream.push(msg.responseBody.length > 0 ? msg.responseBody : null);
+      if (msg.responseBody.length > 0) stream.push(null);
+      item.streamResolve(stream);
+    }
+    item.streamResolve = null;
+    item.stream?.push(null);
+    msg.emit('finished');
+    if (item.callback !== null) {
+      this.#inCurl++;
+      try {
+        item.callback(this, msg);
+      } finally {
+        this.#inCurl--;
+      }
+    }
+    item.finishing = false;
+    if (item.requeue && this.#items.has(item) && !this.#closed) {
+      // Requeued from the callback: the same queue entry runs again.
+      this.#restart(item);
+      if (item.easy === null) setImmediate(() => this.#items.has(item) && this.#start(item));
+      return;
+    }
+    this.#items.delete(item);
+    msg[kItem] = null;
+    for (const f of this.#features) if (f.requestUnqueued !== undefined && this.#isEnabled(f, msg)) f.requestUnqueued(this, msg);
+    this.emit('request-unqueued', msg);
+  }
+
+  // --- redirects -------------------------------------------------------------------------
+
+  #redirectUri(msg: Message): URL | null {
+    const location = msg.responseHeaders.getOne('Location');
+    if (location === null) return null;
+    let target: URL;
+    try {
+      target = new URL(location, msg.uri);
+    } catch {
+      return null;
+    }
+    return this.#curlUrl(target) === null ? null : target;
+  }
+
+  #redirectTarget(msg: Message): { uri: URL; method: string; dropBody: boolean } | null {
+    const status = msg.statusCode;
+    if (!isRedirect(status) || (msg.flags & MessageFlags.NO_REDIRECT) !== 0) return null;
+    const uri = this.#redirectUri(msg);
+    if (uri === null) return null;
+    const method = msg.method;
+    // 303 → GET; 301/302 turn POST into GET (as browsers and libsoup do); 307/308 keep both.
+    if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
+      return method === 'HEAD' ? { uri, method, dropBody: false } : { uri, method: 'GET', dropBody: true };
+    }
+    if (status === 302 && !isSafe(method) && (msg.flags & MessageFlags.IDEMPOTENT) === 0 && method !== 'PUT' && method !== 'DELETE') {
+      return { uri, method: 'GET', dropBody: true };
+    }
+    // A streamed body cannot be sent twice.
+    if (msg.requestBody !== null && !Buffer.isBuffer(msg.requestBody)) return null;
+    return { uri, method, dropBody: false };
+  }
+}
+
+/** A sendStream failure: the transport status of the message. */
+export class SessionError extends Error {
+  constructor(
+    readonly status: number,
+    reason: string | undefined,
+  ) {
+    super(reason ? `${reason} (status ${status})` : `status ${status}`);
+    this.name = 'SessionError';
+  }
+}
+
+function applyRedirect(msg: Message, target: { uri: URL; method: string; dropBody: boolean }): void {
+  const crossOrigin = target.uri.origin !== msg.uri.origin;
+  if (target.dropBody) {
+    msg.method = target.method;
+    msg.requestBody = null;
+    msg.requestHeaders.remove('Content-Type');
+    msg.requestHeaders.remove('Content-Length');
+  }
+  if (crossOrigin) {
+    // Credentials are for the origin they were given to.
+    msg.requestHeaders.remove('Authorization');
+    msg.requestHeaders.remove('Cookie');
+    msg.requestHeaders.remove('Proxy-Authorization');
+  }
+  msg.uri = target.uri;
+  const item = msg[kItem] as QueueItem | null;
+  if (item !== null && crossOrigin) item.auth = null;
+}
+
+function isRedirect(status: number): boolean {
+  return status === 300 || status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+
+function isSafe(method: string): boolean {
+  return method === 'GET' || method === 'HEAD' || method === 'OPTIONS' || method === 'PROPFIND';
+}
+
+function readTimings(easy: PooledEasy): MessageTimings | null {
+  if (easy.isClosed()) return null;
+  return {
+    nameLookup: easy.getinfo<number>(CURLINFO_NAMELOOKUP_TIME_T),
+    connect: easy.getinfo<number>(CURLINFO_CONNECT_TIME_T),
+    appConnect: easy.getinfo<number>(CURLINFO_APPCONNECT_TIME_T),
+    preTransfer: easy.getinfo<number>(CURLINFO_PRETRANSFER_TIME_T),
+    startTransfer: easy.getinfo<number>(CURLINFO_STARTTRANSFER_TIME_T),
+    total: easy.getinfo<number>(CURLINFO_TOTAL_TIME_T),
+    redirect: easy.getinfo<number>(CURLINFO_REDIRECT_TIME_T),
+  };
+}
+
+/** Accept-Language from the locale environment, as libsoup builds it from g_get_language_names. */
+export function acceptLanguageFromEnvironment(env: NodeJS.ProcessEnv): string | null {
+  const raw = env.LANGUAGE || env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  const langs: string[] = [];
+  for (const entry of raw.split(':')) {
+    const name = entry.split('.')[0].split('@')[0];
+    if (name === '' || name === 'C' || name === 'POSIX') continue;
+    const tag = name.replace('_', '-').toLowerCase();
+    if (!langs.includes(tag)) langs.push(tag);
+    const base = tag.split('-')[0];
+    if (!langs.includes(base)) langs.push(base);
+  }
+  if (langs.length === 0) return null;
+  return langs.map((l, i) => (i === 0 ? l : `${l};q=${Math.max(0.1, 1 - i * 0.1).toFixed(1)}`)).join(', ');
+}
+
+function positiveInteger(name: string, n: number): number {
+  if (!Number.isInteger(n) || n < 1) throw new TypeError(`Expected positive integer for ${name} but received ${n}`);
+  return n;
+}
+
+function nonNegative(name: string, n: number): number {
+  if (typeof n !== 'number' || !(n >= 0) || !Number.isFinite(n)) throw new TypeError(`Expected a non-negative number of seconds for ${name} but received ${n}`);
+  return n;
+}
+
+function readVersion(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    return pkg.version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
