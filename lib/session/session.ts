@@ -504,6 +504,10 @@ export class Session extends EventEmitter<SessionEvents> {
    * Queueing a message again from its own callback runs it again.
    */
   queueMessage(msg: Message, callback?: QueueCallback | null): void {
+    this.#queue(msg, callback ?? null, null);
+  }
+
+  #queue(msg: Message, callback: QueueCallback | null, stream: { resolve: (s: Readable) => void; reject: (e: Error) => void } | null): void {
     if (!(msg instanceof Message)) throw new TypeError('Expected a Message for msg');
     this.#checkOpen();
     const current = msg[kItem] as QueueItem | null;
@@ -515,7 +519,12 @@ export class Session extends EventEmitter<SessionEvents> {
       }
       throw new Error('The message is already queued');
     }
-    const item = new QueueItem(msg, callback ?? null);
+    const item = new QueueItem(msg, callback);
+    if (stream !== null) {
+      item.streamResolve = stream.resolve;
+      item.streamReject = stream.reject;
+      item.streamWaiting = true;
+    }
     msg[kItem] = item;
     this.#items.add(item);
     msg.resetResponse();
@@ -540,19 +549,7 @@ export class Session extends EventEmitter<SessionEvents> {
    * response's headers arrived. A slow consumer pauses the transfer (real backpressure).
    */
   sendStream(msg: Message): Promise<Readable> {
-    return new Promise((resolve, reject) => {
-      this.queueMessage(msg, (_, m) => {
-        const item = m[kItem] as QueueItem | null;
-        if (item?.streamWaiting) {
-          item.streamWaiting = false;
-          reject(new SessionError(m.statusCode, m.reasonPhrase));
-        }
-      });
-      const item = msg[kItem] as QueueItem;
-      item.streamResolve = resolve;
-      item.streamReject = reject;
-      item.streamWaiting = true;
-    });
+    return new Promise((resolve, reject) => this.#queue(msg, null, { resolve, reject }));
   }
 
   /**
@@ -1075,8 +1072,12 @@ export class Session extends EventEmitter<SessionEvents> {
       if (easy.item !== null || easy.isClosed() || easy[kTransferHandler] === undefined) return;
       easy[kTransferHandler] = undefined;
       this.#multi.removeHandle(easy);
-      if (!this.#closed) this.#pool.push(easy);
-      else easy.close();
+      // The native driver may hold its completion already (delivered in this loop turn's
+      // check phase, to nobody now): the handle goes back to the pool after that.
+      setTimeout(() => {
+        if (!this.#closed) this.#pool.push(easy);
+        else easy.close();
+      }, 0);
     };
     if (this.#inCurl > 0) queueMicrotask(remove);
     else remove();

@@ -1,0 +1,248 @@
+// Session operations and signals against a real HTTP server in a child process.
+import { Message, MessageFlags, Session, Status } from '../../lib/session';
+import { startHttpServer, type TestServer } from '../helpers/http-server';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startHttpServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+async function stats(): Promise<{ connections: number; open: number }> {
+  const s = new Session();
+  const m = new Message('GET', `${server.url}/stats`);
+  await s.send(m);
+  s.close();
+  return JSON.parse(m.responseBody.toString());
+}
+
+test('queueMessage calls back with the session and the message', async () => {
+  const session = new Session();
+  const msg = new Message('GET', `${server.url}/hello`);
+  const [s, m] = await new Promise<[Session, Message]>((resolve) => session.queueMessage(msg, (s, m) => resolve([s, m])));
+  expect(s).toBe(session);
+  expect(m).toBe(msg);
+  expect(m.responseBody.toString()).toBe('hello');
+  session.close();
+});
+
+test('signals: request-queued and request-unqueued once, request-started per start, message events in order', async () => {
+  const session = new Session();
+  const events: string[] = [];
+  session.on('request-queued', () => events.push('queued'));
+  session.on('request-started', () => events.push('started'));
+  session.on('request-unqueued', () => events.push('unqueued'));
+  session.on('connection-created', () => events.push('connection'));
+  const msg = new Message('GET', `${server.url}/redirect/2`);
+  for (const e of ['got-headers', 'got-body', 'restarted', 'finished'] as const) msg.on(e, () => events.push(e));
+  msg.on('got-chunk', () => events.push('chunk'));
+  await session.send(msg);
+  events.push('callback');
+  expect(msg.responseBody.toString()).toBe('landed');
+  const squashed = events.filter((e, i) => !(e === 'chunk' && events[i - 1] === 'chunk'));
+  expect(squashed).toEqual([
+    'queued', 'connection', 'started', 'got-headers', 'got-body', 'restarted',
+    'started', 'got-headers', 'got-body', 'restarted',
+    'started', 'got-headers', 'chunk', 'got-body', 'finished', 'unqueued', 'callback',
+  ]);
+  session.close();
+});
+
+test('requeueing from the callback runs the message again', async () => {
+  const session = new Session();
+  const msg = new Message('GET', `${server.url}/conn`);
+  let runs = 0;
+  let queued = 0;
+  session.on('request-queued', () => queued++);
+  await new Promise<void>((resolve) => {
+    session.queueMessage(msg, (s, m) => {
+      runs++;
+      if (runs < 3) s.queueMessage(m, null); // callback kept
+      else resolve();
+    });
+  });
+  expect(runs).toBe(3);
+  expect(queued).toBe(1);
+  session.close();
+});
+
+test('cancelMessage while queued behind the connection limit: callback runs before it returns', async () => {
+  const session = new Session({ maxConnsPerHost: 1 });
+  const busy = new Message('GET', `${server.url}/slow/300`);
+  session.queueMessage(busy, null);
+  const waiting = new Message('GET', `${server.url}/hello`);
+  let called = false;
+  session.queueMessage(waiting, () => (called = true));
+  session.cancelMessage(waiting, Status.CANCELLED);
+  expect(called).toBe(true);
+  expect(waiting.statusCode).toBe(Status.CANCELLED);
+  expect(await session.send(new Message('GET', `${server.url}/hello`))).toBe(200);
+  session.close();
+});
+
+test('cancelMessage while connecting, in got-headers, and mid-body', async () => {
+  const session = new Session();
+  // connecting: cancelled right after queueing, before any byte moved
+  const a = new Message('GET', `${server.url}/hello`);
+  const pa = session.send(a);
+  session.cancelMessage(a, Status.CANCELLED);
+  expect(await pa).toBe(Status.CANCELLED);
+  // headers: from the got-headers handler
+  const b = new Message('GET', `${server.url}/drip/50/10`);
+  b.on('got-headers', () => session.cancelMessage(b, Status.CANCELLED));
+  expect(await session.send(b)).toBe(Status.CANCELLED);
+  // mid-body: after some chunks arrived
+  const c = new Message('GET', `${server.url}/drip/100/10`);
+  let chunks = 0;
+  c.on('got-chunk', () => chunks++);
+  const pc = session.send(c);
+  await new Promise((r) => setTimeout(r, 150));
+  session.cancelMessage(c, Status.CANCELLED);
+  expect(await pc).toBe(Status.CANCELLED);
+  const seen = chunks;
+  expect(seen).toBeGreaterThan(0);
+  expect(seen).toBeLessThan(100);
+  await new Promise((r) => setTimeout(r, 100));
+  expect(chunks).toBe(seen);
+  // the session still works
+  expect(await session.send(new Message('GET', `${server.url}/hello`))).toBe(200);
+  session.close();
+});
+
+test('pauseMessage / unpauseMessage mid-body', async () => {
+  const session = new Session();
+  const msg = new Message('GET', `${server.url}/drip/30/5`);
+  let chunks = 0;
+  let paused = false;
+  msg.on('got-chunk', () => {
+    chunks++;
+    if (chunks === 5 && !paused) {
+      paused = true;
+      session.pauseMessage(msg);
+    }
+  });
+  const p = session.send(msg);
+  await new Promise((r) => setTimeout(r, 300));
+  const during = chunks;
+  expect(during).toBeGreaterThanOrEqual(5);
+  expect(during).toBeLessThan(30);
+  await new Promise((r) => setTimeout(r, 200));
+  expect(chunks).toBe(during); // nothing while paused
+  session.unpauseMessage(msg);
+  expect(await p).toBe(200);
+  expect(msg.responseBody.length).toBe(30 * 1024);
+  session.close();
+});
+
+test('maxConnsPerHost is enforced (the server counts connections)', async () => {
+  const before = await stats();
+  const session = new Session({ maxConnsPerHost: 2 });
+  const msgs = Array.from({ length: 8 }, () => new Message('GET', `${server.url}/slow/100`));
+  const started = Date.now();
+  await Promise.all(msgs.map((m) => session.send(m)));
+  const elapsed = Date.now() - started;
+  const after = await stats();
+  // 8 × 100 ms over 2 connections: four rounds.
+  expect(after.connections - before.connections - 1).toBeLessThanOrEqual(2);
+  expect(elapsed).toBeGreaterThanOrEqual(380);
+  session.close();
+});
+
+test('maxConns is enforced across hosts', async () => {
+  const before = await stats();
+  const session = new Session({ maxConns: 1, maxConnsPerHost: 5 });
+  const urls = [`${server.url}/slow/50`, `http://localhost:${server.port}/slow/50`];
+  await Promise.all(urls.flatMap((u) => [u, u]).map((u) => session.send(new Message('GET', u))));
+  const after = await stats();
+  expect(after.connections - before.connections - 1).toBeLessThanOrEqual(2); // one at a time (a host switch reconnects)
+  session.close();
+});
+
+test('timeout fires on a server that stops sending → IO_ERROR', async () => {
+  const session = new Session({ timeout: 1 });
+  const msg = new Message('GET', `${server.url}/hang`);
+  const t = Date.now();
+  expect(await session.send(msg)).toBe(Status.IO_ERROR);
+  expect(Date.now() - t).toBeGreaterThanOrEqual(900);
+  expect(Date.now() - t).toBeLessThan(5000);
+  session.close();
+});
+
+test('1,000 concurrent messages all complete with their own bodies', async () => {
+  const session = new Session({ maxConns: 10, maxConnsPerHost: 10 });
+  const msgs = Array.from({ length: 1000 }, (_, i) => new Message('GET', `${server.url}/echo?i=${i}`));
+  const statuses = await Promise.all(msgs.map((m) => session.send(m)));
+  expect(statuses.every((s) => s === 200)).toBe(true);
+  msgs.forEach((m, i) => expect(JSON.parse(m.responseBody.toString()).url).toBe(`/echo?i=${i}`));
+  session.close();
+});
+
+test('abort cancels everything queued', async () => {
+  const session = new Session({ maxConnsPerHost: 1 });
+  const msgs = Array.from({ length: 5 }, () => new Message('GET', `${server.url}/slow/200`));
+  const ps = msgs.map((m) => session.send(m));
+  session.abort();
+  expect(await Promise.all(ps)).toEqual([1, 1, 1, 1, 1]);
+  session.close();
+  session.close(); // idempotent
+  expect(() => session.queueMessage(new Message('GET', server.url), null)).toThrow();
+});
+
+test('userAgent with a trailing space appends curlio/<version>; acceptLanguage is sent', async () => {
+  const session = new Session({ userAgent: 'app/1.0 ', acceptLanguage: 'fr, en;q=0.5' });
+  const msg = new Message('GET', `${server.url}/echo`);
+  await session.send(msg);
+  const { headers } = JSON.parse(msg.responseBody.toString());
+  expect(headers['user-agent']).toBe(`app/1.0 curlio/${require('../../package.json').version}`);
+  expect(headers['accept-language']).toBe('fr, en;q=0.5');
+  session.userAgent = 'other';
+  const again = new Message('GET', `${server.url}/echo`);
+  await session.send(again);
+  expect(JSON.parse(again.responseBody.toString()).headers['user-agent']).toBe('other');
+  session.close();
+});
+
+test('acceptLanguageAuto reads the locale environment', () => {
+  const { acceptLanguageFromEnvironment } = require('../../lib/session');
+  expect(acceptLanguageFromEnvironment({ LANGUAGE: 'de_AT:fr', LANG: 'C' })).toBe('de-at, de;q=0.9, fr;q=0.8');
+  expect(acceptLanguageFromEnvironment({ LANG: 'C.UTF-8' })).toBeNull();
+});
+
+test('sendStream: a Readable with backpressure (the transfer pauses while nobody reads)', async () => {
+  const session = new Session();
+  const msg = new Message('GET', `${server.url}/bytes/${4 * 1024 * 1024}`);
+  const stream = await session.sendStream(msg);
+  expect(msg.statusCode).toBe(200);
+  await new Promise((r) => setTimeout(r, 300));
+  // Nobody read: the stream holds about one high-water mark, not the 4 MiB.
+  expect(stream.readableLength).toBeLessThan(1024 * 1024);
+  let total = 0;
+  for await (const chunk of stream) total += (chunk as Buffer).length;
+  expect(total).toBe(4 * 1024 * 1024);
+  session.close();
+});
+
+test('prepareForUri opens a connection that the next request reuses', async () => {
+  const session = new Session();
+  const before = await stats();
+  session.prepareForUri(`${server.url}/`);
+  await new Promise((r) => setTimeout(r, 200));
+  const msg = new Message('GET', `${server.url}/conn`);
+  await session.send(msg);
+  const after = await stats();
+  expect(after.connections - before.connections - 1).toBe(1);
+  session.close();
+});
+
+test('IDEMPOTENT and NO_REDIRECT flags: the 302 itself comes back', async () => {
+  const session = new Session();
+  const msg = new Message('GET', `${server.url}/redirect/1`);
+  msg.flags |= MessageFlags.NO_REDIRECT;
+  expect(await session.send(msg)).toBe(302);
+  expect(session.wouldRedirect(msg)).toBe(false);
+  msg.flags &= ~MessageFlags.NO_REDIRECT;
+  expect(session.wouldRedirect(msg)).toBe(true);
+  session.close();
+});
