@@ -1,0 +1,224 @@
+// Redirects, authentication, cookies, content decoding, the logger and sendMessage (sync).
+import { execFileSync } from 'node:child_process';
+import { AuthManager, ContentDecoder, CookieJar, Logger, LoggerLogLevel, Message, Session, Status, type Auth } from '../../lib/session';
+import { startHttpServer, type TestServer } from '../helpers/http-server';
+
+let server: TestServer;
+let other: TestServer;
+beforeAll(async () => {
+  [server, other] = await Promise.all([startHttpServer(), startHttpServer()]);
+});
+afterAll(async () => {
+  await Promise.all([server.close(), other.close()]);
+});
+
+function redirect(status: number, to: string): string {
+  return `${server.url}/redirect-to?status=${status}&to=${encodeURIComponent(to)}`;
+}
+function echo(msg: Message): { method: string; url: string; headers: Record<string, string>; body: string } {
+  return JSON.parse(msg.responseBody.toString());
+}
+
+describe('redirects', () => {
+  test.each([
+    [301, 'POST', 'GET', ''],
+    [302, 'POST', 'GET', ''],
+    [303, 'POST', 'GET', ''],
+    [303, 'PUT', 'GET', ''],
+    [307, 'POST', 'POST', 'payload'],
+    [308, 'PUT', 'PUT', 'payload'],
+    [301, 'GET', 'GET', 'payload'],
+  ])('%i after %s → %s (body %j)', async (status, method, expected, body) => {
+    const session = new Session();
+    const msg = new Message(method, redirect(status, '/echo'));
+    msg.setRequest('text/plain', 'payload');
+    let restarted = 0;
+    msg.on('restarted', () => restarted++);
+    expect(await session.send(msg)).toBe(200);
+    expect(echo(msg)).toMatchObject({ method: expected, body });
+    expect(msg.uri.pathname).toBe('/echo');
+    expect(restarted).toBe(1);
+    session.close();
+  });
+
+  test('too many redirects → TOO_MANY_REDIRECTS', async () => {
+    const session = new Session();
+    expect(await session.send(new Message('GET', `${server.url}/redirect/25`))).toBe(Status.TOO_MANY_REDIRECTS);
+    expect(await session.send(new Message('GET', `${server.url}/redirect/20`))).toBe(200);
+    session.close();
+  });
+
+  test('a redirect to file:// is refused', async () => {
+    const session = new Session();
+    const msg = new Message('GET', redirect(302, 'file:///etc/passwd'));
+    expect(session.wouldRedirect(msg)).toBe(false);
+    expect(await session.send(msg)).toBe(Status.MALFORMED);
+    session.close();
+  });
+
+  test('Authorization and Cookie are dropped on a cross-origin redirect, kept on the same origin', async () => {
+    const session = new Session();
+    const same = new Message('GET', redirect(302, '/echo'));
+    same.requestHeaders.append('Authorization', 'Bearer secret');
+    same.requestHeaders.append('Cookie', 'a=b');
+    await session.send(same);
+    expect(echo(same).headers.authorization).toBe('Bearer secret');
+    const cross = new Message('GET', redirect(302, `${other.url}/echo`));
+    cross.requestHeaders.append('Authorization', 'Bearer secret');
+    cross.requestHeaders.append('Cookie', 'a=b');
+    await session.send(cross);
+    expect(cross.uri.port).toBe(String(other.port));
+    expect(echo(cross).headers.authorization).toBeUndefined();
+    expect(echo(cross).headers.cookie).toBeUndefined();
+    session.close();
+  });
+});
+
+describe('authentication', () => {
+  test.each(['basic', 'digest'])('%s: authenticate signal, answered synchronously; wrong credentials retry', async (kind) => {
+    const session = new Session();
+    const seen: Array<[string, string, string, boolean, boolean]> = [];
+    session.on('authenticate', (msg, auth, retrying) => {
+      seen.push([auth.scheme, auth.realm, auth.host, auth.isForProxy, retrying]);
+      if (!retrying) auth.authenticate('alice', 'wrong');
+      else if (seen.length === 2) auth.authenticate('alice', 'secret');
+    });
+    const msg = new Message('GET', `${server.url}/${kind}/alice/secret`);
+    expect(await session.send(msg)).toBe(200);
+    expect(msg.responseBody.toString()).toBe(kind === 'basic' ? 'hello alice' : 'digest alice');
+    const scheme = kind === 'basic' ? 'Basic' : 'Digest';
+    expect(seen).toEqual([
+      [scheme, 'curlio', '127.0.0.1', false, false],
+      [scheme, 'curlio', '127.0.0.1', false, true],
+    ]);
+    // Remembered for the origin: no signal the second time.
+    const again = new Message('GET', `${server.url}/${kind}/alice/secret`);
+    expect(await session.send(again)).toBe(200);
+    expect(seen.length).toBe(2);
+    session.close();
+  });
+
+  test('no answer: the 401 comes back', async () => {
+    const session = new Session();
+    let calls = 0;
+    session.on('authenticate', () => calls++);
+    expect(await session.send(new Message('GET', `${server.url}/basic/u/p`))).toBe(401);
+    expect(calls).toBe(1);
+    session.close();
+  });
+
+  test('asynchronous answer: pause the message in the handler, authenticate and unpause later', async () => {
+    const session = new Session();
+    session.on('authenticate', (msg, auth: Auth) => {
+      session.pauseMessage(msg);
+      setTimeout(() => {
+        auth.authenticate('bob', 'pw');
+        session.unpauseMessage(msg);
+      }, 50);
+    });
+    const msg = new Message('POST', `${server.url}/digest/bob/pw`);
+    msg.requestBody = 'data';
+    expect(await session.send(msg)).toBe(200);
+    expect(msg.responseBody.toString()).toBe('digest bob');
+    session.close();
+  });
+
+  test('without an AuthManager there is no signal', async () => {
+    const session = new Session();
+    session.removeFeatureByType(AuthManager);
+    let calls = 0;
+    session.on('authenticate', () => calls++);
+    expect(await session.send(new Message('GET', `${server.url}/basic/u/p`))).toBe(401);
+    expect(calls).toBe(0);
+    session.close();
+  });
+});
+
+describe('features', () => {
+  test('addFeature / getFeature / getFeatures / removeFeature / getFeatureForMessage', () => {
+    const session = new Session();
+    expect(session.getFeature(AuthManager)).toBeInstanceOf(AuthManager);
+    expect(session.getFeature(CookieJar)).toBeNull();
+    session.addFeatureByType(CookieJar);
+    const jar = session.getFeature(CookieJar)!;
+    expect(session.getFeatures(CookieJar)).toEqual([jar]);
+    const msg = new Message('GET', server.url);
+    expect(session.getFeatureForMessage(CookieJar, msg)).toBe(jar);
+    msg.disableFeature(CookieJar);
+    expect(session.getFeatureForMessage(CookieJar, msg)).toBeNull();
+    session.removeFeature(jar);
+    expect(session.getFeature(CookieJar)).toBeNull();
+    session.close();
+  });
+
+  test('CookieJar: cookies set by one response go with the next requests of the session', async () => {
+    const session = new Session();
+    const jar = new CookieJar();
+    session.addFeature(jar);
+    await session.send(new Message('GET', `${server.url}/set-cookie?sid=abc;%20Path=/&theme=dark;%20Path=/echo`));
+    const msg = new Message('GET', `${server.url}/echo`);
+    await session.send(msg);
+    expect(echo(msg).headers.cookie).toBe('theme=dark; sid=abc');
+    const elsewhere = new Message('GET', `${server.url}/echo2`);
+    await session.send(elsewhere);
+    expect(jar.getCookies(`${server.url}/other`)).toBe('sid=abc');
+    const off = new Message('GET', `${server.url}/echo`);
+    off.disableFeature(CookieJar);
+    await session.send(off);
+    expect(echo(off).headers.cookie).toBeUndefined();
+    session.close();
+  });
+
+  test.each(['gzip', 'br', 'deflate'])('ContentDecoder: %s bodies arrive decoded', async (enc) => {
+    const session = new Session();
+    const msg = new Message('GET', `${server.url}/${enc}`);
+    expect(await session.send(msg)).toBe(200);
+    expect(msg.responseHeaders.get('Content-Encoding')).toBe(enc);
+    expect(msg.responseBody.toString()).toBe('compressed hello '.repeat(100));
+    expect(msg.responseHeaders.get('x-accept-encoding')).toMatch(/gzip.*br.*zstd|br.*zstd|gzip/);
+    session.removeFeatureByType(ContentDecoder);
+    const raw = new Message('GET', `${server.url}/${enc}`);
+    await session.send(raw);
+    expect(raw.responseBody.toString()).not.toBe('compressed hello '.repeat(100));
+    session.close();
+  });
+
+  test('Logger writes request and response, credentials redacted', async () => {
+    const lines: string[] = [];
+    const session = new Session();
+    session.addFeature(new Logger(LoggerLogLevel.HEADERS, -1, (_, dir, line) => lines.push(`${dir} ${line}`)));
+    const msg = new Message('GET', `${server.url}/set-cookie?sid=secret`);
+    msg.requestHeaders.append('Authorization', 'Basic dXNlcjpwYXNz');
+    await session.send(msg);
+    const text = lines.join('\n');
+    expect(text).toContain('> GET /set-cookie?sid=secret HTTP/1.1');
+    expect(text).toContain('< HTTP/1.1 200 OK');
+    expect(text).toContain('> Authorization: Basic [REDACTED]');
+    expect(text.toLowerCase()).toContain('< set-cookie: sid=[redacted]');
+    expect(text).not.toContain('dXNlcjpwYXNz');
+    session.close();
+  });
+});
+
+describe('sendMessage (synchronous)', () => {
+  test('blocks until the response is in; redirects and headers as queued messages', () => {
+    const session = new Session({ userAgent: 'sync/1' });
+    const msg = new Message('POST', redirect(303, '/echo'));
+    msg.requestBody = 'x';
+    const events: string[] = [];
+    msg.on('restarted', () => events.push('restarted'));
+    msg.on('finished', () => events.push('finished'));
+    expect(session.sendMessage(msg)).toBe(200);
+    expect(echo(msg)).toMatchObject({ method: 'GET', headers: { 'user-agent': 'sync/1' } });
+    expect(events).toEqual(['restarted', 'finished']);
+    expect(session.sendMessage(new Message('GET', `${server.url}/nothing-here`))).toBe(404);
+    session.close();
+  });
+
+  test('a refused connection is CANT_CONNECT synchronously', () => {
+    const session = new Session();
+    const port = Number(execFileSync(process.execPath, ['-e', "const s=require('net').createServer().listen(0,()=>{console.log(s.address().port);s.close()})"]).toString());
+    expect(session.sendMessage(new Message('GET', `http://127.0.0.1:${port}/`))).toBe(Status.CANT_CONNECT);
+    session.close();
+  });
+});
