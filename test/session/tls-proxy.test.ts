@@ -1,0 +1,110 @@
+// https with a certificate made at test time, HTTP/2 multiplexing, and a real forward proxy.
+import * as fs from 'node:fs';
+import { HttpVersion, Message, ProxyResolverDefault, Session, Status } from '../../lib/session';
+import { startHttpServer, type TestServer } from '../helpers/http-server';
+import { makeCertificate, startHttp2Server, startHttpsServer, startProxy, type Certificate, type ProxyServer, type TlsServer } from '../helpers/session-servers';
+
+let cert: Certificate;
+let httpsServer: TlsServer;
+let h2: TlsServer;
+let plain: TestServer;
+let proxy: ProxyServer;
+beforeAll(async () => {
+  cert = makeCertificate();
+  [httpsServer, h2, plain, proxy] = await Promise.all([startHttpsServer(cert), startHttp2Server(cert), startHttpServer(), startProxy()]);
+});
+afterAll(async () => {
+  await Promise.all([httpsServer.close(), h2.close(), plain.close(), proxy.close()]);
+  fs.rmSync(cert.dir, { recursive: true, force: true });
+});
+
+describe('https', () => {
+  test('sslStrict (default) refuses an untrusted certificate → SSL_FAILED', async () => {
+    const session = new Session();
+    expect(await session.send(new Message('GET', `${httpsServer.url}/`))).toBe(Status.SSL_FAILED);
+    session.close();
+  });
+
+  test('sslCaFile trusts the test certificate', async () => {
+    const session = new Session({ sslCaFile: cert.certFile });
+    const msg = new Message('GET', `${httpsServer.url}/`);
+    expect(await session.send(msg)).toBe(200);
+    expect(msg.responseBody.toString()).toBe('secure hello');
+    expect(msg.isTrusted).toBe(true);
+    session.close();
+  });
+
+  test('tlsDatabase (PEM) trusts it too', async () => {
+    const session = new Session({ tlsDatabase: cert.cert });
+    expect(await session.send(new Message('GET', `${httpsServer.url}/`))).toBe(200);
+    session.close();
+  });
+
+  test('sslStrict false: accepted, and the message says it was not trusted', async () => {
+    const session = new Session({ sslStrict: false });
+    const msg = new Message('GET', `${httpsServer.url}/`);
+    expect(await session.send(msg)).toBe(200);
+    expect(msg.isTrusted).toBe(false);
+    expect(msg.tlsErrors).not.toBe(0);
+    session.close();
+  });
+});
+
+describe('HTTP/2', () => {
+  test('requests to one host are multiplexed on one connection', async () => {
+    const session = new Session({ sslCaFile: cert.certFile });
+    const before = h2.connections;
+    const first = new Message('GET', `${h2.url}/slow/0`);
+    await session.send(first); // the connection exists before the burst
+    expect(first.httpVersion).toBe(HttpVersion.HTTP_2_0);
+    const msgs = Array.from({ length: 20 }, () => new Message('GET', `${h2.url}/slow/200`));
+    const t = Date.now();
+    const statuses = await Promise.all(msgs.map((m) => session.send(m)));
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    expect(Date.now() - t).toBeLessThan(1500); // 20 × 200 ms side by side, not one after another
+    expect(h2.connections - before).toBe(1);
+    expect(h2.maxConcurrentStreams).toBeGreaterThan(2); // more than maxConnsPerHost: streams, not connections
+    session.close();
+  });
+});
+
+describe('proxy', () => {
+  test('proxyUri: plain http is forwarded, https goes through CONNECT', async () => {
+    const session = new Session({ proxyUri: proxy.url, sslCaFile: cert.certFile });
+    const tunnels: unknown[] = [];
+    session.on('tunneling', (info) => tunnels.push(info));
+    const a = new Message('GET', `${plain.url}/echo`);
+    expect(await session.send(a)).toBe(200);
+    expect(JSON.parse(a.responseBody.toString()).headers.via).toBe('1.1 session-proxy');
+    const b = new Message('GET', `${httpsServer.url}/`);
+    expect(await session.send(b)).toBe(200);
+    expect(b.responseBody.toString()).toBe('secure hello');
+    const log = await proxy.log();
+    expect(log).toEqual(expect.arrayContaining([
+      { kind: 'forward', url: `${plain.url}/echo`, method: 'GET' },
+      { kind: 'connect', url: `127.0.0.1:${httpsServer.port}` },
+    ]));
+    expect(tunnels.length).toBe(1);
+    session.close();
+  });
+
+  test('ProxyResolverDefault reads http_proxy / no_proxy', async () => {
+    const session = new Session();
+    session.removeFeatureByType(ProxyResolverDefault);
+    session.addFeature(new ProxyResolverDefault({ http_proxy: proxy.url, no_proxy: 'localhost' }));
+    const before = (await proxy.log()).length;
+    const viaProxy = new Message('GET', `${plain.url}/hello`);
+    await session.send(viaProxy);
+    const direct = new Message('GET', `http://localhost:${plain.port}/hello`);
+    await session.send(direct);
+    const log = (await proxy.log()).slice(before);
+    expect(log).toEqual([{ kind: 'forward', url: `${plain.url}/hello`, method: 'GET' }]);
+    session.close();
+  });
+
+  test('an unreachable proxy → CANT_CONNECT_PROXY', async () => {
+    const session = new Session({ proxyUri: 'http://127.0.0.1:1' });
+    expect(await session.send(new Message('GET', `${plain.url}/hello`))).toBe(Status.CANT_CONNECT_PROXY);
+    session.close();
+  });
+});
