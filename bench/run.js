@@ -35,7 +35,8 @@ const CLIENT_LABEL = {
   undici: 'undici Pool.request',
   'node-http': 'node:http keep-alive Agent',
   'c-fdpass': 'C sendmsg/recvmsg loop (fdpass.c)',
-  'unix-connection': 'curlio UnixConnection',
+  'unix-connection': 'curlio UnixConnection sendFd/receiveFd (promises)',
+  'unix-connection-sync': 'curlio UnixConnection sendFdSync/receiveFdSync',
 };
 const TARGETS = {
   session: 'Session ≥ 0.9× C and > undici',
@@ -195,7 +196,8 @@ async function measure(client, m, ctx) {
 
 async function measureFdpass(client, n, ctx) {
   if (client === 'c-fdpass') return runChild(ctx.fdpass, [n], ctx);
-  return runChild(process.execPath, ['--expose-gc', path.join(__dirname, 'clients', 'unix-connection.js'), JSON.stringify({ n })], ctx);
+  const m = { n, warmup: Math.min(1000, n), sync: client === 'unix-connection-sync' };
+  return runChild(process.execPath, [path.join(__dirname, 'clients', 'unix-connection.js'), JSON.stringify(m)], ctx);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -220,6 +222,7 @@ function summarise(rowKey, row, runs, m) {
     const ok = rs.filter((r) => !r.failures && r.elapsedMs > 0);
     const x = {
       runs: rs.length,
+      note: rs.find((r) => r.note)?.note,
       invalid: failed.length ? `INVALID: ${failed.reduce((a, r) => a + r.failures, 0)} failed (${failed[0].firstError})` : null,
       value: ok.length ? median(ok.map(rate)) : null,
     };
@@ -268,6 +271,7 @@ function tableFor(rowKey, row, s, m) {
     }
     const notes = [];
     if (x.invalid) notes.push(x.invalid);
+    if (x.note) notes.push(x.note);
     if (x.runs > 1) notes.push(`median of ${x.runs}`);
     if (!row.memory && !row.rss && !row.fdpass && TARGETS[client]) notes.push(`target ${TARGETS[client]}`);
     if (row.memory && client === 'session') notes.push('target ≤ 1.2× C per transfer');
@@ -320,7 +324,7 @@ async function main() {
       const row = ROWS[rowKey];
       if (row.fdpass) {
         const n = opts.smoke ? 1000 : opts.quick ? row.quick : row.n;
-        const clients = ['c-fdpass', 'unix-connection'];
+        const clients = ['c-fdpass', 'unix-connection', 'unix-connection-sync'];
         const runs = Object.fromEntries(clients.map((c) => [c, []]));
         const rounds = row.rounds ?? opts.rounds;
         for (let r = 0; r < rounds; r++)

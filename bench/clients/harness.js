@@ -86,6 +86,7 @@ async function main(name, create) {
     hwmKb,
     firstError: res.firstError ?? warm.firstError,
   };
+  if (client.note) out.note = client.note;
   process.stdout.write(JSON.stringify(out) + '\n');
   await client.close?.();
   process.exit(failures ? 1 : 0);
