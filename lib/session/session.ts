@@ -63,6 +63,7 @@ import {
   CURLOPT_URL,
   CURLOPT_USERAGENT,
   CURLOPT_USERNAME,
+  CURLOPT_VERBOSE,
   CURLOPT_WRITEFUNCTION,
   CURLPAUSE_ALL,
   CURLPAUSE_CONT,
@@ -728,9 +729,9 @@ export class Session extends EventEmitter<SessionEvents> {
       this.#finish(item, Status.MALFORMED);
       return false;
     }
-    // A message that ran on this handle before may still want its timings: read them now.
+    // Timings are read lazily from the handle: once it runs another message, the last one's are gone (null).
     const last = easy.lastMsg as Message | null;
-    if (last !== null && last !== msg && last[kTimingsSource] !== null) void last.timings;
+    if (last !== null && last !== msg) last[kTimingsSource] = null;
     easy.lastMsg = msg;
     easy.item = item;
     easy.run++;
@@ -838,7 +839,7 @@ export class Session extends EventEmitter<SessionEvents> {
     easy.set(CURLOPT_MAXAGE_CONN, this.#idleTimeout > 0 ? Math.max(1, Math.round(this.#idleTimeout)) : 1 << 30);
     easy.set(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
     easy.set(CURLOPT_PIPEWAIT, 1);
-    if (process.env.CURLIO_VERBOSE) easy.set(41, 1);
+    if (process.env.CURLIO_VERBOSE) easy.set(CURLOPT_VERBOSE, 1);
     easy.set(CURLOPT_ACCEPT_ENCODING, this.#decoder !== null ? this.#decoder.acceptEncoding : null);
     // With sslStrict off the handshake always completes and msg.tlsErrors carries the
     // verification result that was computed anyway.

@@ -9,14 +9,16 @@ export class ProxyResolverDefault implements SessionFeature {
 
   readonly #env: NodeJS.ProcessEnv;
 
-  /** `env` defaults to process.env, read at each resolution. */
+  /** `env` defaults to process.env, read once here (process.env lookups are slow, and g_proxy_resolver reads it once too). */
   constructor(env: NodeJS.ProcessEnv = process.env) {
-    this.#env = env;
+    const pick = (...names: string[]) => Object.fromEntries(names.filter((n) => env[n] !== undefined).map((n) => [n, env[n]]));
+    this.#env = pick('no_proxy', 'NO_PROXY', 'https_proxy', 'HTTPS_PROXY', 'http_proxy', 'all_proxy', 'ALL_PROXY');
   }
 
   /** The proxy URI for `uri`, or null for a direct connection. */
   resolve(uri: URL): string | null {
     const env = this.#env;
+    if (env.http_proxy === undefined && env.https_proxy === undefined && env.HTTPS_PROXY === undefined && env.all_proxy === undefined && env.ALL_PROXY === undefined) return null;
     const host = uri.hostname.replace(/^\[|\]$/g, '').toLowerCase();
     const noProxy = env.no_proxy ?? env.NO_PROXY ?? '';
     for (const raw of noProxy.split(/[,\s]+/)) {
