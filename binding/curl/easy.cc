@@ -243,7 +243,8 @@ Napi::Value EasyHandle::SetOpt(const Napi::CallbackInfo& info) {
     case CURLOPT_COPYPOSTFIELDS: {
       if (value.IsNull() || value.IsUndefined()) {
         strings_.erase(CURLOPT_POSTFIELDS);
-        code = curl_easy_setopt(curl_, option, static_cast<char*>(nullptr));
+        curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(-1));
+        code = curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, static_cast<char*>(nullptr));
         break;
       }
       std::string bytes;
@@ -252,12 +253,14 @@ Napi::Value EasyHandle::SetOpt(const Napi::CallbackInfo& info) {
       } else if (value.IsBuffer()) {
         auto buffer = value.As<Napi::Buffer<char>>();
         bytes.assign(buffer.Data(), buffer.Length());
-        // A Buffer may hold NUL bytes: its length is the body size, not strlen().
-        curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(bytes.size()));
       } else {
         ThrowTypeError(env, "Expected a string, Buffer or null for " + name + " but received " + TypeOf(value));
         return env.Undefined();
       }
+      // The size is that of the value given now (a Buffer may hold NUL bytes, so not
+      // strlen), never one left behind by an earlier body. Set POSTFIELDSIZE after this
+      // option to send less.
+      curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(bytes.size()));
       // Both forms keep our copy alive for the transfer, so libcurl need not copy again.
       strings_[CURLOPT_POSTFIELDS] = std::move(bytes);
       code = curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, strings_[CURLOPT_POSTFIELDS].data());

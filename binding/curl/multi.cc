@@ -246,7 +246,19 @@ Napi::Value MultiHandle::RemoveHandle(const Napi::CallbackInfo& info) {
   if (easy == nullptr) return env.Undefined();
   if (easy->closed()) return Napi::Number::New(env, CURLM_BAD_EASY_HANDLE);
   if (easy->multi != nullptr && easy->multi != this) return Napi::Number::New(env, CURLM_BAD_EASY_HANDLE);
-  if (easy->multi == nullptr) return Napi::Number::New(env, CURLM_OK);  // as libcurl: not added, nothing to do
+  if (easy->multi == nullptr) {
+    // Finished but not yet delivered (auto-removed by the driver): removing it withdraws
+    // the completion, so the caller may reuse the handle at once.
+    for (auto it = done_.begin(); it != done_.end(); ++it) {
+      if (it->first == easy) {
+        done_.erase(it);
+        easy->Unref();
+        UpdateKeepAlive();
+        break;
+      }
+    }
+    return Napi::Number::New(env, CURLM_OK);  // as libcurl: not in a multi, nothing to do
+  }
   CURLMcode code;
   {
     CurlCallScope scope(data_);

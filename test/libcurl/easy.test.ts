@@ -169,6 +169,15 @@ test('POSTFIELDS takes a Buffer with NUL bytes, copied', () => {
   easy.cleanup();
 });
 
+test('POSTFIELDS sizes follow the latest value, string or Buffer', () => {
+  const easy = new Easy().setopt(CURLOPT_URL, `${server.url}/echo`).setopt(CURLOPT_POSTFIELDS, Buffer.from('a longer first body'));
+  easy.perform();
+  expect(JSON.parse(easy.takeBody().toString()).body).toBe('a longer first body');
+  easy.setopt(CURLOPT_POSTFIELDS, 'short').perform();
+  expect(JSON.parse(easy.takeBody().toString()).body).toBe('short');
+  easy.cleanup();
+});
+
 test('XFERINFOFUNCTION reports progress and aborts on non-zero', () => {
   const seen: number[][] = [];
   const easy = new Easy()
