@@ -23,7 +23,7 @@ const ROWS = {
   'h2-50': { title: 'HTTPS HTTP/2 13-byte GET, 50 in flight', https: true, h2: true, path: '/small', c: 50, n: 40000, warmup: 2000, quick: 1000, unit: 'req/s' },
   'large-10': { title: '1 MiB GET, 10 in flight', path: '/large', expectLen: LARGE_SIZE, c: 10, n: 1500, warmup: 100, quick: 50, unit: 'MB/s' },
   'conc-10k': { title: '10,000 concurrent transfers (13-byte GET)', path: '/small', c: 10000, n: 10000, warmup: 0, quick: 10000, quickC: 1000, unit: 'req/s', memory: true },
-  rss: { title: 'RSS before/after N requests (13-byte GET, 50 in flight)', path: '/small', c: 50, n: 1000000, warmup: 20000, quick: 20000, unit: 'req/s', rss: true, rounds: 1, clients: ['c', 'session', 'multi-perform', 'multi-js', 'undici'] },
+  rss: { title: 'RSS before/after N requests (13-byte GET, 50 in flight)', path: '/small', c: 50, n: 300000, warmup: 20000, quick: 20000, unit: 'req/s', rss: true, rounds: 1, clients: ['c', 'session', 'multi-perform', 'multi-js'] },
   fdpass: { title: 'fd passing between two processes', n: 200000, quick: 5000, unit: 'fds/s', fdpass: true },
 };
 const CLIENTS = ['c', 'session', 'multi-js', 'multi-perform', 'undici', 'node-http'];
@@ -45,7 +45,7 @@ const TARGETS = {
 
 // ---------------------------------------------------------------------------------------
 function parseArgs(argv) {
-  const o = { quick: false, smoke: false, rows: null, rounds: 3, clients: null, rssN: null, write: true, childTimeoutS: 90 };
+  const o = { quick: false, smoke: false, rows: null, rounds: 3, clients: null, rssN: null, write: true, childTimeoutS: 40 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -349,7 +349,11 @@ async function main() {
           const res = await measure(client, m, ctx);
           runs[client].push(res);
           if (res.skipped) skip.add(client);
-          if (res.failures) anyFailure = true;
+          // A failed client is invalid for this row already: don't spend more rounds on it.
+          if (res.failures) {
+            anyFailure = true;
+            skip.add(client);
+          }
           const rate = row.unit === 'MB/s' ? `${(res.bytes / (res.elapsedMs / 1e3) / 1e6).toFixed(1)} MB/s` : `${Math.round(res.n / (res.elapsedMs / 1e3))} req/s`;
           log(`${rowKey} round ${r + 1}/${rounds} ${client}: ${res.skipped ? `skipped (${res.skipped})` : res.failures ? `FAILED (${res.failures}): ${res.firstError}` : rate}`);
         }
