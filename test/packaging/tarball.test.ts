@@ -196,3 +196,9 @@ test('import("curlio") and "curlio/libcurl" give named ESM exports and fetch thr
   if (result.code !== 0) throw new Error(`esm consumer failed:\n${result.stderr}`);
   expect(JSON.parse(result.stdout)).toEqual({ easyIsClass: true, sameMulti: true, body: 'hello from /esm' });
 });
+
+test('the installed curlio command runs from node_modules/.bin', async () => {
+  const result = await run(path.join(project, 'node_modules', '.bin', 'curlio'), ['--version'], { cwd: project, env: bareEnv() });
+  if (result.code !== 0) throw new Error(`curlio --version failed:\n${result.stderr}`);
+  expect(result.stdout).toMatch(/^curlio \d+\.\d+\.\d+\nlibcurl \d+\.\d+\.\d+ .*\nGLib \d+\.\d+\.\d+\n/);
+});
