@@ -117,6 +117,7 @@ EasyHandle::EasyHandle(const Napi::CallbackInfo& info)
     ThrowError(info.Env(), "curl_easy_init failed (out of memory)", "CURLE_OUT_OF_MEMORY");
     return;
   }
+  js_.Attach(info.This().As<Napi::Object>(), "_curlioSlots");
   data_->Register(this);
   ApplyDefaults();
 }
@@ -154,13 +155,9 @@ void EasyHandle::CopyOptionsFrom(EasyHandle& other) {
     slists_[option] = copy;
     curl_easy_setopt(curl_, static_cast<CURLoption>(option), copy);
   }
-  for (auto& [option, fn] : other.functions_) {
-    functions_[option] = Napi::Persistent(fn.Value());
-  }
-  for (auto& [option, value] : other.values_) {
-    if (option == CURLOPT_STREAM_DEPENDS || option == CURLOPT_STREAM_DEPENDS_E) continue;
-    values_[option] = Napi::Persistent(value.Value());
-  }
+  other.js_.ForEach([this](uint32_t option, Napi::Value value) {
+    if (option != CURLOPT_STREAM_DEPENDS && option != CURLOPT_STREAM_DEPENDS_E) js_.Set(option, value);
+  });
   // The callbacks' data pointers must be this handle, not the source.
   for (CURLoption option : {CURLOPT_READDATA, CURLOPT_XFERINFODATA, CURLOPT_PREREQDATA, CURLOPT_DEBUGDATA,
                             CURLOPT_OPENSOCKETDATA, CURLOPT_SOCKOPTDATA, CURLOPT_CLOSESOCKETDATA, CURLOPT_SEEKDATA}) {
@@ -172,8 +169,7 @@ void EasyHandle::ReleaseOptions() {
   for (auto& [option, list] : slists_) curl_slist_free_all(list);
   slists_.clear();
   strings_.clear();
-  functions_.clear();
-  values_.clear();
+  js_.Clear(!data_->tearing_down);
   read_leftover_.clear();
 }
 
@@ -237,7 +233,7 @@ Napi::Value EasyHandle::SetOpt(const Napi::CallbackInfo& info) {
     case CURLOPT_SOCKOPTDATA:
     case CURLOPT_CLOSESOCKETDATA:
     case CURLOPT_SEEKDATA:
-      values_[option] = Napi::Persistent(value);
+      js_.Set(option, value);
       return Napi::Number::New(env, CURLE_OK);
     case CURLOPT_POSTFIELDS:
     case CURLOPT_COPYPOSTFIELDS: {
@@ -269,13 +265,13 @@ Napi::Value EasyHandle::SetOpt(const Napi::CallbackInfo& info) {
     case CURLOPT_STREAM_DEPENDS:
     case CURLOPT_STREAM_DEPENDS_E: {
       if (value.IsNull() || value.IsUndefined()) {
-        values_.erase(option);
+        js_.Set(option, env.Undefined());
         code = curl_easy_setopt(curl_, option, static_cast<CURL*>(nullptr));
         break;
       }
       EasyHandle* other = Unwrap(value);
       if (other == nullptr) return env.Undefined();
-      values_[option] = Napi::Persistent(value);
+      js_.Set(option, value);
       code = curl_easy_setopt(curl_, option, other->curl_);
       break;
     }
@@ -359,8 +355,8 @@ Napi::Value EasyHandle::SetOpt(const Napi::CallbackInfo& info) {
           if (env.IsExceptionPending()) return env.Undefined();
           break;
         case CURLOT_CBPTR:
-          // Data for a callback curlio does not support: keep it so getters could see it.
-          values_[option] = Napi::Persistent(value);
+          // Data for a callback curlio does not support: kept, never used.
+          js_.Set(option, value);
           break;
         default:
           ThrowTypeError(env, name + " takes a C object that curlio does not bind");
@@ -412,11 +408,7 @@ CURLcode EasyHandle::SetFunction(const Napi::Env& env, CURLoption option, const 
     ThrowTypeError(env, name + " is not supported by curlio");
     return CURLE_BAD_FUNCTION_ARGUMENT;
   }
-  if (reset) {
-    functions_.erase(option);
-  } else {
-    functions_[option] = Napi::Persistent(value.As<Napi::Function>());
-  }
+  js_.Set(option, value);
   // Write and header stay on our trampolines either way: without a JavaScript function
   // they buffer. The others are installed only while a JavaScript function is set, so
   // libcurl keeps its own defaults otherwise.
@@ -465,8 +457,7 @@ Napi::Value EasyHandle::GetInfo(const Napi::CallbackInfo& info) {
   Napi::Value value = env.Undefined();
   CURLcode code = CURLE_OK;
   if (id == CURLINFO_PRIVATE) {
-    auto it = values_.find(CURLOPT_PRIVATE);
-    value = it != values_.end() ? it->second.Value() : env.Undefined();
+    value = js_.Get(CURLOPT_PRIVATE);
   } else if (id == CURLINFO_CERTINFO) {
     curl_certinfo* certs = nullptr;
     code = curl_easy_getinfo(curl_, id, &certs);
@@ -621,8 +612,10 @@ Napi::Value EasyHandle::TakeBuffer(std::string& bytes) {
   }
   auto* owned = new std::string(std::move(bytes));
   bytes.clear();
-  return Napi::Buffer<char>::New(data_->env, owned->data(), owned->size(),
-                                 [](Napi::Env, char*, std::string* s) { delete s; }, owned);
+  Napi::Buffer<char> buffer = Napi::Buffer<char>::New(data_->env, owned->data(), owned->size(),
+                                                      [](Napi::Env, char*, std::string* s) { delete s; }, owned);
+  if (buffer.IsEmpty()) delete owned;  // refused while the environment stops: no finalizer will run
+  return buffer;
 }
 
 Napi::Value EasyHandle::TakeBody(const Napi::CallbackInfo& info) { return TakeBuffer(body); }
@@ -637,11 +630,11 @@ Napi::Value EasyHandle::TakeCallbackError(const Napi::CallbackInfo& info) {
 
 // --- callbacks -------------------------------------------------------------------------
 
-Napi::Value EasyHandle::CallJs(const Napi::FunctionReference& fn, std::initializer_list<napi_value> args) {
+Napi::Value EasyHandle::CallJs(Napi::Value fn, std::initializer_list<napi_value> args) {
   Napi::Env env = data_->env;
-  if (data_->tearing_down) return Napi::Value();
+  if (data_->tearing_down || !fn.IsFunction()) return Napi::Value();
   napi_value result = nullptr;
-  napi_status status = napi_call_function(env, env.Undefined(), fn.Value(), args.size(), args.begin(), &result);
+  napi_status status = napi_call_function(env, env.Undefined(), fn, args.size(), args.begin(), &result);
   if (status == napi_ok) return Napi::Value(env, result);
   if (env.IsExceptionPending()) {
     Napi::Error error = env.GetAndClearPendingException();
@@ -650,17 +643,13 @@ Napi::Value EasyHandle::CallJs(const Napi::FunctionReference& fn, std::initializ
   return Napi::Value();
 }
 
-Napi::Value EasyHandle::UserData(CURLoption data_option) {
-  auto it = values_.find(data_option);
-  return it != values_.end() ? it->second.Value() : data_->env.Undefined();
-}
+Napi::Value EasyHandle::UserData(CURLoption data_option) { return js_.Get(data_option); }
 
 // Write and header callbacks: without a JavaScript function the bytes are buffered here;
 // with one, the number it returns goes to libcurl as is, so a short count fails the
 // transfer with CURLE_WRITE_ERROR and CURL_WRITEFUNC_PAUSE pauses it.
 size_t EasyHandle::Sink(CURLoption function_option, std::string& buffer, char* ptr, size_t n) {
-  auto it = functions_.find(function_option);
-  if (it == functions_.end()) {
+  if (!js_.Has(function_option)) {
     if (buffer.empty() && &buffer == &body) {
       // One allocation for the whole body when the server announced its length.
       curl_off_t length = -1;
@@ -673,7 +662,7 @@ size_t EasyHandle::Sink(CURLoption function_option, std::string& buffer, char* p
     return n;
   }
   Napi::HandleScope scope(data_->env);
-  Napi::Value result = CallJs(it->second, {Napi::Buffer<char>::Copy(data_->env, ptr, n), UserData(DataOptionFor(function_option))});
+  Napi::Value result = CallJs(js_.Get(function_option), {Napi::Buffer<char>::Copy(data_->env, ptr, n), UserData(DataOptionFor(function_option))});
   if (result.IsEmpty() || !(result.IsNumber() || result.IsUndefined())) return n == 0 ? 1 : 0;  // anything but n fails
   if (result.IsUndefined()) return n;
   return static_cast<size_t>(result.As<Napi::Number>().Int64Value());
@@ -698,11 +687,10 @@ size_t EasyHandle::OnRead(char* buffer, size_t size, size_t nitems, void* userda
     self->read_leftover_.erase(0, n);
     return n;
   }
-  auto it = self->functions_.find(CURLOPT_READFUNCTION);
-  if (it == self->functions_.end()) return CURL_READFUNC_ABORT;
+  if (!self->js_.Has(CURLOPT_READFUNCTION)) return CURL_READFUNC_ABORT;
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
-  Napi::Value result = self->CallJs(it->second, {Napi::Number::New(env, static_cast<double>(capacity)), self->UserData(CURLOPT_READDATA)});
+  Napi::Value result = self->CallJs(self->js_.Get(CURLOPT_READFUNCTION), {Napi::Number::New(env, static_cast<double>(capacity)), self->UserData(CURLOPT_READDATA)});
   if (result.IsEmpty()) return CURL_READFUNC_ABORT;
   if (result.IsNull() || result.IsUndefined()) return 0;  // end of the body
   if (result.IsNumber()) return static_cast<size_t>(result.As<Napi::Number>().Int64Value());  // PAUSE / ABORT
@@ -733,11 +721,10 @@ size_t EasyHandle::OnRead(char* buffer, size_t size, size_t nitems, void* userda
 
 int EasyHandle::OnXferInfo(void* clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow) {
   auto* self = static_cast<EasyHandle*>(clientp);
-  auto it = self->functions_.find(CURLOPT_XFERINFOFUNCTION);
-  if (it == self->functions_.end()) return 0;
+  if (!self->js_.Has(CURLOPT_XFERINFOFUNCTION)) return 0;
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
-  Napi::Value result = self->CallJs(it->second, {self->UserData(CURLOPT_XFERINFODATA), Napi::Number::New(env, dltotal),
+  Napi::Value result = self->CallJs(self->js_.Get(CURLOPT_XFERINFOFUNCTION), {self->UserData(CURLOPT_XFERINFODATA), Napi::Number::New(env, dltotal),
                                                  Napi::Number::New(env, dlnow), Napi::Number::New(env, ultotal),
                                                  Napi::Number::New(env, ulnow)});
   if (result.IsEmpty()) return 1;
@@ -747,11 +734,10 @@ int EasyHandle::OnXferInfo(void* clientp, curl_off_t dltotal, curl_off_t dlnow, 
 
 int EasyHandle::OnPrereq(void* clientp, char* primary_ip, char* local_ip, int primary_port, int local_port) {
   auto* self = static_cast<EasyHandle*>(clientp);
-  auto it = self->functions_.find(CURLOPT_PREREQFUNCTION);
-  if (it == self->functions_.end()) return CURL_PREREQFUNC_OK;
+  if (!self->js_.Has(CURLOPT_PREREQFUNCTION)) return CURL_PREREQFUNC_OK;
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
-  Napi::Value result = self->CallJs(it->second, {self->UserData(CURLOPT_PREREQDATA), Napi::String::New(env, primary_ip),
+  Napi::Value result = self->CallJs(self->js_.Get(CURLOPT_PREREQFUNCTION), {self->UserData(CURLOPT_PREREQDATA), Napi::String::New(env, primary_ip),
                                                  Napi::String::New(env, local_ip), Napi::Number::New(env, primary_port),
                                                  Napi::Number::New(env, local_port)});
   if (result.IsEmpty()) return CURL_PREREQFUNC_ABORT;
@@ -761,19 +747,17 @@ int EasyHandle::OnPrereq(void* clientp, char* primary_ip, char* local_ip, int pr
 
 int EasyHandle::OnDebug(CURL* curl, curl_infotype type, char* data, size_t size, void* userptr) {
   auto* self = static_cast<EasyHandle*>(userptr);
-  auto it = self->functions_.find(CURLOPT_DEBUGFUNCTION);
-  if (it == self->functions_.end()) return 0;
+  if (!self->js_.Has(CURLOPT_DEBUGFUNCTION)) return 0;
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
-  self->CallJs(it->second, {self->Value(), Napi::Number::New(env, type), Napi::Buffer<char>::Copy(env, data, size),
+  self->CallJs(self->js_.Get(CURLOPT_DEBUGFUNCTION), {self->Value(), Napi::Number::New(env, type), Napi::Buffer<char>::Copy(env, data, size),
                             self->UserData(CURLOPT_DEBUGDATA)});
   return 0;  // libcurl ignores the debug callback's result
 }
 
 curl_socket_t EasyHandle::OnOpenSocket(void* clientp, curlsocktype purpose, struct curl_sockaddr* address) {
   auto* self = static_cast<EasyHandle*>(clientp);
-  auto it = self->functions_.find(CURLOPT_OPENSOCKETFUNCTION);
-  if (it == self->functions_.end()) return socket(address->family, address->socktype, address->protocol);
+  if (!self->js_.Has(CURLOPT_OPENSOCKETFUNCTION)) return socket(address->family, address->socktype, address->protocol);
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
   Napi::Object addr = Napi::Object::New(env);
@@ -796,18 +780,17 @@ curl_socket_t EasyHandle::OnOpenSocket(void* clientp, curlsocktype purpose, stru
   }
   addr.Set("address", host);
   addr.Set("port", port);
-  Napi::Value result = self->CallJs(it->second, {self->UserData(CURLOPT_OPENSOCKETDATA), Napi::Number::New(env, purpose), addr});
+  Napi::Value result = self->CallJs(self->js_.Get(CURLOPT_OPENSOCKETFUNCTION), {self->UserData(CURLOPT_OPENSOCKETDATA), Napi::Number::New(env, purpose), addr});
   if (result.IsEmpty() || !result.IsNumber()) return CURL_SOCKET_BAD;
   return result.As<Napi::Number>().Int32Value();
 }
 
 int EasyHandle::OnSockopt(void* clientp, curl_socket_t curlfd, curlsocktype purpose) {
   auto* self = static_cast<EasyHandle*>(clientp);
-  auto it = self->functions_.find(CURLOPT_SOCKOPTFUNCTION);
-  if (it == self->functions_.end()) return CURL_SOCKOPT_OK;
+  if (!self->js_.Has(CURLOPT_SOCKOPTFUNCTION)) return CURL_SOCKOPT_OK;
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
-  Napi::Value result = self->CallJs(it->second, {self->UserData(CURLOPT_SOCKOPTDATA), Napi::Number::New(env, curlfd), Napi::Number::New(env, purpose)});
+  Napi::Value result = self->CallJs(self->js_.Get(CURLOPT_SOCKOPTFUNCTION), {self->UserData(CURLOPT_SOCKOPTDATA), Napi::Number::New(env, curlfd), Napi::Number::New(env, purpose)});
   if (result.IsEmpty()) return CURL_SOCKOPT_ERROR;
   if (result.IsNumber()) return result.As<Napi::Number>().Int32Value();
   return CURL_SOCKOPT_OK;
@@ -815,12 +798,11 @@ int EasyHandle::OnSockopt(void* clientp, curl_socket_t curlfd, curlsocktype purp
 
 int EasyHandle::OnCloseSocket(void* clientp, curl_socket_t item) {
   auto* self = static_cast<EasyHandle*>(clientp);
-  auto it = self->functions_.find(CURLOPT_CLOSESOCKETFUNCTION);
   // The socket must be closed whatever happens in JavaScript, or it leaks.
-  if (it == self->functions_.end() || self->data_->tearing_down) return close(item);
+  if (!self->js_.Has(CURLOPT_CLOSESOCKETFUNCTION) || self->data_->tearing_down) return close(item);
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
-  Napi::Value result = self->CallJs(it->second, {self->UserData(CURLOPT_CLOSESOCKETDATA), Napi::Number::New(env, item)});
+  Napi::Value result = self->CallJs(self->js_.Get(CURLOPT_CLOSESOCKETFUNCTION), {self->UserData(CURLOPT_CLOSESOCKETDATA), Napi::Number::New(env, item)});
   if (result.IsEmpty()) return close(item);
   if (result.IsNumber()) return result.As<Napi::Number>().Int32Value();
   return 0;
@@ -828,12 +810,11 @@ int EasyHandle::OnCloseSocket(void* clientp, curl_socket_t item) {
 
 int EasyHandle::OnSeek(void* userp, curl_off_t offset, int origin) {
   auto* self = static_cast<EasyHandle*>(userp);
-  auto it = self->functions_.find(CURLOPT_SEEKFUNCTION);
-  if (it == self->functions_.end()) return CURL_SEEKFUNC_CANTSEEK;
+  if (!self->js_.Has(CURLOPT_SEEKFUNCTION)) return CURL_SEEKFUNC_CANTSEEK;
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
   self->read_leftover_.clear();
-  Napi::Value result = self->CallJs(it->second, {self->UserData(CURLOPT_SEEKDATA), Napi::Number::New(env, static_cast<double>(offset)), Napi::Number::New(env, origin)});
+  Napi::Value result = self->CallJs(self->js_.Get(CURLOPT_SEEKFUNCTION), {self->UserData(CURLOPT_SEEKDATA), Napi::Number::New(env, static_cast<double>(offset)), Napi::Number::New(env, origin)});
   if (result.IsEmpty() || !result.IsNumber()) return CURL_SEEKFUNC_FAIL;
   return result.As<Napi::Number>().Int32Value();
 }

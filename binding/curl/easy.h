@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "addon.h"
+#include "js_slots.h"
 
 namespace curlio {
 
@@ -64,7 +65,7 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
 
   // Calls a stored JavaScript callback; an exception is kept in callback_error and the
   // result is empty, so the trampoline returns the failure code libcurl expects.
-  Napi::Value CallJs(const Napi::FunctionReference& fn, std::initializer_list<napi_value> args);
+  Napi::Value CallJs(Napi::Value fn, std::initializer_list<napi_value> args);
   Napi::Value UserData(CURLoption data_option);
   size_t Sink(CURLoption function_option, std::string& buffer, char* ptr, size_t n);
 
@@ -86,8 +87,8 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
   // libcurl does not copy every string (CURLOPT_POSTFIELDS) nor any slist: we own them.
   std::unordered_map<int, std::string> strings_;
   std::unordered_map<int, curl_slist*> slists_;
-  std::unordered_map<int, Napi::FunctionReference> functions_;   // by CURLOPT_*FUNCTION
-  std::unordered_map<int, Napi::Reference<Napi::Value>> values_;  // *DATA, PRIVATE, ...
+  // JavaScript functions and values (*FUNCTION, *DATA, PRIVATE...), by option id.
+  JsSlots js_;
   std::string read_leftover_;  // READFUNCTION returned more than libcurl asked for
 };
 

@@ -41,6 +41,8 @@ MultiHandle::MultiHandle(const Napi::CallbackInfo& info)
     state_ = Napi::Persistent(info[0].As<Napi::Int32Array>());
     state_data_ = state_.Value().Data();
   }
+  js_.Attach(info.This().As<Napi::Object>(), "_curlioSlots");
+  assigned_.Attach(info.This().As<Napi::Object>(), "_curlioAssigned");
   multi_ = curl_multi_init();
   if (multi_ == nullptr) {
     ThrowError(env, "curl_multi_init failed (out of memory)", "CURLM_OUT_OF_MEMORY");
@@ -88,19 +90,15 @@ void MultiHandle::CloseResource() {
   check_ = nullptr;
   for (auto& [easy, code] : done_) easy->Unref();
   done_.clear();
-  assigned_.clear();
-  socket_fn_.Reset();
-  timer_fn_.Reset();
-  done_fn_.Reset();
-  socket_data_.Reset();
-  timer_data_.Reset();
+  assigned_.Clear(!data_->tearing_down);
+  js_.Clear(!data_->tearing_down);
   callback_error_.Reset();
   if (self_ref_) {
     self_ref_ = false;
     Unref();
   }
-  // At environment teardown async hooks can no longer be emitted; the context dies with it.
-  if (!data_->tearing_down) napi_async_destroy(data_->env, async_context_);
+  // Safe at teardown too: Node emits no destroy hook once JavaScript cannot run.
+  if (async_context_ != nullptr) napi_async_destroy(data_->env, async_context_);
   async_context_ = nullptr;
 }
 
@@ -172,19 +170,14 @@ Napi::Value MultiHandle::SetOpt(const Napi::CallbackInfo& info) {
         ThrowError(env, std::string(name) + " must be set before any easy handle is added", "ERR_CURL_MULTI_BUSY");
         return env.Undefined();
       }
-      Napi::FunctionReference& slot = option == CURLMOPT_SOCKETFUNCTION ? socket_fn_ : timer_fn_;
-      if (reset) {
-        slot.Reset();
-      } else {
-        slot = Napi::Persistent(value.As<Napi::Function>());
-      }
+      js_.Set(option == CURLMOPT_SOCKETFUNCTION ? kSocketFunction : kTimerFunction, value);
       return Napi::Number::New(env, CURLM_OK);
     }
     case CURLMOPT_SOCKETDATA:
-      socket_data_ = Napi::Persistent(value);
+      js_.Set(kSocketData, value);
       return Napi::Number::New(env, CURLM_OK);
     case CURLMOPT_TIMERDATA:
-      timer_data_ = Napi::Persistent(value);
+      js_.Set(kTimerData, value);
       return Napi::Number::New(env, CURLM_OK);
     default:
       break;
@@ -221,21 +214,31 @@ Napi::Value MultiHandle::AddHandle(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   if (easy->multi != nullptr) return Napi::Number::New(env, CURLM_ADDED_ALREADY);
+  // Its last transfer finished but was not delivered yet: adding it again would hand that
+  // old result to the new transfer's handler. removeHandle() first withdraws it.
+  for (auto& [pending, code] : done_) {
+    if (pending == easy) return Napi::Number::New(env, CURLM_ADDED_ALREADY);
+  }
+  // Attached before libcurl runs: TIMERFUNCTION runs inside curl_multi_add_handle, and a
+  // close() from there (deferred to the end of this call) must find the easy attached so
+  // that it is removed from the multi before curl_easy_cleanup.
+  attached_.insert(easy);
+  easy->multi = this;
+  easy->auto_remove = info[1].ToBoolean();
+  easy->callback_error.Reset();
+  easy->body.clear();
+  easy->headers.clear();
+  easy->Ref();
   CURLMcode code;
   {
     CurlCallScope scope(data_);
     code = curl_multi_add_handle(multi_, easy->curl());
   }
-  if (code == CURLM_OK) {
-    attached_.insert(easy);
-    easy->multi = this;
-    easy->auto_remove = info[1].ToBoolean();
-    easy->callback_error.Reset();
-    easy->body.clear();
-    easy->headers.clear();
-    easy->Ref();
-    UpdateKeepAlive();
+  if (code != CURLM_OK && attached_.erase(easy) > 0) {
+    easy->multi = nullptr;
+    easy->Unref();
   }
+  UpdateKeepAlive();
   return Napi::Number::New(env, code);
 }
 
@@ -326,13 +329,7 @@ Napi::Value MultiHandle::Assign(const Napi::CallbackInfo& info) {
   // libcurl keeps only a pointer; the value itself lives in assigned_. The pointer is
   // non-null exactly when a value is set, so curl's bookkeeping matches ours.
   CURLMcode code = curl_multi_assign(multi_, fd, clear ? nullptr : this);
-  if (code == CURLM_OK) {
-    if (clear) {
-      assigned_.erase(fd);
-    } else {
-      assigned_[fd] = Napi::Persistent(value);
-    }
-  }
+  if (code == CURLM_OK) assigned_.Set(static_cast<uint32_t>(fd), value);
   return Napi::Number::New(env, code);
 }
 
@@ -378,16 +375,17 @@ Napi::Value MultiHandle::SetDoneCallback(const Napi::CallbackInfo& info) {
     ThrowTypeError(env, "Expected a function for the done callback");
     return env.Undefined();
   }
-  done_fn_ = Napi::Persistent(info[0].As<Napi::Function>());
+  js_.Set(kDoneFunction, info[0]);
   return env.Undefined();
 }
 
 // --- JavaScript socket / timer callbacks ------------------------------------------------
 
-Napi::Value MultiHandle::CallJs(const Napi::FunctionReference& fn, std::initializer_list<napi_value> args) {
+Napi::Value MultiHandle::CallJs(Napi::Value fn, std::initializer_list<napi_value> args) {
   Napi::Env env = data_->env;
   napi_value result = nullptr;
-  if (napi_call_function(env, env.Undefined(), fn.Value(), args.size(), args.begin(), &result) == napi_ok) {
+  if (!fn.IsFunction()) return Napi::Value();
+  if (napi_call_function(env, env.Undefined(), fn, args.size(), args.begin(), &result) == napi_ok) {
     return Napi::Value(env, result);
   }
   if (env.IsExceptionPending()) {
@@ -413,12 +411,11 @@ int MultiHandle::OnSocket(CURL* easy, curl_socket_t s, int what, void* userp, vo
   if (self->closed_ || self->data_->tearing_down) return 0;
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
-  auto it = self->assigned_.find(s);
-  Napi::Value assigned = it != self->assigned_.end() ? it->second.Value() : env.Undefined();
+  Napi::Value assigned = self->assigned_.Get(static_cast<uint32_t>(s));
   EasyHandle* owner = EasyHandle::FromCurl(easy);
-  Napi::Value result = self->CallJs(self->socket_fn_, {owner != nullptr ? owner->Value() : env.Null(), Napi::Number::New(env, s),
-                                                       Napi::Number::New(env, what), self->socket_data_.IsEmpty() ? env.Undefined() : self->socket_data_.Value(), assigned});
-  if (what == CURL_POLL_REMOVE) self->assigned_.erase(s);  // libcurl forgets the socket now
+  Napi::Value result = self->CallJs(self->js_.Get(kSocketFunction), {owner != nullptr ? owner->Value() : env.Null(), Napi::Number::New(env, s),
+                                                       Napi::Number::New(env, what), self->js_.Get(kSocketData), assigned});
+  if (what == CURL_POLL_REMOVE) self->assigned_.Set(static_cast<uint32_t>(s), env.Undefined());  // libcurl forgets the socket now
   if (result.IsEmpty()) return -1;
   return result.IsNumber() ? result.As<Napi::Number>().Int32Value() : 0;
 }
@@ -426,7 +423,7 @@ int MultiHandle::OnSocket(CURL* easy, curl_socket_t s, int what, void* userp, vo
 int MultiHandle::OnTimer(CURLM* multi, long timeout_ms, void* userp) {
   auto* self = static_cast<MultiHandle*>(userp);
   if (self->closed_ || self->data_->tearing_down) return 0;
-  if (self->timer_fn_.IsEmpty()) {
+  if (!self->js_.Has(kTimerFunction)) {
     if (self->UserDriven()) return 0;  // the application polls curl_multi_timeout itself
     // timeout 0 too goes through the timer: socket_action must not be called from here.
     if (timeout_ms < 0) {
@@ -438,8 +435,8 @@ int MultiHandle::OnTimer(CURLM* multi, long timeout_ms, void* userp) {
   }
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
-  Napi::Value result = self->CallJs(self->timer_fn_, {self->Value(), Napi::Number::New(env, static_cast<double>(timeout_ms)),
-                                                      self->timer_data_.IsEmpty() ? env.Undefined() : self->timer_data_.Value()});
+  Napi::Value result = self->CallJs(self->js_.Get(kTimerFunction), {self->Value(), Napi::Number::New(env, static_cast<double>(timeout_ms)),
+                                                      self->js_.Get(kTimerData)});
   if (result.IsEmpty()) return -1;
   return result.IsNumber() ? result.As<Napi::Number>().Int32Value() : 0;
 }
@@ -514,7 +511,7 @@ void MultiHandle::DriveSocketAction(curl_socket_t fd, int ev_bitmask) {
 }
 
 void MultiHandle::CollectDone() {
-  if (done_fn_.IsEmpty()) return;  // no listener: messages stay for curl_multi_info_read
+  if (!js_.Has(kDoneFunction)) return;  // no listener: messages stay for curl_multi_info_read
   CURLMsg* msg;
   int queued;
   while ((msg = curl_multi_info_read(multi_, &queued)) != nullptr) {
@@ -562,7 +559,7 @@ void MultiHandle::DeliverDone() {
   UpdateKeepAlive();
   napi_value argv[] = {items};
   napi_value result;
-  if (napi_make_callback(env, async_context_, self, done_fn_.Value(), 1, argv, &result) != napi_ok &&
+  if (napi_make_callback(env, async_context_, self, js_.Get(kDoneFunction), 1, argv, &result) != napi_ok &&
       env.IsExceptionPending()) {
     // Nobody called us from JavaScript: an exception in the handler is uncaught.
     napi_fatal_exception(env, env.GetAndClearPendingException().Value());

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "addon.h"
+#include "js_slots.h"
 
 namespace curlio {
 
@@ -50,10 +51,10 @@ class MultiHandle : public Napi::ObjectWrap<MultiHandle>, public Resource {
   Napi::Value SetDoneCallback(const Napi::CallbackInfo& info);
   Napi::Value IsClosed(const Napi::CallbackInfo& info);
 
-  bool UserDriven() const { return !socket_fn_.IsEmpty(); }
+  bool UserDriven() const { return js_.Has(kSocketFunction); }
   void SetState(int index, int32_t value);
   Napi::Value ThrowPendingCallbackError(Napi::Env env, Napi::Value result);
-  Napi::Value CallJs(const Napi::FunctionReference& fn, std::initializer_list<napi_value> args);
+  Napi::Value CallJs(Napi::Value fn, std::initializer_list<napi_value> args);
 
   // libcurl's two callbacks (both modes go through them).
   static int OnSocket(CURL* easy, curl_socket_t s, int what, void* userp, void* socketp);
@@ -73,16 +74,13 @@ class MultiHandle : public Napi::ObjectWrap<MultiHandle>, public Resource {
   CURLM* multi_ = nullptr;
   napi_async_context async_context_ = nullptr;
 
-  Napi::FunctionReference socket_fn_;
-  Napi::FunctionReference timer_fn_;
-  Napi::FunctionReference done_fn_;
-  Napi::Reference<Napi::Value> socket_data_;
-  Napi::Reference<Napi::Value> timer_data_;
+  enum Slot : uint32_t { kSocketFunction, kTimerFunction, kSocketData, kTimerData, kDoneFunction };
+  JsSlots js_;
   Napi::Reference<Napi::Value> callback_error_;  // thrown by a socket/timer callback
 
-  // Values given to curl_multi_assign, handed back as `socketp`, released on
+  // Values given to curl_multi_assign by fd, handed back as `socketp`, released on
   // CURL_POLL_REMOVE and at cleanup.
-  std::unordered_map<curl_socket_t, Napi::Reference<Napi::Value>> assigned_;
+  JsSlots assigned_;
 
   std::unordered_set<EasyHandle*> attached_;   // each holds a reference to its JS object
   std::unordered_set<SocketContext*> contexts_;

@@ -55,6 +55,7 @@ PollHandle::PollHandle(const Napi::CallbackInfo& info)
     ThrowUvError(env, "Poll(" + std::to_string(fd_) + ")", err);
     return;
   }
+  js_.Attach(info.This().As<Napi::Object>(), "_curlioSlots");
   data_->open_handles++;
   data_->polled_fds.insert(fd_);
   poll_->data = this;
@@ -73,9 +74,9 @@ void PollHandle::CloseResource() {
   CloseUvHandle(data_, reinterpret_cast<uv_handle_t*>(poll_));
   poll_ = nullptr;
   data_->polled_fds.erase(fd_);
-  callback_.Reset();
+  js_.Clear(!data_->tearing_down);
   SetActive(false);
-  if (!data_->tearing_down && async_context_ != nullptr) napi_async_destroy(data_->env, async_context_);
+  if (async_context_ != nullptr) napi_async_destroy(data_->env, async_context_);
   async_context_ = nullptr;
 }
 
@@ -113,7 +114,7 @@ Napi::Value PollHandle::Start(const Napi::CallbackInfo& info) {
     ThrowUvError(env, "Poll.start", err);
     return env.Undefined();
   }
-  callback_ = Napi::Persistent(info[1].As<Napi::Function>());
+  js_.Set(0, info[1]);
   SetActive(true);
   return env.Undefined();
 }
@@ -147,7 +148,7 @@ void PollHandle::OnEvent(uv_poll_t* handle, int status, int events) {
   napi_value result;
   // Keep ourselves on the stack: the callback may close and drop this Poll.
   Napi::Object keep = self->Value();
-  if (napi_make_callback(env, self->async_context_, keep, self->callback_.Value(), 2, argv, &result) != napi_ok &&
+  if (napi_make_callback(env, self->async_context_, keep, self->js_.Get(0), 2, argv, &result) != napi_ok &&
       env.IsExceptionPending()) {
     napi_fatal_exception(env, env.GetAndClearPendingException().Value());
   }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "addon.h"
+#include "js_slots.h"
 
 namespace curlio {
 
@@ -28,7 +29,7 @@ class PollHandle : public Napi::ObjectWrap<PollHandle>, public Resource {
   AddonData* data_;
   uv_poll_t* poll_ = nullptr;
   int fd_ = -1;
-  Napi::FunctionReference callback_;
+  JsSlots js_;  // the callback, kept on the Poll object itself (see js_slots.h)
   napi_async_context async_context_ = nullptr;
   bool active_ = false;  // started: the JavaScript object is kept alive, like a Node handle
 };

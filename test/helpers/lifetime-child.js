@@ -54,6 +54,39 @@ const scenarios = {
     process.exit(0); // the started Poll on stdin would keep us alive
   },
 
+  // Handles whose callbacks capture the handle itself, a Multi that ran transfers and a
+  // stopped Poll are all collected once dropped, and their fds are released.
+  async collectable() {
+    const fs = require('node:fs');
+    const openFds = () => fs.readdirSync('/proc/self/fd').length;
+    const collected = new Set();
+    const registry = new FinalizationRegistry((name) => collected.add(name));
+    const fifo = idleFd(); // before counting: the first child process opens libuv's signal pipe for good
+    const fdsBefore = openFds();
+    await (async () => {
+      const multi = new Multi();
+      const easy = new Easy().setopt(CURLOPT_URL, `${base}/bytes/10`);
+      easy.setopt(CURLOPT_WRITEFUNCTION, (d) => (easy && multi ? d.length : 0)); // captures both
+      await multi.perform(easy);
+      const poll = new Poll(fifo);
+      poll.start(UV_READABLE, () => poll.stop()); // captures itself
+      poll.stop();
+      registry.register(multi, 'multi');
+      registry.register(easy, 'easy');
+      registry.register(poll, 'poll');
+    })();
+    for (let i = 0; i < 20 && collected.size < 3; i++) {
+      global.gc();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    if (collected.size !== 3) throw new Error(`collected only ${[...collected]}`);
+    // Native finalizers and uv close callbacks run on later loop turns than the registry's.
+    for (let i = 0; i < 50 && openFds() > fdsBefore; i++) await new Promise((r) => setTimeout(r, 10));
+    if (openFds() > fdsBefore) throw new Error(`fds before ${fdsBefore}, after ${openFds()}`);
+    fs.closeSync(fifo);
+    console.log('ok');
+  },
+
   // Four workers, each with its own loop and its own Multi, at the same time.
   async workers() {
     if (!isMainThread) {

@@ -30,6 +30,10 @@ test('GC while transfers are pending: they finish, the dropped objects are colle
   expectOutcome(run('gc-pending', ['--expose-gc']), { status: 0, stdout: 'ok' });
 });
 
+test('handles whose callbacks capture themselves are collected when dropped, fds released', () => {
+  expectOutcome(run('collectable', ['--expose-gc']), { status: 0, stdout: 'ok' });
+});
+
 test('four worker threads run their own multis at once', () => {
   expectOutcome(run('workers'), { status: 0, stdout: 'ok' });
 });
