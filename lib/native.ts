@@ -1,4 +1,5 @@
-// Loads the compiled addon: prebuilds/ first, then build/Release (node-gyp-build's order).
+// Loads the compiled addon with node-gyp-build: build/Release first (a local build), then
+// prebuilds/<platform>-<arch>/ (what an installed package ships).
 // CURLIO_BINDING names another .node file (sanitizer builds, side-by-side dev builds).
 import * as path from 'node:path';
 
