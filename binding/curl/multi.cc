@@ -63,6 +63,10 @@ MultiHandle::MultiHandle(const Napi::CallbackInfo& info)
   uv_check_init(data_->loop, check_);
   data_->open_handles++;
   check_->data = this;
+  idle_ = new uv_idle_t;
+  uv_idle_init(data_->loop, idle_);
+  data_->open_handles++;
+  idle_->data = this;
 
   napi_async_init(env, info.This(), Napi::String::New(env, "curlio:Multi"), &async_context_);
 }
@@ -78,17 +82,14 @@ void MultiHandle::CloseResource() {
   for (EasyHandle* easy : std::vector<EasyHandle*>(attached_.begin(), attached_.end())) Detach(easy);
   curl_multi_cleanup(multi_);
   multi_ = nullptr;
-  for (SocketContext* context : contexts_) {
-    uv_poll_stop(context->poll);
-    CloseUvHandle(data_, reinterpret_cast<uv_handle_t*>(context->poll));
-    delete context;
-  }
-  contexts_.clear();
+  CloseSocketContexts();
   CloseUvHandle(data_, reinterpret_cast<uv_handle_t*>(timer_));
   CloseUvHandle(data_, reinterpret_cast<uv_handle_t*>(check_));
+  CloseUvHandle(data_, reinterpret_cast<uv_handle_t*>(idle_));
   timer_ = nullptr;
   check_ = nullptr;
-  for (auto& [easy, code] : done_) easy->Unref();
+  idle_ = nullptr;
+  for (Done& done : done_) done.easy->Unref();
   done_.clear();
   assigned_.Clear(!data_->tearing_down);
   js_.Clear(!data_->tearing_down);
@@ -100,6 +101,15 @@ void MultiHandle::CloseResource() {
   // Safe at teardown too: Node emits no destroy hook once JavaScript cannot run.
   if (async_context_ != nullptr) napi_async_destroy(data_->env, async_context_);
   async_context_ = nullptr;
+}
+
+void MultiHandle::CloseSocketContexts() {
+  for (auto& [fd, context] : contexts_) {
+    uv_poll_stop(context->poll);
+    CloseUvHandle(data_, reinterpret_cast<uv_handle_t*>(context->poll));
+    delete context;
+  }
+  contexts_.clear();
 }
 
 void MultiHandle::Detach(EasyHandle* easy) {
@@ -166,10 +176,11 @@ Napi::Value MultiHandle::SetOpt(const Napi::CallbackInfo& info) {
       }
       // Switching between the native driver and JavaScript callbacks with sockets already
       // watched would leave those sockets with nobody watching them.
-      if (!attached_.empty() || !contexts_.empty()) {
+      if (!attached_.empty()) {
         ThrowError(env, std::string(name) + " must be set before any easy handle is added", "ERR_CURL_MULTI_BUSY");
         return env.Undefined();
       }
+      CloseSocketContexts();  // the driver's cached polls would clash with the application's
       js_.Set(option == CURLMOPT_SOCKETFUNCTION ? kSocketFunction : kTimerFunction, value);
       return Napi::Number::New(env, CURLM_OK);
     }
@@ -216,8 +227,8 @@ Napi::Value MultiHandle::AddHandle(const Napi::CallbackInfo& info) {
   if (easy->multi != nullptr) return Napi::Number::New(env, CURLM_ADDED_ALREADY);
   // Its last transfer finished but was not delivered yet: adding it again would hand that
   // old result to the new transfer's handler. removeHandle() first withdraws it.
-  for (auto& [pending, code] : done_) {
-    if (pending == easy) return Napi::Number::New(env, CURLM_ADDED_ALREADY);
+  for (Done& done : done_) {
+    if (done.easy == easy) return Napi::Number::New(env, CURLM_ADDED_ALREADY);
   }
   // Attached before libcurl runs: TIMERFUNCTION runs inside curl_multi_add_handle, and a
   // close() from there (deferred to the end of this call) must find the easy attached so
@@ -253,7 +264,7 @@ Napi::Value MultiHandle::RemoveHandle(const Napi::CallbackInfo& info) {
     // Finished but not yet delivered (auto-removed by the driver): removing it withdraws
     // the completion, so the caller may reuse the handle at once.
     for (auto it = done_.begin(); it != done_.end(); ++it) {
-      if (it->first == easy) {
+      if (it->easy == easy) {
         done_.erase(it);
         easy->Unref();
         UpdateKeepAlive();
@@ -447,25 +458,27 @@ int MultiHandle::DriverSocket(curl_socket_t s, int what, SocketContext* context)
   if (what == CURL_POLL_REMOVE) {
     if (context != nullptr) {
       uv_poll_stop(context->poll);
-      CloseUvHandle(data_, reinterpret_cast<uv_handle_t*>(context->poll));
-      contexts_.erase(context);
-      delete context;
       if (multi_ != nullptr) curl_multi_assign(multi_, s, nullptr);
     }
     return 0;
   }
   if (closed_) return 0;
   if (context == nullptr) {
-    context = new SocketContext{new uv_poll_t, s, this};
-    int err = uv_poll_init_socket(data_->loop, context->poll, s);
-    if (err != 0) {
-      delete context->poll;
-      delete context;
-      return -1;
+    auto cached = contexts_.find(s);
+    if (cached != contexts_.end()) {
+      context = cached->second;
+    } else {
+      context = new SocketContext{new uv_poll_t, s, this};
+      int err = uv_poll_init_socket(data_->loop, context->poll, s);
+      if (err != 0) {
+        delete context->poll;
+        delete context;
+        return -1;
+      }
+      data_->open_handles++;
+      context->poll->data = context;
+      contexts_.emplace(s, context);
     }
-    data_->open_handles++;
-    context->poll->data = context;
-    contexts_.insert(context);
     curl_multi_assign(multi_, s, context);
   }
   int events = 0;
@@ -517,11 +530,19 @@ void MultiHandle::CollectDone() {
   while ((msg = curl_multi_info_read(multi_, &queued)) != nullptr) {
     if (msg->msg != CURLMSG_DONE) continue;
     EasyHandle* easy = EasyHandle::FromCurl(msg->easy_handle);
+    long status = 0;
+    curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &status);
     easy->Ref();  // held until delivered
-    done_.emplace_back(easy, msg->data.result);
+    done_.push_back(Done{easy, msg->data.result, status});
     if (easy->auto_remove) Detach(easy);
   }
-  if (!done_.empty()) uv_check_start(check_, &MultiHandle::OnCheck);
+  if (!done_.empty()) {
+    uv_check_start(check_, &MultiHandle::OnCheck);
+    // An active idle handle makes this loop turn's poll phase return at once, as Node's
+    // setImmediate does: a transfer finished from a timer must not wait for the next
+    // socket event (which may never come) before its check-phase delivery.
+    uv_idle_start(idle_, [](uv_idle_t*) {});
+  }
   UpdateKeepAlive();
 }
 
@@ -530,20 +551,22 @@ void MultiHandle::OnCheck(uv_check_t* handle) {
 }
 
 // One call into JavaScript for every transfer that finished in this loop turn, each as
-// [easy, result, body, headers, callbackError] in one flat array.
+// [easy, result, body, headers, callbackError, responseCode] in one flat array.
 void MultiHandle::DeliverDone() {
   uv_check_stop(check_);
+  uv_idle_stop(idle_);
   if (closed_ || done_.empty()) return;
   Napi::Env env = data_->env;
   Napi::HandleScope scope(env);
-  std::vector<std::pair<EasyHandle*, CURLcode>> batch;
+  std::vector<Done> batch;
   batch.swap(done_);
-  constexpr uint32_t kStride = 5;
+  constexpr uint32_t kStride = 6;
   Napi::Array items = Napi::Array::New(env, batch.size() * kStride);
   uint32_t i = 0;
-  for (auto& [easy, code] : batch) {
+  for (Done& done : batch) {
+    EasyHandle* easy = done.easy;
     items.Set(i, easy->Value());
-    items.Set(i + 1, Napi::Number::New(env, code));
+    items.Set(i + 1, Napi::Number::New(env, done.result));
     if (easy->auto_remove) {
       items.Set(i + 2, easy->TakeBuffer(easy->body));
       items.Set(i + 3, easy->TakeBuffer(easy->headers));
@@ -552,9 +575,10 @@ void MultiHandle::DeliverDone() {
       items.Set(i + 4, easy->callback_error.Value());
       easy->callback_error.Reset();
     }
+    items.Set(i + 5, Napi::Number::New(env, static_cast<double>(done.status)));
     i += kStride;
   }
-  for (auto& [easy, code] : batch) easy->Unref();  // `items` holds them now
+  for (Done& done : batch) done.easy->Unref();  // `items` holds them now
   Napi::Object self = Value();
   UpdateKeepAlive();
   napi_value argv[] = {items};

@@ -69,6 +69,7 @@ class MultiHandle : public Napi::ObjectWrap<MultiHandle>, public Resource {
   void CollectDone();   // multi-uv.c's check_multi_info, minus the delivery
   void DeliverDone();   // once per loop turn, after every socket_action of that turn
   void UpdateKeepAlive();
+  void CloseSocketContexts();
 
   AddonData* data_;
   CURLM* multi_ = nullptr;
@@ -83,10 +84,20 @@ class MultiHandle : public Napi::ObjectWrap<MultiHandle>, public Resource {
   JsSlots assigned_;
 
   std::unordered_set<EasyHandle*> attached_;   // each holds a reference to its JS object
-  std::unordered_set<SocketContext*> contexts_;
+  // Every socket the driver has watched, by fd. A context whose socket libcurl stopped
+  // watching (CURL_POLL_REMOVE: the transfer ended, the connection went to the cache)
+  // keeps its stopped uv_poll: reusing it when libcurl watches that fd again saves the
+  // uv_poll_init probe and close per request.
+  std::unordered_map<curl_socket_t, SocketContext*> contexts_;
   uv_timer_t* timer_ = nullptr;
-  uv_check_t* check_ = nullptr;
-  std::vector<std::pair<EasyHandle*, CURLcode>> done_;  // finished, not yet delivered
+  uv_check_t* check_ = nullptr;  // delivers finished transfers after the poll phase
+  uv_idle_t* idle_ = nullptr;    // active while any wait: the poll phase must not block
+  struct Done {
+    EasyHandle* easy;
+    CURLcode result;
+    long status;
+  };
+  std::vector<Done> done_;  // finished, not yet delivered
 
   // Out-values (running handles, timeout, messages in queue) are written into an
   // Int32Array shared with JavaScript instead of allocating a result per call.

@@ -6,7 +6,13 @@ import type { EasyOption, EasyOptionValueTypes } from './constants.generated';
 import { CURLINFO_EFFECTIVE_URL } from './constants.generated';
 
 /** What a transfer finished with, as the native driver hands it over. */
-export type TransferHandler = (result: number, body: Buffer | undefined, headers: Buffer | undefined, error: unknown) => void;
+export type TransferHandler = (
+  result: number,
+  body: Buffer | undefined,
+  headers: Buffer | undefined,
+  error: unknown,
+  responseCode: number,
+) => void;
 
 /** @internal the per-transfer completion handler used by Multi.startTransfer. */
 export const kTransferHandler = Symbol('curlio.transferHandler');

@@ -18,13 +18,15 @@ export interface CURLMsg {
 /** A transfer that finished with CURLE_OK, as Multi.perform resolves it. */
 export interface PerformResult {
   easy: Easy;
+  /** CURLINFO_RESPONSE_CODE (0 when there was no response). */
+  status: number;
   /** The body, when no CURLOPT_WRITEFUNCTION took it. */
   body: Buffer;
   /** The raw header lines, when no CURLOPT_HEADERFUNCTION took them. */
   headers: Buffer;
 }
 
-const STRIDE = 5; // [easy, result, body, headers, error] per finished transfer
+const STRIDE = 6; // [easy, result, body, headers, error, response code] per finished transfer
 
 export class Multi extends NativeMulti {
   /** @internal [running handles, timeout ms, messages in queue], written by the native side. */
@@ -77,9 +79,9 @@ export class Multi extends NativeMulti {
   /** Runs `easy` to completion on the native driver; rejects with a CurlError on failure. */
   perform(easy: Easy): Promise<PerformResult> {
     return new Promise((resolve, reject) => {
-      this.startTransfer(easy, (result, body, headers, error) => {
+      this.startTransfer(easy, (result, body, headers, error, status) => {
         if (result === 0 && error === undefined) {
-          resolve({ easy, body: body as Buffer, headers: headers as Buffer });
+          resolve({ easy, status, body: body as Buffer, headers: headers as Buffer });
         } else {
           reject(new CurlError('easy', result, easy.errorBuffer() || undefined, { cause: error }));
         }
@@ -155,7 +157,7 @@ export class Multi extends NativeMulti {
       const handler = easy[kTransferHandler];
       if (handler !== undefined) {
         easy[kTransferHandler] = undefined;
-        handler(items[i + 1] as number, items[i + 2] as Buffer | undefined, items[i + 3] as Buffer | undefined, items[i + 4]);
+        handler(items[i + 1] as number, items[i + 2] as Buffer | undefined, items[i + 3] as Buffer | undefined, items[i + 4], items[i + 5] as number);
       } else {
         const msg: CURLMsg = { msg: CURLMSG_DONE, easy_handle: easy, data: { result: items[i + 1] as number } };
         if (items[i + 4] !== undefined) msg.error = items[i + 4];

@@ -48,6 +48,7 @@ describe('native driver', () => {
     const sizes = Array.from({ length: 1000 }, (_, i) => 13 + ((i * 97) % 5000));
     const results = await Promise.all(sizes.map((n) => multi.perform(new Easy().setopt(CURLOPT_URL, `${server.url}/bytes/${n}`))));
     results.forEach((r, i) => {
+      expect(r.status).toBe(200);
       expect(r.easy.getinfo(CURLINFO_RESPONSE_CODE)).toBe(200);
       expect(r.body.equals(pattern(sizes[i]))).toBe(true);
       expect(r.headers.toString()).toMatch(/^HTTP\/1\.1 200 OK/);
@@ -55,6 +56,24 @@ describe('native driver', () => {
     });
     // One JavaScript call per loop turn, not one per transfer.
     expect(multi.deliveries).toBeLessThan(1000);
+    multi.cleanup();
+  });
+
+  test('one transfer at a time never waits for an unrelated wake-up (timer-driven completions)', async () => {
+    const multi = new Multi();
+    let slowest = 0;
+    const begun = Date.now();
+    for (let i = 0; i < 300; i++) {
+      const started = Date.now();
+      const r = await multi.perform(new Easy().setopt(CURLOPT_URL, `${server.url}/hello`));
+      slowest = Math.max(slowest, Date.now() - started);
+      expect(r.body.toString()).toBe('hello');
+      r.easy.cleanup();
+    }
+    // A completion left waiting for the next socket event takes up to the next timer (or
+    // forever): ~20 s for this loop without the fix, ~0.2 s with it.
+    expect(slowest).toBeLessThan(1000);
+    expect(Date.now() - begun).toBeLessThan(6000);
     multi.cleanup();
   });
 
