@@ -437,6 +437,7 @@ int MultiHandle::OnTimer(CURLM* multi, long timeout_ms, void* userp) {
   if (!self->js_.Has(kTimerFunction)) {
     if (self->UserDriven()) return 0;  // the application polls curl_multi_timeout itself
     // timeout 0 too goes through the timer: socket_action must not be called from here.
+    self->timeout_due_now_ = timeout_ms == 0;
     if (timeout_ms < 0) {
       uv_timer_stop(self->timer_);
     } else {
@@ -502,7 +503,9 @@ void MultiHandle::OnPollEvent(uv_poll_t* handle, int status, int events) {
 }
 
 void MultiHandle::OnTimerFired(uv_timer_t* handle) {
-  static_cast<MultiHandle*>(handle->data)->DriveSocketAction(CURL_SOCKET_TIMEOUT, 0);
+  auto* self = static_cast<MultiHandle*>(handle->data);
+  self->timeout_due_now_ = false;
+  self->DriveSocketAction(CURL_SOCKET_TIMEOUT, 0);
 }
 
 void MultiHandle::DriveSocketAction(curl_socket_t fd, int ev_bitmask) {
@@ -587,6 +590,14 @@ void MultiHandle::DeliverDone() {
       env.IsExceptionPending()) {
     // Nobody called us from JavaScript: an exception in the handler is uncaught.
     napi_fatal_exception(env, env.GetAndClearPendingException().Value());
+  }
+  // The handlers (and the promise reactions run as the callback returned) typically add
+  // the next transfers, and libcurl asked to be run at once for them: do it now, in this
+  // loop turn, instead of a turn later from the timer.
+  if (!closed_ && timeout_due_now_) {
+    timeout_due_now_ = false;
+    uv_timer_stop(timer_);
+    DriveSocketAction(CURL_SOCKET_TIMEOUT, 0);
   }
 }
 

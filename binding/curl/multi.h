@@ -104,6 +104,7 @@ class MultiHandle : public Napi::ObjectWrap<MultiHandle>, public Resource {
   Napi::Reference<Napi::Int32Array> state_;
   int32_t* state_data_ = nullptr;
 
+  bool timeout_due_now_ = false;  // libcurl's last timer request was "run me at once"
   bool self_ref_ = false;
   bool closed_ = false;
 };
