@@ -171,7 +171,13 @@ Napi::Value GioSocket::FromFd(const Napi::CallbackInfo& info) {
 
 Napi::Value GioSocket::SocketPair(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  int type = info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : SOCK_STREAM;
+  // GSocketType's values are GIO's own (SEQPACKET is 3), not the kernel's.
+  int type = SOCK_STREAM;
+  switch (info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : G_SOCKET_TYPE_STREAM) {
+    case G_SOCKET_TYPE_DATAGRAM: type = SOCK_DGRAM; break;
+    case G_SOCKET_TYPE_SEQPACKET: type = SOCK_SEQPACKET; break;
+    default: break;
+  }
   int fds[2];
   if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, fds) != 0) {
     int saved = errno;
@@ -702,9 +708,18 @@ Napi::Value GioSocket::SetProperty(const Napi::CallbackInfo& info) {
     g_socket_set_blocking(socket_, value.ToBoolean());
   } else if (name == "timeout") {
     g_socket_set_timeout(socket_, value.As<Napi::Number>().Uint32Value());
-  } else if (name == "listenBacklog") {
-    g_socket_set_listen_backlog(socket_, value.As<Napi::Number>().Int32Value());
   } else if (!CheckOpen(env)) {
+    return env.Undefined();
+  } else if (name == "listenBacklog") {
+    // GIO asserts (a CRITICAL, then ignores the call) on a listening socket: say so instead.
+    gint listening = 0;
+    g_socket_get_option(socket_, SOL_SOCKET, SO_ACCEPTCONN, &listening, nullptr);
+    if (listening) {
+      ThrowGError(env, g_error_new_literal(G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                                           "listenBacklog must be set before listen()"));
+      return env.Undefined();
+    }
+    g_socket_set_listen_backlog(socket_, value.As<Napi::Number>().Int32Value());
     return env.Undefined();
   } else if (name == "keepalive") {
     g_socket_set_keepalive(socket_, value.ToBoolean());
@@ -809,7 +824,15 @@ Napi::Value GioSocket::CreateConnection(const Napi::CallbackInfo& info) {
     ThrowClosed(env);
     return env.Undefined();
   }
-  if (connection_ == nullptr) connection_ = g_socket_connection_factory_create_connection(socket_);
+  if (connection_ == nullptr) {
+    // GIO's factory registers GUnixConnection for UNIX *stream* sockets only; fd and
+    // credential passing work the same on datagram and seqpacket ones, so those get one too.
+    if (g_socket_get_family(socket_) == G_SOCKET_FAMILY_UNIX) {
+      connection_ = G_SOCKET_CONNECTION(g_object_new(G_TYPE_UNIX_CONNECTION, "socket", socket_, nullptr));
+    } else {
+      connection_ = g_socket_connection_factory_create_connection(socket_);
+    }
+  }
   return Napi::String::New(env, G_OBJECT_TYPE_NAME(connection_));
 }
 
