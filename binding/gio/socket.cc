@@ -1005,7 +1005,7 @@ void GioSocket::Deliver(Napi::Env env, std::deque<std::unique_ptr<Operation>>& f
       napi_value value = op->callback.Call({error, result});
       delivered = value != nullptr;
     }
-    if (delivered) op->Release();
+    if (delivered && op->error == nullptr) op->Release();
   }
   finished.clear();
 }

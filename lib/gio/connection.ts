@@ -64,7 +64,7 @@ export class SocketConnection {
   }
 
   /** Connects the socket (g_socket_connection_connect). */
-  connect(address: SocketAddress, options?: OperationOptions): Promise<void> {
+  async connect(address: SocketAddress, options?: OperationOptions): Promise<void> {
     return this.socket.connect(address, options);
   }
 
@@ -157,7 +157,7 @@ export class UnixConnection extends SocketConnection {
    * Rejects with G_IO_ERROR_CONNECTION_CLOSED if the peer closes first, and with
    * G_IO_ERROR_FAILED if the message does not carry exactly one fd (closing any that came).
    */
-  receiveFd(options?: OperationOptions): Promise<number> {
+  async receiveFd(options?: OperationOptions): Promise<number> {
     return operation<unknown>(this.socket[kNative], options, this.socket.timeout * 1000, (done) =>
       this.socket[kNative].receiveAncillary(AncillaryKind.OneFd, done),
     ) as Promise<number>;
@@ -188,7 +188,7 @@ export class UnixConnection extends SocketConnection {
   }
 
   /** Receives one message's fds (one or more, at most 253); they are yours. */
-  receiveFds(options?: OperationOptions): Promise<number[]> {
+  async receiveFds(options?: OperationOptions): Promise<number[]> {
     return operation<unknown>(this.socket[kNative], options, this.socket.timeout * 1000, (done) =>
       this.socket[kNative].receiveAncillary(AncillaryKind.Fds, done),
     ) as Promise<number[]>;

@@ -172,7 +172,7 @@ export class Socket {
   }
 
   /** Accepts a connection (g_socket_accept), waiting for one without blocking. */
-  accept(options?: OperationOptions): Promise<Socket> {
+  async accept(options?: OperationOptions): Promise<Socket> {
     return operation<NativeSocket>(this[kNative], options, this.timeoutMs(), (done) =>
       this[kNative].accept(done),
     ).then(wrapSocket);
@@ -187,7 +187,7 @@ export class Socket {
    * Connects (g_socket_connect, then g_socket_check_connect_result once writable). Resolves
    * when connected; rejects with e.g. G_IO_ERROR_CONNECTION_REFUSED.
    */
-  connect(address: SocketAddress, options?: OperationOptions): Promise<void> {
+  async connect(address: SocketAddress, options?: OperationOptions): Promise<void> {
     const target = nativeAddress(address, 'address');
     return operation(this[kNative], options, this.timeoutMs(), (done) => this[kNative].connect(target, done));
   }
@@ -248,7 +248,7 @@ export class Socket {
    * @param size a size to allocate, or the Buffer(s) to fill.
    * @param flags {@link SocketMsgFlags} (PEEK, OOB, ...).
    */
-  receiveMessage(size: number | Buffer | Buffer[] = DEFAULT_RECEIVE_SIZE, flags = 0, options?: OperationOptions): Promise<InputMessage> {
+  async receiveMessage(size: number | Buffer | Buffer[] = DEFAULT_RECEIVE_SIZE, flags = 0, options?: OperationOptions): Promise<InputMessage> {
     const buffers = receiveBuffers(size);
     const f = checkInt(flags, 'flags');
     return operation<NativeReceived>(this[kNative], options, this.timeoutMs(), (done) =>
@@ -266,7 +266,7 @@ export class Socket {
    * Receives up to `count` messages in one call (g_socket_receive_messages, recvmmsg):
    * resolves once at least one is there, with those that were.
    */
-  receiveMessages(count: number, size: number = DEFAULT_RECEIVE_SIZE, flags = 0, options?: OperationOptions): Promise<InputMessage[]> {
+  async receiveMessages(count: number, size: number = DEFAULT_RECEIVE_SIZE, flags = 0, options?: OperationOptions): Promise<InputMessage[]> {
     const all = this.messageBuffers(count, size);
     const f = checkInt(flags, 'flags');
     return operation<NativeReceived[]>(this[kNative], options, this.timeoutMs(), (done) =>
@@ -292,7 +292,7 @@ export class Socket {
    * Sends bytes on a connected socket (g_socket_send). Resolves with the number sent, which
    * on a stream socket may be fewer than given, as with GIO.
    */
-  send(data: BufferSource, options?: OperationOptions): Promise<number> {
+  async send(data: BufferSource, options?: OperationOptions): Promise<number> {
     const buffer = toBuffer(data, 'data');
     return operation(this[kNative], options, this.timeoutMs(), (done) => this[kNative].send(buffer, null, done));
   }
@@ -303,7 +303,7 @@ export class Socket {
   }
 
   /** Sends a datagram to `address` (g_socket_send_to). */
-  sendTo(address: SocketAddress | null, data: BufferSource, options?: OperationOptions): Promise<number> {
+  async sendTo(address: SocketAddress | null, data: BufferSource, options?: OperationOptions): Promise<number> {
     const target = address === null ? null : nativeAddress(address, 'address');
     const buffer = toBuffer(data, 'data');
     return operation(this[kNative], options, this.timeoutMs(), (done) => this[kNative].send(buffer, target, done));
@@ -320,7 +320,7 @@ export class Socket {
    * With ancillary data on a stream socket the whole of `vectors` is sent: the fds go with
    * the first bytes, once, and the rest follows. Without, resolves with what the kernel took.
    */
-  sendMessage(
+  async sendMessage(
     address: SocketAddress | null,
     vectors: BufferSource | BufferSource[],
     controlMessages: SocketControlMessage[] = [],
@@ -352,7 +352,7 @@ export class Socket {
   }
 
   /** Sends several messages in one call (g_socket_send_messages, sendmmsg); resolves with how many went. */
-  sendMessages(messages: OutputMessage[], flags = 0, options?: OperationOptions): Promise<number> {
+  async sendMessages(messages: OutputMessage[], flags = 0, options?: OperationOptions): Promise<number> {
     const list = outputMessages(messages);
     const f = checkInt(flags, 'flags');
     return operation(this[kNative], options, this.timeoutMs(), (done) => this[kNative].sendMessages(list, f, done));
@@ -371,7 +371,7 @@ export class Socket {
   }
 
   /** Waits until the socket meets some of `condition`; resolves with what it meets. */
-  conditionWait(condition: IOCondition, options?: OperationOptions): Promise<IOCondition> {
+  async conditionWait(condition: IOCondition, options?: OperationOptions): Promise<IOCondition> {
     const c = checkCondition(condition);
     return operation(this[kNative], options, this.timeoutMs(), (done) => this[kNative].conditionWait(c, done));
   }
@@ -385,7 +385,7 @@ export class Socket {
    * Waits at most `timeoutUs` microseconds (-1: no limit) for `condition`; rejects with
    * G_IO_ERROR_TIMED_OUT then, as g_socket_condition_timed_wait does.
    */
-  conditionTimedWait(condition: IOCondition, timeoutUs: number, options?: OperationOptions): Promise<IOCondition> {
+  async conditionTimedWait(condition: IOCondition, timeoutUs: number, options?: OperationOptions): Promise<IOCondition> {
     const c = checkCondition(condition);
     if (!Number.isInteger(timeoutUs) || timeoutUs < -1) {
       return Promise.reject(new TypeError(`Expected microseconds (or -1) for timeoutUs but received ${describe(timeoutUs)}`));
