@@ -1,0 +1,130 @@
+// Lifetimes: worker threads, worker.terminate() with a pending receive, garbage collection,
+// a pending operation keeping its socket alive, ref/unref, exit with operations pending.
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import { Worker } from 'node:worker_threads';
+
+import { UnixConnection } from '../../lib/gio';
+import { expectNoFdLeak, isOpen } from '../helpers/gio-fds';
+
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+
+const register = path.join(__dirname, '..', 'helpers', 'gio-ts-register.js');
+const lib = path.join(__dirname, '..', '..', 'lib', 'gio');
+
+function workerScript(body: string): string {
+  return `
+    require(${JSON.stringify(register)});
+    const gio = require(${JSON.stringify(lib)});
+    const fs = require('node:fs');
+    const { parentPort } = require('node:worker_threads');
+    (async () => { ${body} })().catch((e) => parentPort.postMessage({ error: String(e.stack) }));
+  `;
+}
+
+async function collect(): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    gc();
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+test('4 worker threads use sockets at once, each on its own loop, and leave no fd behind', async () => {
+  await expectNoFdLeak(async () => {
+    const body = `
+      const [a, b] = gio.UnixConnection.createPair();
+      let total = 0;
+      for (let i = 0; i < 200; i++) {
+        const received = b.socket.receive(100);
+        await a.socket.send('message ' + i);
+        total += (await received).length;
+      }
+      const fd = fs.openSync('/proc/self/stat', 'r');
+      await a.sendFd(fd);
+      const got = await b.receiveFd();
+      fs.closeSync(got);
+      fs.closeSync(fd);
+      const credentials = await Promise.all([b.receiveCredentials(), a.sendCredentials()]);
+      a.close();
+      b.close();
+      parentPort.postMessage({ total, pid: credentials[0].pid });
+    `;
+    const workers = Array.from({ length: 4 }, () => new Worker(workerScript(body), { eval: true }));
+    const results = await Promise.all(
+      workers.map((w) => new Promise<Record<string, unknown>>((resolve) => w.once('message', resolve))),
+    );
+    for (const r of results) expect(r).toEqual({ total: expect.any(Number), pid: process.pid });
+    const expected = Array.from({ length: 200 }, (_, i) => `message ${i}`.length).reduce((x, y) => x + y, 0);
+    for (const r of results) expect(r.total).toBe(expected);
+    await Promise.all(workers.map((w) => w.terminate()));
+  });
+});
+
+test('worker.terminate() with a pending receive exits cleanly and closes the worker’s sockets', async () => {
+  await expectNoFdLeak(async () => {
+    const worker = new Worker(
+      workerScript(`
+        const [a, b] = gio.UnixConnection.createPair();
+        b.receiveFd().then(() => parentPort.postMessage('unexpected'));
+        b.socket.receive(10);
+        parentPort.postMessage({ pending: true, fds: [a.socket.fd, b.socket.fd] });
+      `),
+      { eval: true },
+    );
+    const message = await new Promise<{ pending: boolean; fds: number[] }>((resolve) => worker.once('message', resolve));
+    expect(message.pending).toBe(true);
+    for (const fd of message.fds) expect(isOpen(fd)).toBe(true);
+    expect(await worker.terminate()).toBe(1);
+  });
+});
+
+test('garbage collection closes an idle socket nobody references', async () => {
+  let fds: number[] = [];
+  (() => {
+    const [a, b] = UnixConnection.createPair();
+    fds = [a.socket.fd, b.socket.fd];
+  })();
+  for (const fd of fds) expect(isOpen(fd)).toBe(true);
+  for (let i = 0; i < 20 && fds.some(isOpen); i++) await collect();
+  for (const fd of fds) expect(isOpen(fd)).toBe(false);
+});
+
+test('a pending operation keeps its socket alive after JavaScript drops it', async () => {
+  const [a, b] = UnixConnection.createPair();
+  const received = (() => b.socket.receive(100))(); // only the promise survives
+  await collect();
+  await a.socket.send('still here');
+  expect((await received).toString()).toBe('still here');
+  a.close();
+});
+
+function runChild(script: string): { status: number | null; stderr: string; ms: number } {
+  const started = Date.now();
+  const result = spawnSync(process.execPath, ['-r', register, '-e', `const gio = require(${JSON.stringify(lib)}); ${script}`], {
+    encoding: 'utf8',
+    timeout: 5000,
+    env: process.env,
+  });
+  return { status: result.status, stderr: result.stderr, ms: Date.now() - started };
+}
+
+test('a pending receive keeps the process alive; unref() lets it exit, like a Node handle', () => {
+  const kept = runChild(`const [a, b] = gio.UnixConnection.createPair(); b.socket.receive(1); setTimeout(() => process.exit(7), 500);`);
+  expect(kept.status).toBe(7);
+  const released = runChild(`const [a, b] = gio.UnixConnection.createPair(); b.socket.unref(); b.socket.receive(1);`);
+  expect(released.status).toBe(0);
+  expect(released.stderr).toBe('');
+});
+
+test('process.exit() with operations pending tears down cleanly (no crash, no GLib warning)', () => {
+  const result = runChild(`
+    const [a, b] = gio.UnixConnection.createPair();
+    b.receiveFd(); b.receiveCredentials(); a.socket.conditionWait(gio.IOCondition.IN);
+    setTimeout(() => process.exit(0), 50);
+  `);
+  expect(result.status).toBe(0);
+  expect(result.stderr).toBe('');
+});
