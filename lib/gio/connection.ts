@@ -108,6 +108,25 @@ const NUL = Buffer.alloc(1);
  * File descriptors received are owned by the caller: close them (fs.closeSync) or hand them
  * to something that will (`new net.Socket({ fd })`, `server.listen({ fd })`). Anything that
  * arrived but could not be handed over (an error, a truncated message) is closed here.
+ *
+ * @example Hand a listening server to another process, which keeps serving on it:
+ * ```ts
+ * // owner
+ * const connection = await UnixConnection.connect('/run/app/heir.sock');
+ * await connection.sendFd(server);          // a listening net.Server / http.Server
+ * server.close();                           // stop accepting here; the socket lives on
+ *
+ * // heir (any process listening on /run/app/heir.sock)
+ * const fd = await connection.receiveFd();
+ * http.createServer(handler).listen({ fd });
+ * ```
+ *
+ * @example Take over one accepted connection:
+ * ```ts
+ * const fd = await connection.receiveFd();
+ * const socket = new net.Socket({ fd, readable: true, writable: true });
+ * httpServer.emit('connection', socket);
+ * ```
  */
 export class UnixConnection extends SocketConnection {
   /**
