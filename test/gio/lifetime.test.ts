@@ -119,6 +119,21 @@ test('a pending receive keeps the process alive; unref() lets it exit, like a No
   expect(released.stderr).toBe('');
 });
 
+test('once its operations are done, an idle socket does not keep the process alive (the poll is stopped)', () => {
+  const result = runChild(`
+    (async () => {
+      const [a, b] = gio.UnixConnection.createPair();
+      const received = b.socket.receive(10);
+      await a.socket.send('x');
+      await received;
+      await b.socket.conditionWait(gio.IOCondition.OUT);
+      globalThis.keep = [a, b]; // referenced, open, idle
+    })();
+  `);
+  expect(result.status).toBe(0);
+  expect(result.ms).toBeLessThan(4000);
+});
+
 test('process.exit() with operations pending tears down cleanly (no crash, no GLib warning)', () => {
   const result = runChild(`
     const [a, b] = gio.UnixConnection.createPair();

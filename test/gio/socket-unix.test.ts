@@ -114,6 +114,56 @@ describe('UNIX stream sockets', () => {
     for (const s of [server, client, accepted]) s.close();
   });
 
+  test('a readiness report that another reader consumed (G_IO_ERROR_WOULD_BLOCK) keeps the operation waiting', async () => {
+    const [a, b] = UnixConnection.createPair(SocketType.SEQPACKET);
+    const twin = Socket.fromFd(b.socket.fd); // two sockets, two polls, one open file
+    const first = b.socket.receive(100);
+    const second = twin.receive(100);
+    await a.socket.send('one');
+    const winner = await Promise.race([first.then(() => 'b'), second.then(() => 'twin')]);
+    // Both polls saw the socket readable; the loser's recv said WOULD_BLOCK and it waits on.
+    await new Promise((r) => setTimeout(r, 20));
+    await a.socket.send('two');
+    const results = (await Promise.all([first, second])).map(String).sort();
+    expect(results).toEqual(['one', 'two']);
+    expect(['b', 'twin']).toContain(winner);
+    twin.close();
+    a.close();
+    b.close();
+  });
+
+  test('one socket waits for reading and writing at once (one uv_poll multiplexes both)', async () => {
+    const [a, b] = UnixConnection.createPair();
+    a.socket.setOption(1, 7, 4096); // SO_SNDBUF: fill it quickly
+    const reading = a.socket.receive(100);
+    const writes: Promise<number>[] = [];
+    a.socket.blocking = false;
+    for (;;) {
+      try {
+        a.socket.sendSync(Buffer.alloc(4096));
+      } catch (error) {
+        expect(error).toMatchObject({ name: 'G_IO_ERROR_WOULD_BLOCK' });
+        break;
+      }
+    }
+    writes.push(a.socket.send(Buffer.alloc(4096, 1))); // must wait for the reader
+    await new Promise((r) => setTimeout(r, 20));
+    let drained = 0;
+    const readAll = (async () => {
+      for (;;) {
+        const chunk = await b.socket.receive(65536);
+        if (chunk.length === 0) return;
+        drained += chunk.length;
+      }
+    })();
+    expect(await writes[0]).toBeGreaterThan(0);
+    await b.socket.send('reply');
+    expect((await reading).toString()).toBe('reply');
+    a.close();
+    await readAll.catch(() => undefined);
+    b.close();
+  });
+
   test('getCredentials reports the peer process (SO_PEERCRED)', async () => {
     const { server, client, accepted } = await streamPair();
     const credentials = accepted.getCredentials();
