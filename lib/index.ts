@@ -2,3 +2,4 @@
 export * as libcurl from './libcurl';
 export { CurlError, Easy, Multi, Poll } from './libcurl';
 export * from './session';
+export * from './gio';
