@@ -7,6 +7,10 @@ import * as path from 'node:path';
 
 import { UnixConnection } from '../../lib/gio';
 import { nodePeer } from '../helpers/gio-spawn';
+import { checkFdsAroundEachTest } from '../helpers/gio-fds';
+
+// Every test: the fds open afterwards are the fds open before.
+checkFdsAroundEachTest();
 
 let dir: string;
 beforeAll(() => {

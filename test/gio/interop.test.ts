@@ -7,8 +7,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { Socket, SocketFamily, SocketType, UnixConnection, UnixSocketAddress } from '../../lib/gio';
-import { expectNoFdLeak, isCloseOnExec } from '../helpers/gio-fds';
+import { expectNoFdLeak, isCloseOnExec, checkFdsAroundEachTest } from '../helpers/gio-fds';
 import { nodePeer, nodePeerWithFdLimit, type Peer, pythonPeer } from '../helpers/gio-spawn';
+
+// Every test: the fds open afterwards are the fds open before.
+checkFdsAroundEachTest();
 
 let dir: string;
 let n = 0;

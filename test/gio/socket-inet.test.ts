@@ -13,7 +13,10 @@ import {
   TcpConnection,
   SocketConnection,
 } from '../../lib/gio';
-import { expectNoFdLeak } from '../helpers/gio-fds';
+import { expectNoFdLeak, checkFdsAroundEachTest } from '../helpers/gio-fds';
+
+// Every test: the fds open afterwards are the fds open before.
+checkFdsAroundEachTest();
 
 function hasIpv6Loopback(): boolean {
   const probe = new Socket(SocketFamily.IPV6, SocketType.DATAGRAM);

@@ -16,7 +16,10 @@ import {
   UnixSocketAddress,
   UnixSocketAddressType,
 } from '../../lib/gio';
-import { expectNoFdLeak } from '../helpers/gio-fds';
+import { expectNoFdLeak, checkFdsAroundEachTest } from '../helpers/gio-fds';
+
+// Every test: the fds open afterwards are the fds open before.
+checkFdsAroundEachTest();
 
 let dir: string;
 beforeAll(() => {

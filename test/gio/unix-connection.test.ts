@@ -15,7 +15,10 @@ import {
   UnixCredentialsMessage,
   UnixFDMessage,
 } from '../../lib/gio';
-import { expectNoFdLeak, isCloseOnExec, isOpen } from '../helpers/gio-fds';
+import { expectNoFdLeak, isCloseOnExec, isOpen, checkFdsAroundEachTest } from '../helpers/gio-fds';
+
+// Every test: the fds open afterwards are the fds open before.
+checkFdsAroundEachTest();
 
 let dir: string;
 beforeAll(() => {

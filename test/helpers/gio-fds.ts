@@ -49,3 +49,19 @@ function describeFd(fd: number): string {
     return `${fd}`;
   }
 }
+
+/**
+ * Registers beforeEach/afterEach hooks that fail a test which leaves an fd open that was not
+ * open before it (sockets, received fds, pipes of peers that exited).
+ */
+export function checkFdsAroundEachTest(): void {
+  let before = new Set<number>();
+  beforeEach(() => {
+    before = new Set(openFds());
+  });
+  afterEach(async () => {
+    const leaked = () => openFds().filter((fd) => !before.has(fd));
+    for (let i = 0; i < 50 && leaked().length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(leaked().map(describeFd)).toEqual([]);
+  });
+}
