@@ -254,8 +254,12 @@ class ConnectOperation : public Operation {
         in_progress_ = true;  // EINPROGRESS: writable means finished, one way or the other
         return Progress::kWouldBlock;
       }
-      // EAGAIN: a UNIX listener's backlog is full; try the connect() itself again.
-      return TakeWouldBlock(&error) ? Progress::kWouldBlock : Progress::kFailed;
+      // EAGAIN from a UNIX listener whose backlog is full: GIO and Node both report it rather
+      // than retry (an unconnected socket polls writable, so waiting would spin).
+      if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
+        g_prefix_error(&error, "Error connecting (the listener's backlog is full): ");
+      }
+      return Progress::kFailed;
     }
     if (g_socket_condition_check(socket, static_cast<GIOCondition>(G_IO_OUT | G_IO_ERR | G_IO_HUP)) == 0) {
       return Progress::kWouldBlock;

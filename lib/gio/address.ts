@@ -53,7 +53,8 @@ export class UnixSocketAddress extends SocketAddress {
       throw new TypeError(`Expected a UnixSocketAddressType for addressType but received ${describe(addressType)}`);
     }
     const bytes = Buffer.isBuffer(path) ? Buffer.from(path) : Buffer.from(path, 'utf8');
-    const room = addressType === UnixSocketAddressType.PATH ? UNIX_PATH_MAX - 1 : UNIX_PATH_MAX - 1;
+    // A path needs its terminating NUL; an abstract name its leading one.
+    const room = UNIX_PATH_MAX - 1;
     if (bytes.length > room) {
       throw new RangeError(`Expected a UNIX socket path of at most ${room} bytes but received ${bytes.length}`);
     }

@@ -315,6 +315,32 @@ describe('UNIX stream sockets', () => {
   });
 });
 
+describe('UNIX addresses and construction errors', () => {
+  test('Socket.fromFd on a file that is not a socket is a GioError, and nothing leaks', () => {
+    const fd = fs.openSync(__filename, 'r');
+    expect(() => Socket.fromFd(fd)).toThrow(GioError);
+    fs.closeSync(fd);
+  });
+
+  test('a UNIX path longer than sun_path is a RangeError; a full backlog is reported, not spun on', async () => {
+    expect(() => new UnixSocketAddress('x'.repeat(108))).toThrow(RangeError);
+    const address = new UnixSocketAddress(socketPath());
+    const server = new Socket(SocketFamily.UNIX, SocketType.STREAM);
+    server.listenBacklog = 0;
+    server.bind(address);
+    server.listen();
+    const clients: Socket[] = [];
+    let refused: unknown = null;
+    for (let i = 0; i < 20 && refused === null; i++) {
+      const client = new Socket(SocketFamily.UNIX, SocketType.STREAM);
+      clients.push(client);
+      await client.connect(address).catch((error: unknown) => (refused = error));
+    }
+    expect(refused).toMatchObject({ name: 'G_IO_ERROR_WOULD_BLOCK', message: expect.stringContaining('backlog') });
+    for (const s of [server, ...clients]) s.close();
+  });
+});
+
 describe('UNIX datagram and seqpacket sockets', () => {
   test('datagrams keep their boundaries and carry the sender address (sendTo / receiveFrom)', async () => {
     const serverAddress = new UnixSocketAddress(socketPath());
