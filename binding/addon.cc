@@ -4,7 +4,7 @@
 #include "curl/easy.h"
 #include "curl/multi.h"
 #include "curl/version.h"
-#include "gio/gio.h"
+#include "gio/init.h"
 #include "uv/poll.h"
 
 namespace curlio {

@@ -1,4 +1,4 @@
-#include "gio/gio.h"
+#include "gio/init.h"
 
 #include <gio/gio.h>
 
