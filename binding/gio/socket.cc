@@ -218,18 +218,24 @@ Napi::Value GioSocket::Listen(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// A GObject getter's result as JavaScript: converted, unreffed, or its GError thrown.
+template <typename T>
+static Napi::Value OwnedResult(Napi::Env env, T* object, GError* error, Napi::Value (*convert)(Napi::Env, T*)) {
+  if (object == nullptr) {
+    ThrowGError(env, error);
+    return env.Undefined();
+  }
+  Napi::Value out = convert(env, object);
+  g_object_unref(object);
+  return out;
+}
+
 Napi::Value GioSocket::GetLocalAddress(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!CheckOpen(env)) return env.Undefined();
   GError* error = nullptr;
   GSocketAddress* address = g_socket_get_local_address(socket_, &error);
-  if (address == nullptr) {
-    ThrowGError(env, error);
-    return env.Undefined();
-  }
-  Napi::Value out = AddressToJs(env, address);
-  g_object_unref(address);
-  return out;
+  return OwnedResult(env, address, error, AddressToJs);
 }
 
 Napi::Value GioSocket::GetRemoteAddress(const Napi::CallbackInfo& info) {
@@ -237,13 +243,7 @@ Napi::Value GioSocket::GetRemoteAddress(const Napi::CallbackInfo& info) {
   if (!CheckOpen(env)) return env.Undefined();
   GError* error = nullptr;
   GSocketAddress* address = g_socket_get_remote_address(socket_, &error);
-  if (address == nullptr) {
-    ThrowGError(env, error);
-    return env.Undefined();
-  }
-  Napi::Value out = AddressToJs(env, address);
-  g_object_unref(address);
-  return out;
+  return OwnedResult(env, address, error, AddressToJs);
 }
 
 // ---- synchronous calls ----
@@ -635,13 +635,7 @@ Napi::Value GioSocket::GetCredentials(const Napi::CallbackInfo& info) {
   if (!CheckOpen(env)) return env.Undefined();
   GError* error = nullptr;
   GCredentials* credentials = g_socket_get_credentials(socket_, &error);
-  if (credentials == nullptr) {
-    ThrowGError(env, error);
-    return env.Undefined();
-  }
-  Napi::Value out = CredentialsToJs(env, credentials);
-  g_object_unref(credentials);
-  return out;
+  return OwnedResult(env, credentials, error, CredentialsToJs);
 }
 
 Napi::Value GioSocket::GetOption(const Napi::CallbackInfo& info) {
