@@ -19,7 +19,9 @@
 //                              connection is closed unanswered: an idle connection the
 //                              server closed just as the client reused it
 //   /log                    -> JSON of every request seen: {conn, method, path, headers, body}
-//   CONNECT                 -> 403 Forbidden (a proxy refusing the tunnel)
+//   /redirect?to=URL        -> 302 Location: URL
+//   CONNECT                 -> 403 Forbidden (a proxy refusing the tunnel), except CONNECT
+//                              to this server's own port: a tunnel to itself
 //   any path, ?set-cookie   -> echoed request headers as JSON (to see what the client sent)
 // tlsGarbagePort answers anything with bytes that are not TLS; refusedPort has no listener.
 'use strict';
@@ -40,7 +42,17 @@ function handle(socket, req) {
   const path = req.path.split('?')[0];
   log.push({ conn: socket.id, method: req.method, path: req.path, headers: req.headers, body: req.body.toString('latin1') });
   socket.requests++;
-  if (req.method === 'CONNECT') return respond(socket, '403 Forbidden', [], 'no tunnels here', false);
+  if (req.method === 'CONNECT') {
+    if (req.path !== `127.0.0.1:${server.address().port}`) return respond(socket, '403 Forbidden', [], 'no tunnels here', false);
+    const upstream = net.connect(server.address().port, '127.0.0.1', () => {
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      socket.removeAllListeners('data');
+      socket.pipe(upstream).pipe(socket);
+    });
+    upstream.on('error', () => socket.destroy());
+    socket.on('close', () => upstream.destroy());
+    return undefined;
+  }
   switch (path) {
     case '/ok':
       return respond(socket, '200 OK', [], 'ok');
@@ -80,6 +92,8 @@ function handle(socket, req) {
     case '/drop-second':
       if (socket.requests > 1) return socket.destroy();
       return respond(socket, '200 OK', [], `${req.method} ${req.body.length} on connection ${socket.id}`);
+    case '/redirect':
+      return respond(socket, '302 Found', [`Location: ${new URL(req.path, 'http://x').searchParams.get('to')}`], '');
     case '/log':
       return respond(socket, '200 OK', ['Content-Type: application/json'], JSON.stringify(log.filter((r) => r.path !== '/log')));
     default:
