@@ -13,7 +13,9 @@ AddonData::AddonData(Napi::Env e) : env(e) {
   napi_get_uv_event_loop(env, &loop);
 }
 
-AddonData* GetAddonData(Napi::Env env) { return env.GetInstanceData<AddonData>(); }
+AddonData* GetAddonData(Napi::Env env) {
+  return env.GetInstanceData<AddonData>();
+}
 
 void AddonData::RunOutsideCurl(std::function<void()> action) {
   if (curl_depth > 0) {

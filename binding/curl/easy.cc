@@ -76,20 +76,21 @@ bool ToInt64(Napi::Value value, int64_t* out) {
 
 void EasyHandle::Init(Napi::Env env, Napi::Object exports) {
   std::call_once(curl_global_once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  Napi::Function ctor = DefineClass(env, "Easy", {
-    InstanceMethod<&EasyHandle::SetOpt>("setopt"),
-    InstanceMethod<&EasyHandle::GetInfo>("getinfo"),
-    InstanceMethod<&EasyHandle::Perform>("perform"),
-    InstanceMethod<&EasyHandle::Pause>("pause"),
-    InstanceMethod<&EasyHandle::Reset>("reset"),
-    InstanceMethod<&EasyHandle::DupHandle>("duphandle"),
-    InstanceMethod<&EasyHandle::Cleanup>("cleanup"),
-    InstanceMethod<&EasyHandle::TakeBody>("takeBody"),
-    InstanceMethod<&EasyHandle::TakeHeaders>("takeHeaders"),
-    InstanceMethod<&EasyHandle::TakeCallbackError>("takeCallbackError"),
-    InstanceMethod<&EasyHandle::IsClosed>("isClosed"),
-    InstanceMethod<&EasyHandle::ErrorBuffer>("errorBuffer"),
-  });
+  Napi::Function ctor = DefineClass(env, "Easy",
+                                    {
+                                        InstanceMethod<&EasyHandle::SetOpt>("setopt"),
+                                        InstanceMethod<&EasyHandle::GetInfo>("getinfo"),
+                                        InstanceMethod<&EasyHandle::Perform>("perform"),
+                                        InstanceMethod<&EasyHandle::Pause>("pause"),
+                                        InstanceMethod<&EasyHandle::Reset>("reset"),
+                                        InstanceMethod<&EasyHandle::DupHandle>("duphandle"),
+                                        InstanceMethod<&EasyHandle::Cleanup>("cleanup"),
+                                        InstanceMethod<&EasyHandle::TakeBody>("takeBody"),
+                                        InstanceMethod<&EasyHandle::TakeHeaders>("takeHeaders"),
+                                        InstanceMethod<&EasyHandle::TakeCallbackError>("takeCallbackError"),
+                                        InstanceMethod<&EasyHandle::IsClosed>("isClosed"),
+                                        InstanceMethod<&EasyHandle::ErrorBuffer>("errorBuffer"),
+                                    });
   GetAddonData(env)->constructors["Easy"] = Napi::Persistent(ctor);
   exports.Set("Easy", ctor);
 }
@@ -200,10 +201,10 @@ Napi::Value EasyHandle::ErrorBuffer(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), error_buffer_);
 }
 
-#define REQUIRE_OPEN(env)                                                                          \
-  if (curl_ == nullptr) {                                                                          \
+#define REQUIRE_OPEN(env)                                                                           \
+  if (curl_ == nullptr) {                                                                           \
     ThrowError(env, "The easy handle is closed (curl_easy_cleanup was called)", "ERR_CURL_CLOSED"); \
-    return env.Undefined();                                                                        \
+    return env.Undefined();                                                                         \
   }
 
 Napi::Value EasyHandle::SetOpt(const Napi::CallbackInfo& info) {
@@ -232,9 +233,7 @@ Napi::Value EasyHandle::SetOpt(const Napi::CallbackInfo& info) {
     case CURLOPT_OPENSOCKETDATA:
     case CURLOPT_SOCKOPTDATA:
     case CURLOPT_CLOSESOCKETDATA:
-    case CURLOPT_SEEKDATA:
-      js_.Set(option, value);
-      return Napi::Number::New(env, CURLE_OK);
+    case CURLOPT_SEEKDATA: js_.Set(option, value); return Napi::Number::New(env, CURLE_OK);
     case CURLOPT_POSTFIELDS:
     case CURLOPT_COPYPOSTFIELDS: {
       if (value.IsNull() || value.IsUndefined()) {
@@ -293,7 +292,8 @@ Napi::Value EasyHandle::SetOpt(const Napi::CallbackInfo& info) {
         case CURLOT_OFF_T: {
           int64_t n;
           if (!ToInt64(value, &n)) {
-            ThrowTypeError(env, "Expected an integer or bigint (curl_off_t) for " + name + " but received " + TypeOf(value));
+            ThrowTypeError(env,
+                           "Expected an integer or bigint (curl_off_t) for " + name + " but received " + TypeOf(value));
             return env.Undefined();
           }
           code = curl_easy_setopt(curl_, option, static_cast<curl_off_t>(n));
@@ -358,9 +358,7 @@ Napi::Value EasyHandle::SetOpt(const Napi::CallbackInfo& info) {
           // Data for a callback curlio does not support: kept, never used.
           js_.Set(option, value);
           break;
-        default:
-          ThrowTypeError(env, name + " takes a C object that curlio does not bind");
-          return env.Undefined();
+        default: ThrowTypeError(env, name + " takes a C object that curlio does not bind"); return env.Undefined();
       }
   }
   return Napi::Number::New(env, code);
@@ -373,7 +371,8 @@ CURLcode EasyHandle::SetSlist(CURLoption option, Napi::Array list) {
     Napi::Value item = list.Get(i);
     if (!item.IsString()) {
       curl_slist_free_all(head);
-      ThrowTypeError(env, "Expected only strings in the array for " + OptionName(option) + " but item " + std::to_string(i) + " is " + TypeOf(item));
+      ThrowTypeError(env, "Expected only strings in the array for " + OptionName(option) + " but item " +
+                              std::to_string(i) + " is " + TypeOf(item));
       return CURLE_BAD_FUNCTION_ARGUMENT;
     }
     std::string s = item.As<Napi::String>().Utf8Value();
@@ -414,8 +413,7 @@ CURLcode EasyHandle::SetFunction(const Napi::Env& env, CURLoption option, const 
   // libcurl keeps its own defaults otherwise.
   switch (option) {
     case CURLOPT_WRITEFUNCTION:
-    case CURLOPT_HEADERFUNCTION:
-      return CURLE_OK;
+    case CURLOPT_HEADERFUNCTION: return CURLE_OK;
     case CURLOPT_READFUNCTION:
       read_leftover_.clear();
       curl_easy_setopt(curl_, data_option, reset ? nullptr : this);
@@ -441,8 +439,7 @@ CURLcode EasyHandle::SetFunction(const Napi::Env& env, CURLoption option, const 
     case CURLOPT_SEEKFUNCTION:
       curl_easy_setopt(curl_, data_option, this);
       return curl_easy_setopt(curl_, option, reset ? nullptr : &EasyHandle::OnSeek);
-    default:
-      return CURLE_UNKNOWN_OPTION;
+    default: return CURLE_UNKNOWN_OPTION;
   }
 }
 
@@ -503,7 +500,8 @@ Napi::Value EasyHandle::GetInfo(const Napi::CallbackInfo& info) {
       }
       case CURLINFO_SLIST: {
         if (id == CURLINFO_TLS_SSL_PTR || id == (CURLINFO_SLIST + 27) /* CURLINFO_TLS_SESSION */) {
-          ThrowTypeError(env, "CURLINFO_TLS_SSL_PTR / CURLINFO_TLS_SESSION return C pointers that curlio does not bind");
+          ThrowTypeError(env,
+                         "CURLINFO_TLS_SSL_PTR / CURLINFO_TLS_SESSION return C pointers that curlio does not bind");
           return env.Undefined();
         }
         curl_slist* list = nullptr;
@@ -515,8 +513,7 @@ Napi::Value EasyHandle::GetInfo(const Napi::CallbackInfo& info) {
         value = array;
         break;
       }
-      default:
-        return Napi::Number::New(env, CURLE_UNKNOWN_OPTION);
+      default: return Napi::Number::New(env, CURLE_UNKNOWN_OPTION);
     }
   }
   // [code, value]: the JavaScript layer fills the caller's { value } out-parameter.
@@ -612,14 +609,18 @@ Napi::Value EasyHandle::TakeBuffer(std::string& bytes) {
   }
   auto* owned = new std::string(std::move(bytes));
   bytes.clear();
-  Napi::Buffer<char> buffer = Napi::Buffer<char>::New(data_->env, owned->data(), owned->size(),
-                                                      [](Napi::Env, char*, std::string* s) { delete s; }, owned);
+  Napi::Buffer<char> buffer = Napi::Buffer<char>::New(
+      data_->env, owned->data(), owned->size(), [](Napi::Env, char*, std::string* s) { delete s; }, owned);
   if (buffer.IsEmpty()) delete owned;  // refused while the environment stops: no finalizer will run
   return buffer;
 }
 
-Napi::Value EasyHandle::TakeBody(const Napi::CallbackInfo& info) { return TakeBuffer(body); }
-Napi::Value EasyHandle::TakeHeaders(const Napi::CallbackInfo& info) { return TakeBuffer(headers); }
+Napi::Value EasyHandle::TakeBody(const Napi::CallbackInfo& info) {
+  return TakeBuffer(body);
+}
+Napi::Value EasyHandle::TakeHeaders(const Napi::CallbackInfo& info) {
+  return TakeBuffer(headers);
+}
 
 Napi::Value EasyHandle::TakeCallbackError(const Napi::CallbackInfo& info) {
   if (callback_error.IsEmpty()) return info.Env().Undefined();
@@ -643,7 +644,9 @@ Napi::Value EasyHandle::CallJs(Napi::Value fn, std::initializer_list<napi_value>
   return Napi::Value();
 }
 
-Napi::Value EasyHandle::UserData(CURLoption data_option) { return js_.Get(data_option); }
+Napi::Value EasyHandle::UserData(CURLoption data_option) {
+  return js_.Get(data_option);
+}
 
 // Write and header callbacks: without a JavaScript function the bytes are buffered here;
 // with one, the number it returns goes to libcurl as is, so a short count fails the
@@ -662,7 +665,8 @@ size_t EasyHandle::Sink(CURLoption function_option, std::string& buffer, char* p
     return n;
   }
   Napi::HandleScope scope(data_->env);
-  Napi::Value result = CallJs(js_.Get(function_option), {Napi::Buffer<char>::Copy(data_->env, ptr, n), UserData(DataOptionFor(function_option))});
+  Napi::Value result = CallJs(js_.Get(function_option),
+                              {Napi::Buffer<char>::Copy(data_->env, ptr, n), UserData(DataOptionFor(function_option))});
   if (result.IsEmpty() || !(result.IsNumber() || result.IsUndefined())) return n == 0 ? 1 : 0;  // anything but n fails
   if (result.IsUndefined()) return n;
   return static_cast<size_t>(result.As<Napi::Number>().Int64Value());
@@ -690,9 +694,11 @@ size_t EasyHandle::OnRead(char* buffer, size_t size, size_t nitems, void* userda
   if (!self->js_.Has(CURLOPT_READFUNCTION)) return CURL_READFUNC_ABORT;
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
-  Napi::Value result = self->CallJs(self->js_.Get(CURLOPT_READFUNCTION), {Napi::Number::New(env, static_cast<double>(capacity)), self->UserData(CURLOPT_READDATA)});
+  Napi::Value result =
+      self->CallJs(self->js_.Get(CURLOPT_READFUNCTION),
+                   {Napi::Number::New(env, static_cast<double>(capacity)), self->UserData(CURLOPT_READDATA)});
   if (result.IsEmpty()) return CURL_READFUNC_ABORT;
-  if (result.IsNull() || result.IsUndefined()) return 0;  // end of the body
+  if (result.IsNull() || result.IsUndefined()) return 0;                                      // end of the body
   if (result.IsNumber()) return static_cast<size_t>(result.As<Napi::Number>().Int64Value());  // PAUSE / ABORT
   const char* bytes = nullptr;
   size_t length = 0;
@@ -708,7 +714,8 @@ size_t EasyHandle::OnRead(char* buffer, size_t size, size_t nitems, void* userda
   } else {
     if (self->callback_error.IsEmpty()) {
       self->callback_error = Napi::Persistent<Napi::Value>(
-          Napi::TypeError::New(env, "CURLOPT_READFUNCTION must return a Buffer, a string, null or CURL_READFUNC_*").Value());
+          Napi::TypeError::New(env, "CURLOPT_READFUNCTION must return a Buffer, a string, null or CURL_READFUNC_*")
+              .Value());
     }
     return CURL_READFUNC_ABORT;
   }
@@ -724,9 +731,10 @@ int EasyHandle::OnXferInfo(void* clientp, curl_off_t dltotal, curl_off_t dlnow, 
   if (!self->js_.Has(CURLOPT_XFERINFOFUNCTION)) return 0;
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
-  Napi::Value result = self->CallJs(self->js_.Get(CURLOPT_XFERINFOFUNCTION), {self->UserData(CURLOPT_XFERINFODATA), Napi::Number::New(env, dltotal),
-                                                 Napi::Number::New(env, dlnow), Napi::Number::New(env, ultotal),
-                                                 Napi::Number::New(env, ulnow)});
+  Napi::Value result =
+      self->CallJs(self->js_.Get(CURLOPT_XFERINFOFUNCTION),
+                   {self->UserData(CURLOPT_XFERINFODATA), Napi::Number::New(env, dltotal),
+                    Napi::Number::New(env, dlnow), Napi::Number::New(env, ultotal), Napi::Number::New(env, ulnow)});
   if (result.IsEmpty()) return 1;
   if (result.IsNumber()) return result.As<Napi::Number>().Int32Value();
   return 0;
@@ -737,9 +745,10 @@ int EasyHandle::OnPrereq(void* clientp, char* primary_ip, char* local_ip, int pr
   if (!self->js_.Has(CURLOPT_PREREQFUNCTION)) return CURL_PREREQFUNC_OK;
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
-  Napi::Value result = self->CallJs(self->js_.Get(CURLOPT_PREREQFUNCTION), {self->UserData(CURLOPT_PREREQDATA), Napi::String::New(env, primary_ip),
-                                                 Napi::String::New(env, local_ip), Napi::Number::New(env, primary_port),
-                                                 Napi::Number::New(env, local_port)});
+  Napi::Value result = self->CallJs(
+      self->js_.Get(CURLOPT_PREREQFUNCTION),
+      {self->UserData(CURLOPT_PREREQDATA), Napi::String::New(env, primary_ip), Napi::String::New(env, local_ip),
+       Napi::Number::New(env, primary_port), Napi::Number::New(env, local_port)});
   if (result.IsEmpty()) return CURL_PREREQFUNC_ABORT;
   if (result.IsNumber()) return result.As<Napi::Number>().Int32Value();
   return CURL_PREREQFUNC_OK;
@@ -750,8 +759,9 @@ int EasyHandle::OnDebug(CURL* curl, curl_infotype type, char* data, size_t size,
   if (!self->js_.Has(CURLOPT_DEBUGFUNCTION)) return 0;
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
-  self->CallJs(self->js_.Get(CURLOPT_DEBUGFUNCTION), {self->Value(), Napi::Number::New(env, type), Napi::Buffer<char>::Copy(env, data, size),
-                            self->UserData(CURLOPT_DEBUGDATA)});
+  self->CallJs(self->js_.Get(CURLOPT_DEBUGFUNCTION),
+               {self->Value(), Napi::Number::New(env, type), Napi::Buffer<char>::Copy(env, data, size),
+                self->UserData(CURLOPT_DEBUGDATA)});
   return 0;  // libcurl ignores the debug callback's result
 }
 
@@ -780,7 +790,8 @@ curl_socket_t EasyHandle::OnOpenSocket(void* clientp, curlsocktype purpose, stru
   }
   addr.Set("address", host);
   addr.Set("port", port);
-  Napi::Value result = self->CallJs(self->js_.Get(CURLOPT_OPENSOCKETFUNCTION), {self->UserData(CURLOPT_OPENSOCKETDATA), Napi::Number::New(env, purpose), addr});
+  Napi::Value result = self->CallJs(self->js_.Get(CURLOPT_OPENSOCKETFUNCTION),
+                                    {self->UserData(CURLOPT_OPENSOCKETDATA), Napi::Number::New(env, purpose), addr});
   if (result.IsEmpty() || !result.IsNumber()) return CURL_SOCKET_BAD;
   return result.As<Napi::Number>().Int32Value();
 }
@@ -790,7 +801,9 @@ int EasyHandle::OnSockopt(void* clientp, curl_socket_t curlfd, curlsocktype purp
   if (!self->js_.Has(CURLOPT_SOCKOPTFUNCTION)) return CURL_SOCKOPT_OK;
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
-  Napi::Value result = self->CallJs(self->js_.Get(CURLOPT_SOCKOPTFUNCTION), {self->UserData(CURLOPT_SOCKOPTDATA), Napi::Number::New(env, curlfd), Napi::Number::New(env, purpose)});
+  Napi::Value result = self->CallJs(
+      self->js_.Get(CURLOPT_SOCKOPTFUNCTION),
+      {self->UserData(CURLOPT_SOCKOPTDATA), Napi::Number::New(env, curlfd), Napi::Number::New(env, purpose)});
   if (result.IsEmpty()) return CURL_SOCKOPT_ERROR;
   if (result.IsNumber()) return result.As<Napi::Number>().Int32Value();
   return CURL_SOCKOPT_OK;
@@ -802,7 +815,8 @@ int EasyHandle::OnCloseSocket(void* clientp, curl_socket_t item) {
   if (!self->js_.Has(CURLOPT_CLOSESOCKETFUNCTION) || self->data_->tearing_down) return close(item);
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
-  Napi::Value result = self->CallJs(self->js_.Get(CURLOPT_CLOSESOCKETFUNCTION), {self->UserData(CURLOPT_CLOSESOCKETDATA), Napi::Number::New(env, item)});
+  Napi::Value result = self->CallJs(self->js_.Get(CURLOPT_CLOSESOCKETFUNCTION),
+                                    {self->UserData(CURLOPT_CLOSESOCKETDATA), Napi::Number::New(env, item)});
   if (result.IsEmpty()) return close(item);
   if (result.IsNumber()) return result.As<Napi::Number>().Int32Value();
   return 0;
@@ -814,7 +828,10 @@ int EasyHandle::OnSeek(void* userp, curl_off_t offset, int origin) {
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
   self->read_leftover_.clear();
-  Napi::Value result = self->CallJs(self->js_.Get(CURLOPT_SEEKFUNCTION), {self->UserData(CURLOPT_SEEKDATA), Napi::Number::New(env, static_cast<double>(offset)), Napi::Number::New(env, origin)});
+  Napi::Value result =
+      self->CallJs(self->js_.Get(CURLOPT_SEEKFUNCTION),
+                   {self->UserData(CURLOPT_SEEKDATA), Napi::Number::New(env, static_cast<double>(offset)),
+                    Napi::Number::New(env, origin)});
   if (result.IsEmpty() || !result.IsNumber()) return CURL_SEEKFUNC_FAIL;
   return result.As<Napi::Number>().Int32Value();
 }

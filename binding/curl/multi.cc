@@ -15,19 +15,20 @@ bool IsInteger(Napi::Value v) {
 }  // namespace
 
 void MultiHandle::Init(Napi::Env env, Napi::Object exports) {
-  Napi::Function ctor = DefineClass(env, "Multi", {
-    InstanceMethod<&MultiHandle::SetOpt>("setopt"),
-    InstanceMethod<&MultiHandle::AddHandle>("addHandle"),
-    InstanceMethod<&MultiHandle::RemoveHandle>("removeHandle"),
-    InstanceMethod<&MultiHandle::SocketAction>("socketAction"),
-    InstanceMethod<&MultiHandle::SocketAll>("socketAll"),
-    InstanceMethod<&MultiHandle::Assign>("assign"),
-    InstanceMethod<&MultiHandle::Timeout>("timeout"),
-    InstanceMethod<&MultiHandle::InfoRead>("infoRead"),
-    InstanceMethod<&MultiHandle::Cleanup>("cleanup"),
-    InstanceMethod<&MultiHandle::SetDoneCallback>("setDoneCallback"),
-    InstanceMethod<&MultiHandle::IsClosed>("isClosed"),
-  });
+  Napi::Function ctor = DefineClass(env, "Multi",
+                                    {
+                                        InstanceMethod<&MultiHandle::SetOpt>("setopt"),
+                                        InstanceMethod<&MultiHandle::AddHandle>("addHandle"),
+                                        InstanceMethod<&MultiHandle::RemoveHandle>("removeHandle"),
+                                        InstanceMethod<&MultiHandle::SocketAction>("socketAction"),
+                                        InstanceMethod<&MultiHandle::SocketAll>("socketAll"),
+                                        InstanceMethod<&MultiHandle::Assign>("assign"),
+                                        InstanceMethod<&MultiHandle::Timeout>("timeout"),
+                                        InstanceMethod<&MultiHandle::InfoRead>("infoRead"),
+                                        InstanceMethod<&MultiHandle::Cleanup>("cleanup"),
+                                        InstanceMethod<&MultiHandle::SetDoneCallback>("setDoneCallback"),
+                                        InstanceMethod<&MultiHandle::IsClosed>("isClosed"),
+                                    });
   GetAddonData(env)->constructors["Multi"] = Napi::Persistent(ctor);
   exports.Set("Multi", ctor);
 }
@@ -148,13 +149,15 @@ void MultiHandle::UpdateKeepAlive() {
   }
 }
 
-#define REQUIRE_OPEN(env)                                                                            \
-  if (closed_) {                                                                                     \
+#define REQUIRE_OPEN(env)                                                                             \
+  if (closed_) {                                                                                      \
     ThrowError(env, "The multi handle is closed (curl_multi_cleanup was called)", "ERR_CURL_CLOSED"); \
-    return env.Undefined();                                                                          \
+    return env.Undefined();                                                                           \
   }
 
-Napi::Value MultiHandle::IsClosed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), closed_); }
+Napi::Value MultiHandle::IsClosed(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), closed_);
+}
 
 Napi::Value MultiHandle::SetOpt(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -184,14 +187,9 @@ Napi::Value MultiHandle::SetOpt(const Napi::CallbackInfo& info) {
       js_.Set(option == CURLMOPT_SOCKETFUNCTION ? kSocketFunction : kTimerFunction, value);
       return Napi::Number::New(env, CURLM_OK);
     }
-    case CURLMOPT_SOCKETDATA:
-      js_.Set(kSocketData, value);
-      return Napi::Number::New(env, CURLM_OK);
-    case CURLMOPT_TIMERDATA:
-      js_.Set(kTimerData, value);
-      return Napi::Number::New(env, CURLM_OK);
-    default:
-      break;
+    case CURLMOPT_SOCKETDATA: js_.Set(kSocketData, value); return Napi::Number::New(env, CURLM_OK);
+    case CURLMOPT_TIMERDATA: js_.Set(kTimerData, value); return Napi::Number::New(env, CURLM_OK);
+    default: break;
   }
   if (option >= CURLOPTTYPE_OFF_T) {
     if (!IsInteger(value) && !value.IsBigInt()) {
@@ -204,14 +202,16 @@ Napi::Value MultiHandle::SetOpt(const Napi::CallbackInfo& info) {
     return Napi::Number::New(env, curl_multi_setopt(multi_, option, n));
   }
   if (option >= CURLOPTTYPE_OBJECTPOINT) {
-    ThrowTypeError(env, "CURLMOPT option " + std::to_string(option) + " (pointer or function) is not supported by curlio");
+    ThrowTypeError(env,
+                   "CURLMOPT option " + std::to_string(option) + " (pointer or function) is not supported by curlio");
     return env.Undefined();
   }
   if (!IsInteger(value) && !value.IsBoolean()) {
     ThrowTypeError(env, "Expected an integer (long) for CURLMOPT option " + std::to_string(option));
     return env.Undefined();
   }
-  long n = value.IsBoolean() ? (value.As<Napi::Boolean>().Value() ? 1 : 0) : static_cast<long>(value.As<Napi::Number>().Int64Value());
+  long n = value.IsBoolean() ? (value.As<Napi::Boolean>().Value() ? 1 : 0)
+                             : static_cast<long>(value.As<Napi::Number>().Int64Value());
   return Napi::Number::New(env, curl_multi_setopt(multi_, option, n));
 }
 
@@ -332,7 +332,8 @@ Napi::Value MultiHandle::Assign(const Napi::CallbackInfo& info) {
   curl_socket_t fd = info[0].As<Napi::Number>().Int32Value();
   if (!UserDriven()) {
     // The native driver owns the per-socket pointer; an application value would replace it.
-    ThrowError(env, "curl_multi_assign needs CURLMOPT_SOCKETFUNCTION: the native driver owns these sockets", "ERR_CURL_MULTI_DRIVER");
+    ThrowError(env, "curl_multi_assign needs CURLMOPT_SOCKETFUNCTION: the native driver owns these sockets",
+               "ERR_CURL_MULTI_DRIVER");
     return env.Undefined();
   }
   Napi::Value value = info[1];
@@ -424,9 +425,11 @@ int MultiHandle::OnSocket(CURL* easy, curl_socket_t s, int what, void* userp, vo
   Napi::HandleScope scope(env);
   Napi::Value assigned = self->assigned_.Get(static_cast<uint32_t>(s));
   EasyHandle* owner = EasyHandle::FromCurl(easy);
-  Napi::Value result = self->CallJs(self->js_.Get(kSocketFunction), {owner != nullptr ? owner->Value() : env.Null(), Napi::Number::New(env, s),
-                                                       Napi::Number::New(env, what), self->js_.Get(kSocketData), assigned});
-  if (what == CURL_POLL_REMOVE) self->assigned_.Set(static_cast<uint32_t>(s), env.Undefined());  // libcurl forgets the socket now
+  Napi::Value result = self->CallJs(self->js_.Get(kSocketFunction),
+                                    {owner != nullptr ? owner->Value() : env.Null(), Napi::Number::New(env, s),
+                                     Napi::Number::New(env, what), self->js_.Get(kSocketData), assigned});
+  if (what == CURL_POLL_REMOVE)
+    self->assigned_.Set(static_cast<uint32_t>(s), env.Undefined());  // libcurl forgets the socket now
   if (result.IsEmpty()) return -1;
   return result.IsNumber() ? result.As<Napi::Number>().Int32Value() : 0;
 }
@@ -447,8 +450,9 @@ int MultiHandle::OnTimer(CURLM* multi, long timeout_ms, void* userp) {
   }
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
-  Napi::Value result = self->CallJs(self->js_.Get(kTimerFunction), {self->Value(), Napi::Number::New(env, static_cast<double>(timeout_ms)),
-                                                      self->js_.Get(kTimerData)});
+  Napi::Value result =
+      self->CallJs(self->js_.Get(kTimerFunction),
+                   {self->Value(), Napi::Number::New(env, static_cast<double>(timeout_ms)), self->js_.Get(kTimerData)});
   if (result.IsEmpty()) return -1;
   return result.IsNumber() ? result.As<Napi::Number>().Int32Value() : 0;
 }

@@ -66,8 +66,8 @@ class MultiHandle : public Napi::ObjectWrap<MultiHandle>, public Resource {
   static void OnTimerFired(uv_timer_t* handle);
   static void OnCheck(uv_check_t* handle);
   void DriveSocketAction(curl_socket_t fd, int ev_bitmask);
-  void CollectDone();   // multi-uv.c's check_multi_info, minus the delivery
-  void DeliverDone();   // once per loop turn, after every socket_action of that turn
+  void CollectDone();  // multi-uv.c's check_multi_info, minus the delivery
+  void DeliverDone();  // once per loop turn, after every socket_action of that turn
   void UpdateKeepAlive();
   void CloseSocketContexts();
 
@@ -83,7 +83,7 @@ class MultiHandle : public Napi::ObjectWrap<MultiHandle>, public Resource {
   // CURL_POLL_REMOVE and at cleanup.
   JsSlots assigned_;
 
-  std::unordered_set<EasyHandle*> attached_;   // each holds a reference to its JS object
+  std::unordered_set<EasyHandle*> attached_;  // each holds a reference to its JS object
   // Every socket the driver has watched, by fd. A context whose socket libcurl stopped
   // watching (CURL_POLL_REMOVE: the transfer ended, the connection went to the cache)
   // keeps its stopped uv_poll: reusing it when libcurl watches that fd again saves the

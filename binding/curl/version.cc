@@ -7,7 +7,9 @@ namespace curlio {
 
 namespace {
 
-Napi::Value CurlVersion(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), curl_version()); }
+Napi::Value CurlVersion(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), curl_version());
+}
 
 Napi::Value StringsOrEmpty(Napi::Env env, const char* const* list) {
   Napi::Array array = Napi::Array::New(env);
@@ -15,7 +17,9 @@ Napi::Value StringsOrEmpty(Napi::Env env, const char* const* list) {
   return array;
 }
 
-Napi::Value OrNull(Napi::Env env, const char* s) { return s != nullptr ? Napi::String::New(env, s) : env.Null(); }
+Napi::Value OrNull(Napi::Env env, const char* s) {
+  return s != nullptr ? Napi::String::New(env, s) : env.Null();
+}
 
 Napi::Value CurlVersionInfo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -36,7 +40,8 @@ Napi::Value CurlVersionInfo(const Napi::CallbackInfo& info) {
   o.Set("nghttp2_version", OrNull(env, d->nghttp2_version));
   o.Set("quic_version", OrNull(env, d->quic_version));
   o.Set("zstd_version", d->age >= CURLVERSION_SEVENTH ? OrNull(env, d->zstd_version) : env.Null());
-  o.Set("feature_names", d->age >= CURLVERSION_ELEVENTH ? StringsOrEmpty(env, d->feature_names) : Napi::Array::New(env));
+  o.Set("feature_names",
+        d->age >= CURLVERSION_ELEVENTH ? StringsOrEmpty(env, d->feature_names) : Napi::Array::New(env));
   return o;
 }
 

@@ -13,13 +13,14 @@ void ThrowUvError(Napi::Env env, const std::string& what, int err) {
 }  // namespace
 
 void PollHandle::Init(Napi::Env env, Napi::Object exports) {
-  Napi::Function ctor = DefineClass(env, "Poll", {
-    InstanceMethod<&PollHandle::Start>("start"),
-    InstanceMethod<&PollHandle::Stop>("stop"),
-    InstanceMethod<&PollHandle::Close>("close"),
-    InstanceAccessor<&PollHandle::Fd>("fd"),
-    InstanceMethod<&PollHandle::IsActive>("isActive"),
-  });
+  Napi::Function ctor = DefineClass(env, "Poll",
+                                    {
+                                        InstanceMethod<&PollHandle::Start>("start"),
+                                        InstanceMethod<&PollHandle::Stop>("stop"),
+                                        InstanceMethod<&PollHandle::Close>("close"),
+                                        InstanceAccessor<&PollHandle::Fd>("fd"),
+                                        InstanceMethod<&PollHandle::IsActive>("isActive"),
+                                    });
   GetAddonData(env)->constructors["Poll"] = Napi::Persistent(ctor);
   exports.Set("Poll", ctor);
   // libuv's own values, from the uv.h the addon was built with.
@@ -130,9 +131,13 @@ Napi::Value PollHandle::Close(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-Napi::Value PollHandle::Fd(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), fd_); }
+Napi::Value PollHandle::Fd(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), fd_);
+}
 
-Napi::Value PollHandle::IsActive(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), active_); }
+Napi::Value PollHandle::IsActive(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), active_);
+}
 
 void PollHandle::OnEvent(uv_poll_t* handle, int status, int events) {
   auto* self = static_cast<PollHandle*>(handle->data);
