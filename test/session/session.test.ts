@@ -246,3 +246,77 @@ test('IDEMPOTENT and NO_REDIRECT flags: the 302 itself comes back', async () => 
   expect(session.wouldRedirect(msg)).toBe(true);
   session.close();
 });
+
+describe('requeueMessage', () => {
+  test('from got-body: the message runs again after this response; queued/unqueued once, restarted emitted', async () => {
+    const session = new Session();
+    const events: string[] = [];
+    session.on('request-queued', () => events.push('queued'));
+    session.on('request-started', () => events.push('started'));
+    session.on('request-unqueued', () => events.push('unqueued'));
+    const msg = new Message('GET', `${server.url}/echo`);
+    const bodies: string[] = [];
+    msg.on('got-body', () => {
+      bodies.push(JSON.parse(msg.responseBody.toString()).url);
+      events.push('got-body');
+      if (bodies.length === 1) {
+        msg.uri = `${server.url}/echo?second`;
+        session.requeueMessage(msg);
+      }
+    });
+    msg.on('restarted', () => events.push('restarted'));
+    msg.on('finished', () => events.push('finished'));
+    let callbacks = 0;
+    await new Promise<void>((resolve) => session.queueMessage(msg, () => (callbacks++, resolve())));
+    expect(bodies).toEqual(['/echo', '/echo?second']);
+    expect(events).toEqual(['queued', 'started', 'got-body', 'restarted', 'started', 'got-body', 'finished', 'unqueued']);
+    expect(callbacks).toBe(1);
+    expect(msg.statusCode).toBe(200);
+    session.close();
+  });
+
+  test('from got-headers: the current response is read to its end first, then the message restarts', async () => {
+    const session = new Session();
+    let queued = 0;
+    let unqueued = 0;
+    session.on('request-queued', () => queued++);
+    session.on('request-unqueued', () => unqueued++);
+    const msg = new Message('GET', `${server.url}/conn`);
+    const seen: string[] = [];
+    let restarted = 0;
+    msg.on('got-headers', () => {
+      if (seen.length === 0) session.requeueMessage(msg);
+    });
+    msg.on('got-body', () => seen.push(msg.responseBody.toString()));
+    msg.on('restarted', () => {
+      restarted++;
+      expect(msg.statusCode).toBe(0); // the first response is forgotten before the restart
+    });
+    expect(await session.send(msg)).toBe(200);
+    expect(seen.length).toBe(2);
+    expect(seen[1]).toBe(seen[0]); // the same kept-alive connection: the first response was complete
+    expect(restarted).toBe(1);
+    expect([queued, unqueued]).toEqual([1, 1]);
+    session.close();
+  });
+
+  test('from the synchronous sendMessage too', () => {
+    const session = new Session();
+    const msg = new Message('GET', `${server.url}/hello`);
+    let bodies = 0;
+    let restarted = 0;
+    msg.on('got-body', () => {
+      if (++bodies === 1) session.requeueMessage(msg);
+    });
+    msg.on('restarted', () => restarted++);
+    expect(session.sendMessage(msg)).toBe(200);
+    expect([bodies, restarted]).toEqual([2, 1]);
+    session.close();
+  });
+
+  test('a message that is not queued is refused', () => {
+    const session = new Session();
+    expect(() => session.requeueMessage(new Message('GET', `${server.url}/hello`))).toThrow('not queued');
+    session.close();
+  });
+});
