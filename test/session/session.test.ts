@@ -320,3 +320,27 @@ describe('requeueMessage', () => {
     session.close();
   });
 });
+
+test('idleTimeout: an idle connection older than it is not reused (CURLOPT_MAXAGE_CONN); a younger one is', async () => {
+  const short = new Session({ idleTimeout: 1 });
+  const long = new Session(); // libsoup's default, 60 s
+  expect(long.idleTimeout).toBe(60);
+  const conn = async (s: Session) => {
+    const m = new Message('GET', `${server.url}/conn`);
+    expect(await s.send(m)).toBe(200);
+    return Number(m.responseBody.toString());
+  };
+  const [a1, b1] = await Promise.all([conn(short), conn(long)]);
+  expect(await conn(short)).toBe(a1); // reused right away
+  const before = await stats();
+  // libcurl counts the idle age in whole seconds and drops a connection idle for more than
+  // the limit: 1 s needs two seconds of silence.
+  await new Promise((r) => setTimeout(r, 2100));
+  const [a2, b2] = await Promise.all([conn(short), conn(long)]);
+  expect(a2).not.toBe(a1);
+  expect(b2).toBe(b1);
+  const after = await stats();
+  expect(after.connections - before.connections - 1).toBe(1); // the stats request's own, and the short session's new one
+  short.close();
+  long.close();
+});
