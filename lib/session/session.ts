@@ -55,6 +55,8 @@ import {
   CURLOPT_PROXYPASSWORD,
   CURLOPT_PROXYUSERNAME,
   CURLOPT_PROXY_CAINFO,
+  CURLOPT_PROXY_CAINFO_BLOB,
+  CURLOPT_PROXY_CAPATH,
   CURLOPT_PROXY_SSL_VERIFYHOST,
   CURLOPT_PROXY_SSL_VERIFYPEER,
   CURLOPT_READFUNCTION,
@@ -282,9 +284,10 @@ export class Session extends EventEmitter<SessionEvents> {
     if (options.userAgent !== undefined) this.userAgent = options.userAgent;
     if (options.acceptLanguage !== undefined) this.acceptLanguage = options.acceptLanguage;
     if (options.acceptLanguageAuto !== undefined) this.acceptLanguageAuto = options.acceptLanguageAuto;
+    // sslUseSystemCaFile first: a CA file or database given with it is the one used.
+    if (options.sslUseSystemCaFile !== undefined) this.sslUseSystemCaFile = options.sslUseSystemCaFile;
     if (options.sslCaFile !== undefined) this.sslCaFile = options.sslCaFile;
     if (options.sslStrict !== undefined) this.sslStrict = options.sslStrict;
-    if (options.sslUseSystemCaFile !== undefined) this.sslUseSystemCaFile = options.sslUseSystemCaFile;
     if (options.tlsDatabase !== undefined) this.tlsDatabase = options.tlsDatabase;
     if (options.httpAliases !== undefined) this.httpAliases = options.httpAliases;
     if (options.httpsAliases !== undefined) this.httpsAliases = options.httpsAliases;
@@ -376,13 +379,14 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#updateExtraHeaders();
   }
 
-  /** SoupSession:ssl-ca-file (CURLOPT_CAINFO). */
+  /** SoupSession:ssl-ca-file (CURLOPT_CAINFO): replaces the system store (sslUseSystemCaFile becomes false). */
   get sslCaFile(): string | null {
     return this.#sslCaFile;
   }
   set sslCaFile(file: string | null) {
     if (file !== null && typeof file !== 'string') throw new TypeError('Expected a path or null for sslCaFile');
     this.#sslCaFile = file;
+    this.#sslUseSystemCaFile = false;
     this.#config++;
   }
 
@@ -395,21 +399,30 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#config++;
   }
 
-  /** SoupSession:ssl-use-system-ca-file. */
+  /**
+   * SoupSession:ssl-use-system-ca-file (true by default): trust libcurl's system CA store.
+   * As in libsoup, true drops sslCaFile and tlsDatabase; false leaves no CA at all unless one
+   * of them is set, so under sslStrict every certificate is refused.
+   */
   get sslUseSystemCaFile(): boolean {
     return this.#sslUseSystemCaFile;
   }
   set sslUseSystemCaFile(on: boolean) {
     this.#sslUseSystemCaFile = Boolean(on);
+    if (on) {
+      this.#sslCaFile = null;
+      this.#tlsDatabase = null;
+    }
     this.#config++;
   }
 
-  /** SoupSession:tls-database, as PEM certificates (CURLOPT_CAINFO_BLOB). */
+  /** SoupSession:tls-database, as PEM certificates (CURLOPT_CAINFO_BLOB): replaces the system store. */
   get tlsDatabase(): Buffer | null {
     return this.#tlsDatabase;
   }
   set tlsDatabase(pem: string | Buffer | null) {
     this.#tlsDatabase = pem === null ? null : Buffer.isBuffer(pem) ? pem : Buffer.from(String(pem));
+    this.#sslUseSystemCaFile = false;
     this.#config++;
   }
 
@@ -847,14 +860,22 @@ export class Session extends EventEmitter<SessionEvents> {
     easy.set(CURLOPT_SSL_VERIFYHOST, this.#sslStrict ? 2 : 0);
     easy.set(CURLOPT_PROXY_SSL_VERIFYPEER, this.#sslStrict ? 1 : 0);
     easy.set(CURLOPT_PROXY_SSL_VERIFYHOST, this.#sslStrict ? 2 : 0);
+    // The same trust for an https proxy as for the server, as GTlsDatabase is for both.
     if (this.#tlsDatabase !== null) {
       easy.set(CURLOPT_CAINFO_BLOB, this.#tlsDatabase);
+      easy.set(CURLOPT_PROXY_CAINFO_BLOB, this.#tlsDatabase);
     } else if (this.#sslCaFile !== null) {
       easy.set(CURLOPT_CAINFO, this.#sslCaFile);
       easy.set(CURLOPT_PROXY_CAINFO, this.#sslCaFile);
-    } else if (!this.#sslUseSystemCaFile) {
-      easy.set(CURLOPT_CAINFO, null);
+    }
+    if (!this.#sslUseSystemCaFile) {
+      // No system store: only what was given above is trusted (nothing at all without it).
+      if (this.#sslCaFile === null || this.#tlsDatabase !== null) {
+        easy.set(CURLOPT_CAINFO, null);
+        easy.set(CURLOPT_PROXY_CAINFO, null);
+      }
       easy.set(CURLOPT_CAPATH, null);
+      easy.set(CURLOPT_PROXY_CAPATH, null);
     }
   }
 

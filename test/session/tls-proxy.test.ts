@@ -50,6 +50,43 @@ describe('https', () => {
   });
 });
 
+describe('sslUseSystemCaFile', () => {
+  test('true is the default; false with no sslCaFile or tlsDatabase trusts nothing: SSL_FAILED under sslStrict', async () => {
+    expect(new Session().sslUseSystemCaFile).toBe(true);
+    const session = new Session({ sslUseSystemCaFile: false });
+    expect(session.sslUseSystemCaFile).toBe(false);
+    expect(await session.send(new Message('GET', `${httpsServer.url}/`))).toBe(Status.SSL_FAILED);
+    // The handshake itself works: only the trust is missing.
+    session.sslStrict = false;
+    const msg = new Message('GET', `${httpsServer.url}/`);
+    expect(await session.send(msg)).toBe(200);
+    expect(msg.isTrusted).toBe(false);
+    session.close();
+  });
+
+  test('false with sslCaFile: that file is trusted', async () => {
+    const session = new Session({ sslUseSystemCaFile: false, sslCaFile: cert.certFile });
+    const msg = new Message('GET', `${httpsServer.url}/`);
+    expect(await session.send(msg)).toBe(200);
+    expect(msg.responseBody.toString()).toBe('secure hello');
+    session.close();
+  });
+
+  test("as libsoup's properties: a CA file or database turns it false, setting it true drops them", async () => {
+    const session = new Session();
+    session.sslCaFile = cert.certFile;
+    expect(session.sslUseSystemCaFile).toBe(false);
+    expect(await session.send(new Message('GET', `${httpsServer.url}/`))).toBe(200);
+    session.sslUseSystemCaFile = true;
+    expect(session.sslCaFile).toBeNull();
+    expect(await session.send(new Message('GET', `${httpsServer.url}/`))).toBe(Status.SSL_FAILED);
+    session.tlsDatabase = cert.cert;
+    expect(session.sslUseSystemCaFile).toBe(false);
+    expect(await session.send(new Message('GET', `${httpsServer.url}/`))).toBe(200);
+    session.close();
+  });
+});
+
 describe('HTTP/2', () => {
   test('requests to one host are multiplexed on one connection', async () => {
     const session = new Session({ sslCaFile: cert.certFile });
