@@ -145,6 +145,8 @@ class QueueItem {
   authSent = false;
   proxyAuthSent = false;
   redirects = 0;
+  /** Whether libcurl speaks https for it (https, wss, or an https alias). */
+  https = false;
   proxy: string | null = null;
   headerChunks: Buffer[] | null = null;
   bodyChunks: Buffer[] | null = null;
@@ -426,20 +428,25 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#config++;
   }
 
-  /** SoupSession:http-aliases: schemes sent as http ('*': every scheme but https). */
+  /**
+   * SoupSession:http-aliases: URI schemes treated as http (dav://host/ is sent as
+   * http://host/). The default, ["*"], makes every scheme that is not https (or one of
+   * httpsAliases) an alias; '*' has that meaning only as the list's single entry, as in
+   * libsoup. null: only http itself. file, data, about and blob are never aliases.
+   */
   get httpAliases(): string[] | null {
-    return this.#httpAliases;
+    return this.#httpAliases === null ? null : [...this.#httpAliases];
   }
   set httpAliases(list: string[] | null) {
-    this.#httpAliases = list === null ? null : [...list];
+    this.#httpAliases = schemeList('httpAliases', list);
   }
 
-  /** SoupSession:https-aliases: schemes sent as https. */
+  /** SoupSession:https-aliases (default null): URI schemes treated as https; wss always is. */
   get httpsAliases(): string[] | null {
-    return this.#httpsAliases;
+    return this.#httpsAliases === null ? null : [...this.#httpsAliases];
   }
   set httpsAliases(list: string[] | null) {
-    this.#httpsAliases = list === null ? null : [...list];
+    this.#httpsAliases = schemeList('httpsAliases', list);
   }
 
   /** SoupSession:use-ntlm: answer NTLM challenges. */
@@ -751,6 +758,7 @@ export class Session extends EventEmitter<SessionEvents> {
     item.easy = easy;
     if (easy.configVersion !== this.#config) this.#configure(easy);
     easy.set(CURLOPT_URL, url);
+    item.https = url.startsWith('https:');
 
     // Method and body.
     const body = msg.requestBody;
@@ -879,14 +887,17 @@ export class Session extends EventEmitter<SessionEvents> {
     }
   }
 
+  // The URL libcurl gets for `uri`, after libsoup's soup_uri_is_https / soup_uri_is_http
+  // (https and its aliases first); null: not a scheme this session speaks.
   #curlUrl(uri: URL): string | null {
     const scheme = uri.protocol.slice(0, -1);
     if (scheme === 'http' || scheme === 'https') return uri.href;
     if (scheme === 'file' || scheme === 'data' || scheme === 'about' || scheme === 'blob') return null;
     const https = this.#httpsAliases;
-    if (https !== null && https.includes(scheme)) return 'https' + uri.href.slice(scheme.length);
+    // wss is https whatever the aliases: a secure scheme never goes out in clear under '*'.
+    if (scheme === 'wss' || (https !== null && https.includes(scheme))) return 'https' + uri.href.slice(scheme.length);
     const http = this.#httpAliases;
-    if (http !== null && (http.includes(scheme) || http.includes('*'))) return 'http' + uri.href.slice(scheme.length);
+    if (http !== null && (http.includes(scheme) || (http.length === 1 && http[0] === '*'))) return 'http' + uri.href.slice(scheme.length);
     return null;
   }
 
@@ -973,7 +984,7 @@ export class Session extends EventEmitter<SessionEvents> {
           item.connects = connects;
           const info: ConnectionInfo = { remoteAddress: primaryIp, remotePort: primaryPort, localAddress: localIp, localPort, proxy: item.proxy };
           this.emit('connection-created', info);
-          if (item.proxy !== null && item.msg.uri.protocol === 'https:') this.emit('tunneling', info);
+          if (item.proxy !== null && item.https) this.emit('tunneling', info);
         }
         this.emit('request-started', item.msg);
       } finally {
@@ -1012,7 +1023,7 @@ export class Session extends EventEmitter<SessionEvents> {
       return false;
     }
     msg[kSetResponse](rawHeaders, rawBody);
-    if (!this.#sslStrict && msg.uri.protocol === 'https:') msg.tlsErrors = easy.getinfo<number>(CURLINFO_SSL_VERIFYRESULT);
+    if (!this.#sslStrict && item.https) msg.tlsErrors = easy.getinfo<number>(CURLINFO_SSL_VERIFYRESULT);
     for (const f of this.#features) if (f.responseReceived !== undefined && this.#isEnabled(f, msg)) f.responseReceived(this, msg);
     if (!item.gotHeaders && msg.listenerCount('got-headers') > 0) msg.emit('got-headers');
     if (!item.finishing && this.#items.has(item)) msg.emit('got-body');
@@ -1189,7 +1200,7 @@ export class SessionError extends Error {
 }
 
 function applyRedirect(msg: Message, target: { uri: URL; method: string; dropBody: boolean }): void {
-  const crossOrigin = target.uri.origin !== msg.uri.origin;
+  const crossOrigin = originOf(target.uri) !== originOf(msg.uri);
   if (target.dropBody) {
     msg.method = target.method;
     msg.requestBody = null;
@@ -1205,6 +1216,19 @@ function applyRedirect(msg: Message, target: { uri: URL; method: string; dropBod
   msg.uri = target.uri;
   const item = msg[kItem] as QueueItem | null;
   if (item !== null && crossOrigin) item.auth = null;
+}
+
+/** scheme://host:port, also for aliases such as dav:// whose URL.origin is the opaque "null". */
+function originOf(uri: URL): string {
+  return `${uri.protocol}//${uri.host}`;
+}
+
+function schemeList(name: string, list: readonly string[] | null): string[] | null {
+  if (list === null) return null;
+  if (!Array.isArray(list) || !list.every((s) => typeof s === 'string' && (s === '*' || /^[a-z][a-z0-9+.-]*$/i.test(s)))) {
+    throw new TypeError(`Expected an array of URI schemes or null for ${name}`);
+  }
+  return list.map((s) => s.toLowerCase());
 }
 
 function isRedirect(status: number): boolean {

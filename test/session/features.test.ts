@@ -134,6 +134,69 @@ describe('authentication', () => {
   });
 });
 
+describe('httpAliases / httpsAliases (libsoup rules)', () => {
+  const via = (scheme: string, srv: TestServer = server) => `${scheme}://127.0.0.1:${srv.port}`;
+
+  test('defaults: httpAliases ["*"] (any scheme but https is http), httpsAliases null', async () => {
+    const session = new Session();
+    expect(session.httpAliases).toEqual(['*']);
+    expect(session.httpsAliases).toBeNull();
+    for (const scheme of ['dav', 'x-custom']) {
+      const msg = new Message('GET', `${via(scheme)}/echo?${scheme}`);
+      expect(await session.send(msg)).toBe(200);
+      expect(echo(msg).url).toBe(`/echo?${scheme}`);
+      expect(msg.uri.protocol).toBe(`${scheme}:`); // the message keeps its own URI
+    }
+    session.close();
+  });
+
+  test('a list: only its schemes; "*" is the wildcard only as the single entry; null: http only', async () => {
+    const session = new Session({ httpAliases: ['DAV'] });
+    expect(session.httpAliases).toEqual(['dav']);
+    expect(await session.send(new Message('GET', `${via('dav')}/hello`))).toBe(200);
+    expect(await session.send(new Message('GET', `${via('foo')}/hello`))).toBe(Status.MALFORMED);
+    session.httpAliases = ['*', 'dav'];
+    expect(await session.send(new Message('GET', `${via('dav')}/hello`))).toBe(200);
+    expect(await session.send(new Message('GET', `${via('foo')}/hello`))).toBe(Status.MALFORMED);
+    session.httpAliases = null;
+    expect(await session.send(new Message('GET', `${via('dav')}/hello`))).toBe(Status.MALFORMED);
+    expect(await session.send(new Message('GET', `${server.url}/hello`))).toBe(200);
+    expect(() => (session.httpAliases = ['not a scheme'])).toThrow(TypeError);
+    expect(() => (session.httpsAliases = 'davs' as unknown as string[])).toThrow(TypeError);
+    session.close();
+  });
+
+  test('redirects stay in the alias scheme; a redirect to another host drops Authorization (dav:// has no URL.origin)', async () => {
+    const session = new Session({ httpAliases: ['dav'] });
+    const same = new Message('GET', `${via('dav')}/redirect-to?status=302&to=${encodeURIComponent('/echo')}`);
+    same.requestHeaders.append('Authorization', 'Bearer secret');
+    expect(await session.send(same)).toBe(200);
+    expect(same.uri.href).toBe(`${via('dav')}/echo`);
+    expect(echo(same).headers.authorization).toBe('Bearer secret');
+    const cross = new Message('GET', `${via('dav')}/redirect-to?status=302&to=${encodeURIComponent(`${via('dav', other)}/echo`)}`);
+    cross.requestHeaders.append('Authorization', 'Bearer secret');
+    expect(await session.send(cross)).toBe(200);
+    expect(cross.uri.port).toBe(String(other.port));
+    expect(echo(cross).headers.authorization).toBeUndefined();
+    session.close();
+  });
+
+  test('credentials remembered for one dav:// host are not sent to another', async () => {
+    const session = new Session({ httpAliases: ['dav'] });
+    let asked = 0;
+    session.on('authenticate', (_, auth) => {
+      asked++;
+      auth.authenticate('alice', 'secret');
+    });
+    expect(await session.send(new Message('GET', `${via('dav')}/basic/alice/secret`))).toBe(200);
+    const elsewhere = new Message('GET', `${via('dav', other)}/echo`);
+    await session.send(elsewhere);
+    expect(echo(elsewhere).headers.authorization).toBeUndefined();
+    expect(asked).toBe(1);
+    session.close();
+  });
+});
+
 describe('features', () => {
   test('addFeature / getFeature / getFeatures / removeFeature / getFeatureForMessage', () => {
     const session = new Session();

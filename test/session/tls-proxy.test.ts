@@ -87,6 +87,22 @@ describe('sslUseSystemCaFile', () => {
   });
 });
 
+describe('httpsAliases', () => {
+  test('a scheme in httpsAliases is sent as https; wss always is, even under httpAliases ["*"]', async () => {
+    const session = new Session({ sslCaFile: cert.certFile, httpsAliases: ['davs'] });
+    for (const scheme of ['davs', 'wss']) {
+      const msg = new Message('GET', `${scheme}://127.0.0.1:${httpsServer.port}/`);
+      expect(await session.send(msg)).toBe(200);
+      expect(msg.responseBody.toString()).toBe('secure hello');
+    }
+    // Not listed: '*' makes it http, which the TLS server cannot answer.
+    session.httpsAliases = null;
+    const clear = new Message('GET', `davs://127.0.0.1:${httpsServer.port}/`);
+    expect(await session.send(clear)).not.toBe(200);
+    session.close();
+  });
+});
+
 describe('HTTP/2', () => {
   test('requests to one host are multiplexed on one connection', async () => {
     const session = new Session({ sslCaFile: cert.certFile });

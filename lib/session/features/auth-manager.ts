@@ -51,5 +51,6 @@ export class AuthManager implements SessionFeature {
 
 function key(uri: URL | string, isForProxy: boolean): string {
   const u = typeof uri === 'string' ? new URL(uri) : uri;
-  return (isForProxy ? 'proxy ' : '') + u.origin;
+  // Not URL.origin: for an alias such as dav:// it is "null", the same for every host.
+  return (isForProxy ? 'proxy ' : '') + `${u.protocol}//${u.host}`;
 }
