@@ -16,6 +16,10 @@
 //   /digest/USER/PASS      -> 401 Digest (MD5, qop=auth) unless answered right
 //   /drip/N/MS             -> headers at once, then N chunks of 1 KiB, MS apart
 //   /hang                  -> headers at once, then nothing (until the client leaves)
+//   /ntlm                  -> an NTLM handshake on one connection: 401 NTLM, a type-2 challenge
+//                             for the type-1 message, then JSON {type1, type3, user, sameConnection}
+//   /zstd-frame            -> like /zstd, compressed by the zstd CLI when there is one, else a
+//                             zstd frame of raw blocks (Node 20's zlib has no zstd encoder)
 'use strict';
 const http = require('node:http');
 const crypto = require('node:crypto');
@@ -146,6 +150,42 @@ function route(req, res, body) {
       res.on('close', () => clearInterval(timer));
       return;
     }
+    case 'ntlm': {
+      const auth = req.headers.authorization || '';
+      const message = auth.startsWith('NTLM ') ? Buffer.from(auth.slice(5), 'base64') : null;
+      const type = message !== null && message.length >= 12 && message.toString('latin1', 0, 8) === 'NTLMSSP\0' ? message.readUInt32LE(8) : 0;
+      if (type === 1) {
+        req.socket.ntlmType1 = auth;
+        // The smallest type-2 message: no target name or info; flags UNICODE | NTLM.
+        const type2 = Buffer.alloc(48);
+        type2.write('NTLMSSP\0', 0, 'latin1');
+        type2.writeUInt32LE(2, 8);
+        type2.writeUInt32LE(48, 16);
+        type2.writeUInt32LE(0x201, 20);
+        crypto.randomBytes(8).copy(type2, 24);
+        type2.writeUInt32LE(48, 44);
+        res.statusCode = 401;
+        res.setHeader('www-authenticate', `NTLM ${type2.toString('base64')}`);
+        return res.end('type 2');
+      }
+      if (type === 3) {
+        // The user name, UTF-16LE, at the offset of its security buffer.
+        const len = message.readUInt16LE(36);
+        const off = message.readUInt32LE(40);
+        const user = message.toString('utf16le', off, off + len);
+        res.setHeader('content-type', 'application/json');
+        return res.end(JSON.stringify({ type1: req.socket.ntlmType1 || null, type3: auth, user, sameConnection: req.socket.ntlmType1 !== undefined }));
+      }
+      res.statusCode = 401;
+      res.setHeader('www-authenticate', 'NTLM');
+      return res.end('unauthorized');
+    }
+    case 'zstd-frame': {
+      const text = Buffer.from('compressed hello '.repeat(100));
+      res.setHeader('content-encoding', 'zstd');
+      res.setHeader('x-accept-encoding', req.headers['accept-encoding'] || '');
+      return res.end(zstdCompress(text));
+    }
     case 'hang':
       res.writeHead(200);
       res.flushHeaders();
@@ -153,6 +193,29 @@ function route(req, res, body) {
     default:
       res.statusCode = 404;
       return res.end('not found');
+  }
+}
+
+// zstd without a zstd library: the CLI if it is installed, else a valid frame of raw
+// (stored) blocks, which every zstd decoder must accept (RFC 8878 §3.1.1).
+function zstdCompress(data) {
+  try {
+    return require('node:child_process').execFileSync('zstd', ['-q', '-c', '-19'], { input: data, stdio: ['pipe', 'pipe', 'ignore'] });
+  } catch {
+    const header = Buffer.alloc(9);
+    header.writeUInt32LE(0xfd2fb528, 0); // magic
+    header[4] = 0xa0; // Frame_Content_Size_flag 2 (4 bytes), Single_Segment_flag
+    header.writeUInt32LE(data.length, 5);
+    const blocks = [header];
+    for (let off = 0; off < data.length || off === 0; off += 65536) {
+      const chunk = data.subarray(off, off + 65536);
+      const last = off + 65536 >= data.length ? 1 : 0;
+      const bh = Buffer.alloc(3);
+      bh.writeUIntLE((chunk.length << 3) | last, 0, 3); // Block_Type 0: Raw_Block
+      blocks.push(bh, chunk);
+      if (last) break;
+    }
+    return Buffer.concat(blocks);
   }
 }
 

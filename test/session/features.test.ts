@@ -123,6 +123,34 @@ describe('authentication', () => {
     session.close();
   });
 
+  test('useNtlm: an NTLM challenge reaches authenticate and libcurl runs the handshake (type 1, then type 3)', async () => {
+    const { curl_version_info } = require('../../lib/libcurl/functions') as typeof import('../../lib/libcurl/functions');
+    expect(curl_version_info().feature_names).toContain('NTLM');
+    const off = new Session();
+    expect(off.useNtlm).toBe(false);
+    let offCalls = 0;
+    off.on('authenticate', () => offCalls++);
+    expect(await off.send(new Message('GET', `${server.url}/ntlm`))).toBe(401); // NTLM only: nothing to answer
+    expect(offCalls).toBe(0);
+    off.close();
+
+    const session = new Session({ useNtlm: true });
+    const seen: Array<[string, boolean]> = [];
+    session.on('authenticate', (_, auth, retrying) => {
+      seen.push([auth.scheme, retrying]);
+      auth.authenticate('alice', 'secret');
+    });
+    const msg = new Message('GET', `${server.url}/ntlm`);
+    expect(await session.send(msg)).toBe(200);
+    expect(seen).toEqual([['NTLM', false]]);
+    const result = JSON.parse(msg.responseBody.toString());
+    expect(result.type1).toMatch(/^NTLM TlRMTVNTUAABAAAA/);
+    expect(result.type3).toMatch(/^NTLM TlRMTVNTUAADAAAA/);
+    expect(result.user).toBe('alice');
+    expect(result.sameConnection).toBe(true);
+    session.close();
+  });
+
   test('without an AuthManager there is no signal', async () => {
     const session = new Session();
     session.removeFeatureByType(AuthManager);
