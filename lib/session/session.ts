@@ -17,6 +17,7 @@ import {
   CURLE_TOO_MANY_REDIRECTS,
   CURLINFO_APPCONNECT_TIME_T,
   CURLINFO_CONNECT_TIME_T,
+  CURLINFO_HTTP_CONNECTCODE,
   CURLINFO_NAMELOOKUP_TIME_T,
   CURLINFO_NUM_CONNECTS,
   CURLINFO_PRETRANSFER_TIME_T,
@@ -1016,6 +1017,12 @@ export class Session extends EventEmitter<SessionEvents> {
   #completed(item: QueueItem, easy: PooledEasy, result: number, rawHeaders: Buffer, rawBody: Buffer): boolean {
     const msg = item.msg;
     msg[kTimingsSource] = () => readTimings(easy);
+    // A proxy that answers CONNECT with 407 fails the transfer (CURLE_RECV_ERROR) in libcurl;
+    // in libsoup the tunnel's 407 is an authentication round like any other: carry on with
+    // the CONNECT reply as the response (its block is the last in rawHeaders).
+    if (result !== CURLE_OK && item.proxy !== null && item.https && this.#authManager !== null && easy.getinfo<number>(CURLINFO_HTTP_CONNECTCODE) === 407) {
+      result = CURLE_OK;
+    }
     if (result !== CURLE_OK) {
       const status = result === CURLE_TOO_MANY_REDIRECTS ? Status.TOO_MANY_REDIRECTS : statusForCurlCode(result, item.proxy !== null);
       item.stream?.destroy(new SessionError(status, undefined));

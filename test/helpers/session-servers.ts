@@ -88,12 +88,15 @@ export function startHttp2Server(cert: Certificate): Promise<TlsServer> {
 
 export interface ProxyServer {
   url: string;
-  log(): Promise<Array<{ kind: string; url: string }>>;
+  log(): Promise<Array<{ kind: string; url: string; method?: string }>>;
   close(): Promise<void>;
 }
 
-export async function startProxy(): Promise<ProxyServer> {
-  const child = spawn(process.execPath, [path.join(__dirname, 'session-proxy-process.js')], { stdio: ['pipe', 'pipe', 'inherit'] });
+/** `auth` ("user:pass"): the proxy demands these Basic credentials (407 without them). */
+export async function startProxy(options: { auth?: string } = {}): Promise<ProxyServer> {
+  const args = [path.join(__dirname, 'session-proxy-process.js')];
+  if (options.auth !== undefined) args.push(`--auth=${options.auth}`);
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     const rl = readline.createInterface({ input: child.stdout! });
     rl.once('line', (l) => {
@@ -108,7 +111,7 @@ export async function startProxy(): Promise<ProxyServer> {
     url,
     log: async () => {
       const res = await fetch(`${url}/proxy-log`);
-      return (await res.json()) as Array<{ kind: string; url: string }>;
+      return (await res.json()) as Array<{ kind: string; url: string; method?: string }>;
     },
     close: () =>
       new Promise<void>((resolve) => {

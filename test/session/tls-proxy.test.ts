@@ -155,6 +155,66 @@ describe('proxy', () => {
     session.close();
   });
 
+  describe('a proxy that wants credentials (407)', () => {
+    let authProxy: ProxyServer;
+    beforeAll(async () => {
+      authProxy = await startProxy({ auth: 'pxuser:pxpass' });
+    });
+    afterAll(() => authProxy.close());
+
+    test('authenticate (isForProxy) answered synchronously: wrong, then right; remembered for the proxy', async () => {
+      const session = new Session({ proxyUri: authProxy.url });
+      const seen: Array<[string, string, string, boolean, boolean]> = [];
+      session.on('authenticate', (msg, auth, retrying) => {
+        seen.push([auth.scheme, auth.realm, auth.host, auth.isForProxy, retrying]);
+        expect(msg.statusCode).toBe(407);
+        auth.authenticate('pxuser', retrying ? 'pxpass' : 'wrong');
+      });
+      const msg = new Message('GET', `${plain.url}/echo`);
+      expect(await session.send(msg)).toBe(200);
+      expect(JSON.parse(msg.responseBody.toString()).headers.via).toBe('1.1 session-proxy');
+      expect(seen).toEqual([
+        ['Basic', 'proxy', '127.0.0.1', true, false],
+        ['Basic', 'proxy', '127.0.0.1', true, true],
+      ]);
+      expect(await session.send(new Message('GET', `${plain.url}/hello`))).toBe(200);
+      expect(seen.length).toBe(2);
+      const log = await authProxy.log();
+      expect(log.filter((e) => e.kind === 'refused').length).toBe(2);
+      expect(log.filter((e) => e.kind === 'forward').map((e) => e.url)).toEqual([`${plain.url}/echo`, `${plain.url}/hello`]);
+      session.close();
+    });
+
+    test('no answer: the 407 comes back', async () => {
+      const session = new Session({ proxyUri: authProxy.url });
+      let calls = 0;
+      session.on('authenticate', () => calls++);
+      expect(await session.send(new Message('GET', `${plain.url}/hello`))).toBe(407);
+      expect(calls).toBe(1);
+      session.close();
+    });
+
+    test('https through CONNECT: the 407 of the CONNECT reaches authenticate too', async () => {
+      const session = new Session({ proxyUri: authProxy.url, sslCaFile: cert.certFile });
+      const seen: boolean[] = [];
+      session.on('authenticate', (_, auth) => {
+        seen.push(auth.isForProxy);
+        auth.authenticate('pxuser', 'pxpass');
+      });
+      const msg = new Message('GET', `${httpsServer.url}/`);
+      expect(await session.send(msg)).toBe(200);
+      expect(msg.responseBody.toString()).toBe('secure hello');
+      expect(seen).toEqual([true]);
+      session.close();
+      const unanswered = new Session({ proxyUri: authProxy.url, sslCaFile: cert.certFile });
+      const m = new Message('GET', `${httpsServer.url}/`);
+      m.on('got-headers', () => undefined); // the header callback path too
+      expect(await unanswered.send(m)).toBe(407);
+      expect(m.responseHeaders.get('Proxy-Authenticate')).toBe('Basic realm="proxy"');
+      unanswered.close();
+    });
+  });
+
   test('an unreachable proxy → CANT_CONNECT_PROXY', async () => {
     const session = new Session({ proxyUri: 'http://127.0.0.1:1' });
     expect(await session.send(new Message('GET', `${plain.url}/hello`))).toBe(Status.CANT_CONNECT_PROXY);
