@@ -307,8 +307,20 @@ describe('seeded fuzz: only TypeError, CurlError or a status', () => {
   const easyOptions = Object.entries(constants)
     .filter(([name, value]) => name.startsWith('CURLOPT_') && typeof value === 'number')
     .map(([, value]) => value as number)
-    // Options that would do real I/O or install native behaviour we do not fuzz here.
-    .filter((o) => ![constants.CURLOPT_URL, constants.CURLOPT_PROXY, constants.CURLOPT_UPLOAD].includes(o as never));
+    // Options that would do real I/O or install native behaviour we do not fuzz here; the
+    // file-writing ones (cookie jar, HSTS and alt-svc caches, written at cleanup) would
+    // leave files named by random strings wherever they point.
+    .filter(
+      (o) =>
+        ![
+          constants.CURLOPT_URL,
+          constants.CURLOPT_PROXY,
+          constants.CURLOPT_UPLOAD,
+          constants.CURLOPT_COOKIEJAR,
+          constants.CURLOPT_HSTS,
+          constants.CURLOPT_ALTSVC,
+        ].includes(o as never),
+    );
 
   const allowed = (error: unknown): boolean => isTypeError(error) || error instanceof CurlError;
 
