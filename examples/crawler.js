@@ -1,13 +1,11 @@
 #!/usr/bin/env node
-// A small web crawler on one Multi: pages fetched in parallel on the native driver, links
+// A small web crawler on one Session: pages fetched in parallel on the native driver, links
 // of the same origin followed breadth first, each page fetched once.
 //
 //   node examples/crawler.js START_URL [--max-pages N] [--parallel N]
 'use strict';
 const { parseArgs } = require('node:util');
-const {
-  Easy, Multi, CURLINFO_CONTENT_TYPE, CURLINFO_RESPONSE_CODE, CURLOPT_FOLLOWLOCATION, CURLOPT_TIMEOUT_MS, CURLOPT_URL,
-} = require('curlio/libcurl');
+const { Message, Session, statusIsTransportError, statusPhrase } = require('curlio');
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -36,23 +34,28 @@ function links(html, base) {
 }
 
 async function crawl() {
-  const multi = new Multi();
+  // The session keeps up to `parallel` connections to the site alive and reuses them.
+  const session = new Session({ maxConns: parallel, maxConnsPerHost: parallel, timeout: 10 });
   const seen = new Set([start.href]);
   const queue = [start.href];
   let failed = 0;
   let crawled = 0;
 
   async function fetchPage(url) {
-    const easy = new Easy();
-    easy.setopt(CURLOPT_URL, url).setopt(CURLOPT_FOLLOWLOCATION, 1).setopt(CURLOPT_TIMEOUT_MS, 10_000);
+    const msg = new Message('GET', url);
     try {
-      const { body } = await multi.perform(easy);
-      const status = easy.getinfo(CURLINFO_RESPONSE_CODE);
-      const type = easy.getinfo(CURLINFO_CONTENT_TYPE) ?? '';
-      console.log(`${status} ${url} (${body.length} bytes)`);
+      // The HTTP status once the redirects are followed, or a transport Status (Status.CANT_CONNECT, ...).
+      const status = await session.send(msg);
+      if (statusIsTransportError(status)) {
+        failed++;
+        console.log(`ERR ${url}: ${status} ${statusPhrase(status)}`);
+        return;
+      }
+      console.log(`${status} ${url} (${msg.responseBody.length} bytes)`);
       if (status >= 400) failed++;
-      if (status === 200 && type.startsWith('text/html')) {
-        for (const link of links(body.toString('utf8'), easy.effectiveUrl ?? url)) {
+      if (status === 200 && msg.responseHeaders.contentType?.toLowerCase() === 'text/html') {
+        // msg.uri is where the redirects ended: relative links resolve against it.
+        for (const link of links(msg.responseBody.toString('utf8'), msg.uri)) {
           if (!seen.has(link) && seen.size < maxPages) {
             seen.add(link);
             queue.push(link);
@@ -63,7 +66,6 @@ async function crawl() {
       failed++;
       console.log(`ERR ${url}: ${error.name} ${error.message}`);
     } finally {
-      easy.close();
       crawled++;
     }
   }
@@ -77,7 +79,7 @@ async function crawl() {
     }
     await Promise.race(active);
   }
-  multi.close();
+  session.close();
   console.log(`crawled ${crawled} pages, ${failed} failed`);
   return failed === 0 ? 0 : 1;
 }

@@ -1,6 +1,6 @@
 // Every file in examples/ runs as a user runs it (`node examples/NAME.js ...`, requiring
-// 'curlio/libcurl' through the package's own exports, so dist/ must be built) against a
-// real local server.
+// 'curlio' or 'curlio/libcurl' through the package's own exports, so dist/ must be built)
+// against a real local server. The long-running ones have their own files here.
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -52,9 +52,19 @@ describe('crawler.js', () => {
   let site: http.Server;
   let base: string;
   const requested: string[] = [];
+  const NEW_PAGE = '<a href="a.html">a</a> <a href="missing">gone</a>';
   beforeAll(async () => {
     site = http.createServer((req, res) => {
       requested.push(req.url!);
+      // /old redirects to /new/, whose relative links resolve against /new/: /new/a.html and /new/missing (404).
+      if (req.url === '/old') {
+        res.writeHead(301, { location: '/new/' });
+        return res.end();
+      }
+      if (req.url === '/new/' || req.url === '/new/a.html') {
+        res.setHeader('content-type', 'Text/HTML');
+        return res.end(req.url === '/new/' ? NEW_PAGE : '<p>a</p>');
+      }
       const n = req.url === '/' ? 1 : Number(/^\/page\/(\d+)$/.exec(req.url!)?.[1] ?? NaN);
       if (!(n >= 1 && n <= 15)) {
         res.statusCode = 404;
@@ -81,6 +91,23 @@ describe('crawler.js', () => {
     expect(result.stdout).toContain('crawled 15 pages, 0 failed');
     const expected = ['/', ...Array.from({ length: 14 }, (_, i) => `/page/${i + 2}`)];
     expect([...requested].sort()).toEqual(expected.sort());
+  });
+
+  test('follows redirects, resolves links against where they ended, and counts a 404 as failed', async () => {
+    requested.length = 0;
+    const result = await runExample('crawler.js', [`${base}/old`], dir);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(1);
+    expect(result.stdout.split('\n').sort()).toEqual(
+      ['', `200 ${base}/old (${NEW_PAGE.length} bytes)`, `200 ${base}/new/a.html (8 bytes)`, `404 ${base}/new/missing (9 bytes)`, 'crawled 3 pages, 1 failed'].sort(),
+    );
+    expect([...requested].sort()).toEqual(['/new/', '/new/a.html', '/new/missing', '/old']);
+  });
+
+  test('reports a site it cannot reach with the transport Status and exits 1', async () => {
+    const result = await runExample('crawler.js', ['http://127.0.0.1:1/'], dir);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('ERR http://127.0.0.1:1/: 4 Cannot connect to destination\ncrawled 1 pages, 1 failed\n');
   });
 
   test('stops at --max-pages', async () => {
