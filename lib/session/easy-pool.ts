@@ -3,7 +3,7 @@
 // multi handle, so a pooled handle costs nothing but its options.
 import { easyMethods } from '../libcurl/binding';
 import { Easy, type TransferHandler } from '../libcurl/easy';
-import type { PrereqCallback } from '../libcurl/callbacks';
+import type { DebugCallback, PrereqCallback } from '../libcurl/callbacks';
 import { CurlError } from '../libcurl/errors';
 
 export class PooledEasy extends Easy {
@@ -18,6 +18,7 @@ export class PooledEasy extends Easy {
   headerFn: ((data: Buffer) => number) | null = null;
   writeFn: ((data: Buffer) => number) | null = null;
   prereqFn: PrereqCallback | null = null;
+  debugFn: DebugCallback | null = null;
   /** The message this handle ran last: its timings are read before the handle runs another. */
   lastMsg: unknown = null;
   readonly #opts = new Map<number, unknown>();

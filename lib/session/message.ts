@@ -45,7 +45,9 @@ export interface MessageEvents {
   'got-body': [];
   restarted: [];
   finished: [];
+  /** The request headers went out (CURLINFO_HEADER_OUT); listening costs libcurl's debug callback for this message. */
   'wrote-headers': [];
+  /** The whole request body went out (right after wrote-headers without one). */
   'wrote-body': [];
 }
 

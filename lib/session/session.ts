@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import type { PrereqCallback } from '../libcurl/callbacks';
+import type { DebugCallback, PrereqCallback } from '../libcurl/callbacks';
 import { kTransferHandler, type TransferHandler } from '../libcurl/easy';
 import { Multi } from '../libcurl/multi';
 import { CurlError } from '../libcurl/errors';
@@ -17,6 +17,8 @@ import {
   CURLE_TOO_MANY_REDIRECTS,
   CURLINFO_APPCONNECT_TIME_T,
   CURLINFO_CONNECT_TIME_T,
+  CURLINFO_DATA_OUT,
+  CURLINFO_HEADER_OUT,
   CURLINFO_HTTP_CONNECTCODE,
   CURLINFO_NAMELOOKUP_TIME_T,
   CURLINFO_NUM_CONNECTS,
@@ -35,6 +37,7 @@ import {
   CURLOPT_CAPATH,
   CURLOPT_CONNECTTIMEOUT_MS,
   CURLOPT_CUSTOMREQUEST,
+  CURLOPT_DEBUGFUNCTION,
   CURLOPT_FRESH_CONNECT,
   CURLOPT_HEADERFUNCTION,
   CURLOPT_HTTPAUTH,
@@ -159,6 +162,11 @@ class QueueItem {
   inCallback = 0;
   connects = 0;
   reader: BodyReader | null = null;
+  /** wrote-headers / wrote-body of this attempt: 0 neither, 1 headers, 2 both. */
+  wrote = 0;
+  /** Request body bytes libcurl sent in this attempt, and how many there are (-1: unknown). */
+  bodySent = 0;
+  bodyLength = 0;
   constructor(
     readonly msg: Message,
     public callback: QueueCallback | null,
@@ -186,6 +194,8 @@ class BodyReader {
   #iterator: AsyncIterator<Buffer | string | Uint8Array>;
   #pending: Buffer | null = null;
   #done = false;
+  /** The body's end was handed to libcurl. */
+  ended = false;
   #fetching = false;
   #waiting = false;
   error: unknown = undefined;
@@ -206,7 +216,10 @@ class BodyReader {
       this.#pending = pending.subarray(size);
       return pending.subarray(0, size);
     }
-    if (this.#done) return null;
+    if (this.#done) {
+      this.ended = true;
+      return null;
+    }
     this.#waiting = true;
     if (!this.#fetching) this.#fetch();
     return CURL_READFUNC_PAUSE;
@@ -842,6 +855,18 @@ export class Session extends EventEmitter<SessionEvents> {
     item.connects = 0;
     easy.set(CURLOPT_HEADERFUNCTION, wantHeaders ? this.#headerFunction(easy) : null);
     easy.set(CURLOPT_WRITEFUNCTION, wantChunks ? this.#writeFunction(easy) : null);
+    // wrote-headers / wrote-body: libcurl tells what it sends only through its debug callback.
+    const wantWrote = msg.listenerCount('wrote-headers') > 0 || msg.listenerCount('wrote-body') > 0;
+    item.wrote = 0;
+    if (wantWrote) {
+      item.bodySent = 0;
+      item.bodyLength = body === null ? 0 : Buffer.isBuffer(body) ? body.length : (msg.requestHeaders.contentLength ?? -1);
+      easy.set(CURLOPT_DEBUGFUNCTION, this.#debugFunction(easy));
+      easy.set(CURLOPT_VERBOSE, 1);
+    } else if (easy.current(CURLOPT_DEBUGFUNCTION) != null) {
+      easy.set(CURLOPT_DEBUGFUNCTION, null);
+      easy.set(CURLOPT_VERBOSE, process.env.CURLIO_VERBOSE ? 1 : 0);
+    }
     const wantPrereq = this.listenerCount('request-started') > 0 || this.listenerCount('connection-created') > 0 || this.listenerCount('tunneling') > 0;
     easy.set(CURLOPT_PREREQFUNCTION, wantPrereq ? this.#prereqFunction(easy) : null);
     if (!wantPrereq) this.emit('request-started', msg);
@@ -973,6 +998,44 @@ export class Session extends EventEmitter<SessionEvents> {
     return fn;
   }
 
+  #debugFunction(easy: PooledEasy): DebugCallback {
+    if (easy.debugFn !== null) return easy.debugFn;
+    const fn = (_: unknown, type: number, data: Buffer): number => {
+      const item = easy.item as QueueItem | null;
+      if (item === null || item.wrote === 2) return 0;
+      if (type === CURLINFO_HEADER_OUT) {
+        // The request to a proxy for a tunnel is not the message's.
+        if (item.wrote !== 0 || (item.proxy !== null && data.subarray(0, 8).toString('latin1') === 'CONNECT ')) return 0;
+        this.#wrote(item, item.bodyLength === 0 ? 2 : 1);
+      } else if (type === CURLINFO_DATA_OUT && item.wrote === 1) {
+        item.bodySent += data.length;
+        const length = item.bodyLength;
+        // A chunked body: its end goes out right after the reader handed it over.
+        if ((length >= 0 && item.bodySent >= length) || (length < 0 && item.reader?.ended === true)) this.#wrote(item, 2);
+      }
+      return 0;
+    };
+    easy.debugFn = fn;
+    return fn;
+  }
+
+  #wrote(item: QueueItem, upTo: number): void {
+    const msg = item.msg;
+    this.#inCurl++;
+    try {
+      if (item.wrote === 0) {
+        item.wrote = 1;
+        msg.emit('wrote-headers');
+      }
+      if (upTo === 2 && item.wrote === 1 && msg[kItem] === item) {
+        item.wrote = 2;
+        msg.emit('wrote-body');
+      }
+    } finally {
+      this.#inCurl--;
+    }
+  }
+
   #prereqFunction(easy: PooledEasy): PrereqCallback {
     if (easy.prereqFn !== null) return easy.prereqFn;
     const fn = (_: unknown, primaryIp: string, localIp: string, primaryPort: number, localPort: number): number => {
@@ -1029,6 +1092,8 @@ export class Session extends EventEmitter<SessionEvents> {
       this.#finish(item, status);
       return false;
     }
+    // A chunked body whose last chunk libcurl sent without a DATA_OUT after the reader's end.
+    if (item.wrote === 1 && item.bodyLength < 0 && item.reader?.ended === true) this.#wrote(item, 2);
     msg[kSetResponse](rawHeaders, rawBody);
     if (!this.#sslStrict && item.https) msg.tlsErrors = easy.getinfo<number>(CURLINFO_SSL_VERIFYRESULT);
     for (const f of this.#features) if (f.responseReceived !== undefined && this.#isEnabled(f, msg)) f.responseReceived(this, msg);

@@ -344,3 +344,67 @@ test('idleTimeout: an idle connection older than it is not reused (CURLOPT_MAXAG
   short.close();
   long.close();
 });
+
+describe('wrote-headers / wrote-body', () => {
+  function record(session: Session, msg: Message): string[] {
+    const events: string[] = [];
+    session.on('request-started', () => events.push('started'));
+    for (const e of ['wrote-headers', 'wrote-body', 'got-headers', 'got-body', 'restarted', 'finished'] as const) msg.on(e, () => events.push(e));
+    return events;
+  }
+
+  test('a GET: both once the request is out, before the response', async () => {
+    const session = new Session();
+    const msg = new Message('GET', `${server.url}/hello`);
+    const events = record(session, msg);
+    expect(await session.send(msg)).toBe(200);
+    expect(events).toEqual(['started', 'wrote-headers', 'wrote-body', 'got-headers', 'got-body', 'finished']);
+    session.close();
+  });
+
+  test('a 1 MiB POST: wrote-body once every byte went out; again for each attempt of a redirect', async () => {
+    const session = new Session();
+    const msg = new Message('POST', `${server.url}/redirect-to?status=307&to=${encodeURIComponent('/echo')}`);
+    const body = Buffer.alloc(1024 * 1024, 'x');
+    msg.requestBody = body;
+    const events = record(session, msg);
+    expect(await session.send(msg)).toBe(200);
+    expect(JSON.parse(msg.responseBody.toString()).body.length).toBe(body.length);
+    expect(events).toEqual([
+      'started', 'wrote-headers', 'wrote-body', 'got-headers', 'got-body', 'restarted',
+      'started', 'wrote-headers', 'wrote-body', 'got-headers', 'got-body', 'finished',
+    ]);
+    session.close();
+  });
+
+  test('a streamed (chunked) body: wrote-body after its last chunk', async () => {
+    const session = new Session();
+    const msg = new Message('PUT', `${server.url}/echo`);
+    let produced = 0;
+    msg.requestBody = (async function* () {
+      for (let i = 0; i < 5; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        produced++;
+        yield `part${i};`;
+      }
+    })();
+    let producedAtWroteBody = -1;
+    msg.on('wrote-body', () => (producedAtWroteBody = produced));
+    const events = record(session, msg);
+    expect(await session.send(msg)).toBe(200);
+    expect(JSON.parse(msg.responseBody.toString()).body).toBe('part0;part1;part2;part3;part4;');
+    expect(producedAtWroteBody).toBe(5);
+    expect(events).toEqual(['started', 'wrote-headers', 'wrote-body', 'got-headers', 'got-body', 'finished']);
+    session.close();
+  });
+
+  test('synchronously, with sendMessage, too', () => {
+    const session = new Session();
+    const msg = new Message('POST', `${server.url}/echo`);
+    msg.requestBody = 'sync';
+    const events = record(session, msg);
+    expect(session.sendMessage(msg)).toBe(200);
+    expect(events).toEqual(['started', 'wrote-headers', 'wrote-body', 'got-headers', 'got-body', 'finished']);
+    session.close();
+  });
+});
