@@ -34,6 +34,11 @@ struct AddonData {
 
   std::unordered_set<Resource*> resources;
 
+  // A native object (a GSocket made by accept, socketpair, fromFd) for the constructor
+  // being called next to adopt. Handing it over in a Napi::External instead would leak the
+  // External's bookkeeping in a worker that is terminated before GC runs.
+  void* adopt_next = nullptr;
+
   // uv handles whose close callback has not run yet. Environment teardown waits for
   // them (async cleanup hook): closing the loop with a live handle aborts Node.
   size_t open_handles = 0;

@@ -74,17 +74,26 @@ void GioSocket::Init(Napi::Env env, Napi::Object exports) {
 }
 
 Napi::Object GioSocket::Wrap(Napi::Env env, GSocket* socket) {
-  return GetAddonData(env)->New(kClassName, {Napi::External<GSocket>::New(env, socket)});
+  AddonData* data = GetAddonData(env);
+  data->adopt_next = socket;
+  Napi::Object wrapped = data->New(kClassName);
+  if (data->adopt_next != nullptr) {
+    // The constructor never ran (JavaScript is stopping): nobody owns the socket.
+    g_object_unref(socket);
+    data->adopt_next = nullptr;
+  }
+  return wrapped;
 }
 
-// new GioSocket(family, type, protocol) → g_socket_new(); new GioSocket(External<GSocket>)
-// adopts a socket made here (accept, socketpair, fromFd).
+// new GioSocket(family, type, protocol) → g_socket_new(); Wrap() makes one that adopts a
+// socket made here (accept, socketpair, fromFd) through AddonData::adopt_next.
 GioSocket::GioSocket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<GioSocket>(info) {
   Napi::Env env = info.Env();
   data_ = GetAddonData(env);
   data_->Register(this);
-  if (info.Length() == 1 && info[0].IsExternal()) {
-    socket_ = info[0].As<Napi::External<GSocket>>().Data();
+  if (data_->adopt_next != nullptr) {
+    socket_ = static_cast<GSocket*>(data_->adopt_next);
+    data_->adopt_next = nullptr;
     return;
   }
   if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsNumber()) {
