@@ -57,6 +57,10 @@ export const kItem = Symbol('curlio.session.item');
 export const kSetResponse = Symbol('curlio.session.setResponse');
 /** @internal fills timings from the handle that ran the message, when asked. */
 export const kTimingsSource = Symbol('curlio.session.timingsSource');
+/** @internal the flags as set, without resolving CONTENT_DECODED (the session's own reads). */
+export const kFlags = Symbol('curlio.session.flags');
+/** @internal the response body was decoded if the headers name a Content-Encoding. */
+export const kContentDecoded = Symbol('curlio.session.contentDecoded');
 /** @internal features disabled for this message. */
 export const kDisabled = Symbol('curlio.session.disabled');
 
@@ -66,7 +70,8 @@ export class Message extends EventEmitter<MessageEvents> {
   #method: string;
   #uri: URL;
   #href: string;
-  flags = 0;
+  #flags = 0;
+  #decodedPending = false;
   /** Request headers: validated as they are set (CR, LF or NUL → TypeError). */
   readonly requestHeaders = new MessageHeaders();
   #requestBody: Buffer | Readable | AsyncIterable<Buffer | string | Uint8Array> | null = null;
@@ -111,6 +116,36 @@ export class Message extends EventEmitter<MessageEvents> {
       throw new TypeError(`Expected an HTTP method token for method but received ${JSON.stringify(method)}`);
     }
     this.#method = method;
+  }
+
+  /**
+   * SoupMessageFlags. CONTENT_DECODED is set, as by SoupContentDecoder, when the session's
+   * ContentDecoder had libcurl decode a response that came with a Content-Encoding; the
+   * response headers stay as received (libsoup's rule), so Content-Encoding and
+   * Content-Length still describe the encoded body. Worked out when first read.
+   */
+  get flags(): number {
+    if (this.#decodedPending) {
+      this.#decodedPending = false;
+      const encoding = this.responseHeaders.get('Content-Encoding');
+      if (encoding !== null && encoding.trim() !== '' && encoding.trim().toLowerCase() !== 'identity') this.#flags |= MessageFlags.CONTENT_DECODED;
+    }
+    return this.#flags;
+  }
+
+  set flags(flags: number) {
+    this.#decodedPending = false;
+    this.#flags = flags;
+  }
+
+  /** @internal */
+  get [kFlags](): number {
+    return this.#flags;
+  }
+
+  /** @internal */
+  [kContentDecoded](): void {
+    this.#decodedPending = true;
   }
 
   /** The request URI; redirects update it. */
@@ -223,6 +258,8 @@ export class Message extends EventEmitter<MessageEvents> {
 
   /** @internal forget the response before a restart. */
   resetResponse(): void {
+    this.#decodedPending = false;
+    this.#flags &= ~MessageFlags.CONTENT_DECODED;
     this.#rawHeaders = undefined;
     this.#responseHeaders = undefined;
     this.#status = 0;

@@ -85,7 +85,7 @@ import { AuthManager } from './features/auth-manager';
 import { ContentDecoder } from './features/content-decoder';
 import type { SessionFeature, SessionFeatureType } from './features/feature';
 import { ProxyResolverDefault } from './features/proxy-resolver-default';
-import { kDisabled, kItem, kSetResponse, kTimingsSource, Message, MessageFlags, type MessageTimings } from './message';
+import { kContentDecoded, kDisabled, kFlags, kItem, kSetResponse, kTimingsSource, Message, MessageFlags, type MessageTimings } from './message';
 import { Status, statusForCurlCode, statusIsTransportError } from './status';
 
 export type QueueCallback = (session: Session, msg: Message) => void;
@@ -824,7 +824,7 @@ export class Session extends EventEmitter<SessionEvents> {
     let auth: { curlAuth: number; username: string; password: string } | null = null;
     if (item.auth !== null && item.auth.isAuthenticated) {
       auth = { curlAuth: item.auth.curlAuth, username: item.auth.username as string, password: item.auth.password as string };
-    } else if (this.#authManager !== null && (msg.flags & MessageFlags.DO_NOT_USE_AUTH_CACHE) === 0 && this.#isEnabled(this.#authManager, msg)) {
+    } else if (this.#authManager !== null && (msg[kFlags] & MessageFlags.DO_NOT_USE_AUTH_CACHE) === 0 && this.#isEnabled(this.#authManager, msg)) {
       auth = this.#authManager.lookup(msg.uri, false) ?? null;
     }
     item.authSent = auth !== null;
@@ -844,7 +844,7 @@ export class Session extends EventEmitter<SessionEvents> {
     easy.set(CURLOPT_PROXYUSERNAME, proxyAuth?.username ?? null);
     easy.set(CURLOPT_PROXYPASSWORD, proxyAuth?.password ?? null);
 
-    easy.set(CURLOPT_FRESH_CONNECT, (msg.flags & MessageFlags.NEW_CONNECTION) !== 0 ? 1 : 0);
+    easy.set(CURLOPT_FRESH_CONNECT, (msg[kFlags] & MessageFlags.NEW_CONNECTION) !== 0 ? 1 : 0);
 
     // JavaScript callbacks only for what someone listens to.
     const wantChunks = item.stream !== null || item.streamResolve !== null || msg.listenerCount('got-chunk') > 0;
@@ -982,7 +982,7 @@ export class Session extends EventEmitter<SessionEvents> {
           stream.waiting = true;
           return CURL_WRITEFUNC_PAUSE;
         }
-      } else if ((msg.flags & MessageFlags.OVERWRITE_CHUNKS) === 0) {
+      } else if ((msg[kFlags] & MessageFlags.OVERWRITE_CHUNKS) === 0) {
         item.bodyChunks?.push(data);
       }
       this.#inCurl++;
@@ -1095,6 +1095,7 @@ export class Session extends EventEmitter<SessionEvents> {
     // A chunked body whose last chunk libcurl sent without a DATA_OUT after the reader's end.
     if (item.wrote === 1 && item.bodyLength < 0 && item.reader?.ended === true) this.#wrote(item, 2);
     msg[kSetResponse](rawHeaders, rawBody);
+    if (this.#decoder !== null) msg[kContentDecoded]();
     if (!this.#sslStrict && item.https) msg.tlsErrors = easy.getinfo<number>(CURLINFO_SSL_VERIFYRESULT);
     for (const f of this.#features) if (f.responseReceived !== undefined && this.#isEnabled(f, msg)) f.responseReceived(this, msg);
     if (!item.gotHeaders && msg.listenerCount('got-headers') > 0) msg.emit('got-headers');
@@ -1112,7 +1113,7 @@ export class Session extends EventEmitter<SessionEvents> {
       applyRedirect(msg, target);
       return this.#restart(item);
     }
-    if (isRedirect(msg.statusCode) && (msg.flags & MessageFlags.NO_REDIRECT) === 0 && msg.responseHeaders.get('Location') !== null && this.#redirectUri(msg) === null) {
+    if (isRedirect(msg.statusCode) && (msg[kFlags] & MessageFlags.NO_REDIRECT) === 0 && msg.responseHeaders.get('Location') !== null && this.#redirectUri(msg) === null) {
       this.#finish(item, Status.MALFORMED);
       return false;
     }
@@ -1243,7 +1244,7 @@ export class Session extends EventEmitter<SessionEvents> {
 
   #redirectTarget(msg: Message): { uri: URL; method: string; dropBody: boolean } | null {
     const status = msg.statusCode;
-    if (!isRedirect(status) || (msg.flags & MessageFlags.NO_REDIRECT) !== 0) return null;
+    if (!isRedirect(status) || (msg[kFlags] & MessageFlags.NO_REDIRECT) !== 0) return null;
     const uri = this.#redirectUri(msg);
     if (uri === null) return null;
     const method = msg.method;
@@ -1251,7 +1252,7 @@ export class Session extends EventEmitter<SessionEvents> {
     if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
       return method === 'HEAD' ? { uri, method, dropBody: false } : { uri, method: 'GET', dropBody: true };
     }
-    if (status === 302 && !isSafe(method) && (msg.flags & MessageFlags.IDEMPOTENT) === 0 && method !== 'PUT' && method !== 'DELETE') {
+    if (status === 302 && !isSafe(method) && (msg[kFlags] & MessageFlags.IDEMPOTENT) === 0 && method !== 'PUT' && method !== 'DELETE') {
       return { uri, method: 'GET', dropBody: true };
     }
     // A streamed body cannot be sent twice.
