@@ -844,7 +844,12 @@ export class Session extends EventEmitter<SessionEvents> {
     easy.set(CURLOPT_PROXYUSERNAME, proxyAuth?.username ?? null);
     easy.set(CURLOPT_PROXYPASSWORD, proxyAuth?.password ?? null);
 
-    easy.set(CURLOPT_FRESH_CONNECT, (msg[kFlags] & MessageFlags.NEW_CONNECTION) !== 0 ? 1 : 0);
+    // libsoup's rule: a non-idempotent message (POST without MessageFlags.IDEMPOTENT) never
+    // reuses an idle connection, so a connection that dies as it is reused cannot make
+    // libcurl send it twice.
+    const flags = msg[kFlags];
+    const fresh = (flags & MessageFlags.NEW_CONNECTION) !== 0 || ((flags & MessageFlags.IDEMPOTENT) === 0 && !isIdempotent(method));
+    easy.set(CURLOPT_FRESH_CONNECT, fresh ? 1 : 0);
 
     // JavaScript callbacks only for what someone listens to.
     const wantChunks = item.stream !== null || item.streamResolve !== null || msg.listenerCount('got-chunk') > 0;
@@ -1080,10 +1085,10 @@ export class Session extends EventEmitter<SessionEvents> {
   #completed(item: QueueItem, easy: PooledEasy, result: number, rawHeaders: Buffer, rawBody: Buffer): boolean {
     const msg = item.msg;
     msg[kTimingsSource] = () => readTimings(easy);
-    // A proxy that answers CONNECT with 407 fails the transfer (CURLE_RECV_ERROR) in libcurl;
-    // in libsoup the tunnel's 407 is an authentication round like any other: carry on with
-    // the CONNECT reply as the response (its block is the last in rawHeaders).
-    if (result !== CURLE_OK && item.proxy !== null && item.https && this.#authManager !== null && easy.getinfo<number>(CURLINFO_HTTP_CONNECTCODE) === 407) {
+    // A proxy that refuses CONNECT fails the transfer (CURLE_RECV_ERROR) in libcurl; in
+    // libsoup the tunnel's reply is the message's response (a 407 is an authentication round
+    // like any other): carry on with the CONNECT reply (its block is the last in rawHeaders).
+    if (result !== CURLE_OK && item.proxy !== null && item.https && easy.getinfo<number>(CURLINFO_HTTP_CONNECTCODE) >= 400) {
       result = CURLE_OK;
     }
     if (result !== CURLE_OK) {
@@ -1306,6 +1311,11 @@ function schemeList(name: string, list: readonly string[] | null): string[] | nu
 
 function isRedirect(status: number): boolean {
   return status === 300 || status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+
+// SOUP_METHOD_IS_IDEMPOTENT.
+function isIdempotent(method: string): boolean {
+  return method === 'GET' || method === 'HEAD' || method === 'OPTIONS' || method === 'TRACE' || method === 'PUT' || method === 'DELETE';
 }
 
 function isSafe(method: string): boolean {

@@ -220,9 +220,7 @@ describe('credentials stay where they belong', () => {
     for (const secret of ['dXNlcjpodW50ZXIy', 'hunter2', 'aHVudGVyMg==']) expect(text).not.toContain(secret);
   });
 
-  // Logger prints msg.uri.href for a transport error: the password of a URL with userinfo
-  // appears in the log.
-  test.failing('BUG: Logger never prints the password of a URL with userinfo (transport-error line prints uri.href)', async () => {
+  test('Logger never prints the password of a URL with userinfo', async () => {
     const lines: string[] = [];
     const session = new Session();
     session.addFeature(new Logger(LoggerLogLevel.HEADERS, -1, (_, dir, line) => lines.push(`${dir} ${line}`)));

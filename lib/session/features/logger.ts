@@ -47,7 +47,7 @@ export class Logger implements SessionFeature {
 
   requestUnqueued(_session: Session, msg: Message): void {
     if (this.level === LoggerLogLevel.NONE) return;
-    if (msg.statusCode > 0 && msg.statusCode < 100) this.printer(LoggerLogLevel.MINIMAL, ' ', `${msg.method} ${msg.uri.href}: ${msg.statusCode} ${msg.reasonPhrase}`);
+    if (msg.statusCode > 0 && msg.statusCode < 100) this.printer(LoggerLogLevel.MINIMAL, ' ', `${msg.method} ${withoutPassword(msg.uri)}: ${msg.statusCode} ${msg.reasonPhrase}`);
   }
 
   #logRequest(msg: Message): void {
@@ -74,4 +74,12 @@ export class Logger implements SessionFeature {
     const cut = this.maxBodySize >= 0 && body.length > this.maxBodySize;
     return (cut ? body.subarray(0, this.maxBodySize) : body).toString('utf8') + (cut ? '\n[...]' : '');
   }
+}
+
+/** The URL as text, with the password of its userinfo (if any) left out. */
+function withoutPassword(uri: URL): string {
+  if (uri.password === '') return uri.href;
+  const copy = new URL(uri.href);
+  copy.password = '';
+  return copy.href;
 }
