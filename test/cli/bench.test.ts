@@ -1,5 +1,5 @@
 // `curlio bench`: starts its own loopback server and reports requests/s and latency.
-import { runCli } from './run-cli';
+import { runCli } from '../helpers/run-cli';
 
 test('bench with a small N reports curlio requests/s and latency percentiles', async () => {
   const result = await runCli(['bench', '--requests', '200', '--connections', '2']);

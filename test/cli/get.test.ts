@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pattern, startHttpServer, type TestServer } from '../helpers/http-server';
-import { CLI, runCli, runCommand, shellQuote } from './run-cli';
+import { CLI, runCli, runCommand, shellQuote } from '../helpers/run-cli';
 
 let server: TestServer;
 let dir: string;

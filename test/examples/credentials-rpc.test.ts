@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ExampleProcess } from './example-process';
+import { ExampleProcess } from '../helpers/example-process';
 
 const NOBODY = 65534;
 const asRoot = process.getuid!() === 0;

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ExampleProcess } from './example-process';
+import { ExampleProcess } from '../helpers/example-process';
 
 let dir: string;
 const started: ExampleProcess[] = [];

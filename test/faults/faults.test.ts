@@ -13,7 +13,7 @@ import {
   type PerformResult,
 } from '../../lib/libcurl';
 import { Message, MessageFlags, Session, Status } from '../../lib/session';
-import { fdsSettled, openFds, startFaultServer, type FaultServer } from './fault-server';
+import { fdsSettled, openFds, startFaultServer, type FaultServer } from '../helpers/fault-server';
 
 let server: FaultServer;
 beforeAll(async () => {

@@ -16,7 +16,7 @@ import {
 import * as constants from '../../lib/libcurl/constants.generated';
 import { Logger, LoggerLogLevel, Message, Session, Status } from '../../lib/session';
 import { makeCertificate, startHttpsServer, type Certificate, type TlsServer } from '../helpers/session-servers';
-import { fdsSettled, openFds, startFaultServer, type FaultServer } from './fault-server';
+import { fdsSettled, openFds, startFaultServer, type FaultServer } from '../helpers/fault-server';
 
 let server: FaultServer;
 beforeAll(async () => {

@@ -144,10 +144,10 @@ describe('native driver', () => {
   });
 
   test('maxHostConnections is enforced by libcurl', async () => {
-    const before = await (await fetch(`${server.url}/stats`)).json();
+    const before = (await (await fetch(`${server.url}/stats`)).json()) as { connections: number };
     const multi = new Multi().setopt(CURLMOPT_MAX_HOST_CONNECTIONS, 2);
     await Promise.all(Array.from({ length: 20 }, () => multi.perform(new Easy().setopt(CURLOPT_URL, `${server.url}/slow/20`))));
-    const after = await (await fetch(`${server.url}/stats`)).json();
+    const after = (await (await fetch(`${server.url}/stats`)).json()) as { connections: number };
     // fetch's own requests open connections too: at most one each.
     expect(after.connections - before.connections).toBeLessThanOrEqual(2 + 1);
     multi.cleanup();

@@ -19,7 +19,7 @@ export interface FaultServer {
 }
 
 export async function startFaultServer(): Promise<FaultServer> {
-  const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, '../helpers/fault-server-process.js')], {
+  const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, 'fault-server-process.js')], {
     stdio: ['pipe', 'pipe', 'inherit'],
     // The server is not what a sanitizer run checks (scripts/test-asan.sh preloads libasan).
     env: { ...process.env, LD_PRELOAD: '' },
