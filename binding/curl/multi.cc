@@ -79,7 +79,9 @@ MultiHandle::~MultiHandle() {
 
 void MultiHandle::CloseResource() {
   if (closed_ || multi_ == nullptr) return;
-  closed_ = true;  // from here on no JavaScript callback runs (see OnSocket / OnTimer)
+  // From here on no JavaScript call reaches libcurl, and no JavaScript callback runs but the
+  // CURL_POLL_REMOVEs of an application-driven cleanup() (see OnSocket).
+  closed_ = true;
   for (EasyHandle* easy : std::vector<EasyHandle*>(attached_.begin(), attached_.end())) Detach(easy);
   curl_multi_cleanup(multi_);
   multi_ = nullptr;
@@ -324,6 +326,9 @@ Napi::Value MultiHandle::SocketAll(const Napi::CallbackInfo& info) {
 
 Napi::Value MultiHandle::Assign(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  // Clearing a value from the CURL_POLL_REMOVE handler while cleanup() runs (multi-uv.c
+  // does): the multi forgets every socket anyway.
+  if (closed_ && notify_removals_) return Napi::Number::New(env, CURLM_OK);
   REQUIRE_OPEN(env);
   if (!IsInteger(info[0])) {
     ThrowTypeError(env, "Expected an integer for sockfd");
@@ -375,8 +380,14 @@ Napi::Value MultiHandle::InfoRead(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value MultiHandle::Cleanup(const Napi::CallbackInfo& info) {
-  // From inside one of libcurl's callbacks the multi handle is still in use: defer.
-  data_->RunOutsideCurl([this] { CloseResource(); });
+  // From inside one of libcurl's callbacks the multi handle is still in use: defer. An
+  // application that watches the sockets itself hears CURL_POLL_REMOVE for each of them,
+  // so that it stops its polls before libcurl closes the fds.
+  data_->RunOutsideCurl([this] {
+    notify_removals_ = true;
+    CloseResource();
+    notify_removals_ = false;
+  });
   return Napi::Number::New(info.Env(), CURLM_OK);
 }
 
@@ -420,7 +431,8 @@ Napi::Value MultiHandle::ThrowPendingCallbackError(Napi::Env env, Napi::Value re
 int MultiHandle::OnSocket(CURL* easy, curl_socket_t s, int what, void* userp, void* socketp) {
   auto* self = static_cast<MultiHandle*>(userp);
   if (!self->UserDriven()) return self->DriverSocket(s, what, static_cast<SocketContext*>(socketp));
-  if (self->closed_ || self->data_->tearing_down) return 0;
+  if (self->data_->tearing_down) return 0;
+  if (self->closed_ && !(what == CURL_POLL_REMOVE && self->notify_removals_)) return 0;
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
   Napi::Value assigned = self->assigned_.Get(static_cast<uint32_t>(s));

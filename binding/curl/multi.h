@@ -104,6 +104,7 @@ class MultiHandle : public Napi::ObjectWrap<MultiHandle>, public Resource {
   Napi::Reference<Napi::Int32Array> state_;
   int32_t* state_data_ = nullptr;
 
+  bool notify_removals_ = false;  // cleanup() from JavaScript: CURL_POLL_REMOVE still reaches it
   bool timeout_due_now_ = false;  // libcurl's last timer request was "run me at once"
   bool self_ref_ = false;
   bool closed_ = false;

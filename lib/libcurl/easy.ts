@@ -16,10 +16,19 @@ export type TransferHandler = (
 
 /** @internal the per-transfer completion handler used by Multi.startTransfer. */
 export const kTransferHandler = Symbol('curlio.transferHandler');
+/** @internal the Multi running this easy handle's transfer (Multi.startTransfer). */
+export const kTransferOwner = Symbol('curlio.transferOwner');
+
+/** @internal what an easy handle needs of the Multi that runs it. */
+export interface TransferOwner {
+  abandonTransfer(easy: Easy): void;
+}
 
 export class Easy extends NativeEasy {
   /** @internal */
   [kTransferHandler]: TransferHandler | undefined = undefined;
+  /** @internal */
+  [kTransferOwner]: TransferOwner | undefined = undefined;
 
   /** curl_easy_setopt; the value's type follows the option (see EasyOptionValueTypes). */
   setopt<O extends EasyOption>(option: O, value: EasyOptionValueTypes[O]): this {
@@ -60,14 +69,19 @@ export class Easy extends NativeEasy {
     return copy;
   }
 
-  /** curl_easy_cleanup. Idempotent; from inside one of its own callbacks it is deferred until libcurl returns. */
+  /**
+   * curl_easy_cleanup. Idempotent; from inside one of its own callbacks it is deferred until
+   * libcurl returns. A transfer it was running for Multi.perform() fails with
+   * CURLE_ABORTED_BY_CALLBACK.
+   */
   cleanup(): void {
     easyMethods.cleanup.call(this);
+    this[kTransferOwner]?.abandonTransfer(this);
   }
 
   /** Alias of cleanup(), in Node's words. */
   close(): void {
-    easyMethods.cleanup.call(this);
+    this.cleanup();
   }
 
   isClosed(): boolean {

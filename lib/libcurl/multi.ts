@@ -4,8 +4,14 @@
 // it with socketAction, as in C.
 import { NativeMulti, multiMethods } from './binding';
 import { check, CurlError } from './errors';
-import { Easy, kTransferHandler, type TransferHandler } from './easy';
-import { CURLMSG_DONE, CURL_SOCKET_TIMEOUT, type MultiOption, type MultiOptionValueTypes } from './constants.generated';
+import { Easy, kTransferHandler, kTransferOwner, type TransferHandler, type TransferOwner } from './easy';
+import {
+  CURLE_ABORTED_BY_CALLBACK,
+  CURLMSG_DONE,
+  CURL_SOCKET_TIMEOUT,
+  type MultiOption,
+  type MultiOptionValueTypes,
+} from './constants.generated';
 
 /** curl_multi_info_read's CURLMsg. `error` is what a JavaScript callback of the transfer threw. */
 export interface CURLMsg {
@@ -28,7 +34,7 @@ export interface PerformResult {
 
 const STRIDE = 6; // [easy, result, body, headers, error, response code] per finished transfer
 
-export class Multi extends NativeMulti {
+export class Multi extends NativeMulti implements TransferOwner {
   /** @internal [running handles, timeout ms, messages in queue], written by the native side. */
   readonly state: Int32Array;
   /** Called for finished transfers added with addHandle() when the native driver runs them. */
@@ -36,6 +42,8 @@ export class Multi extends NativeMulti {
   /** How many times the native driver called into JavaScript with finished transfers. */
   deliveries = 0;
   #listening = false;
+  /** Transfers started with startTransfer() whose handler has not run yet. */
+  readonly #transfers = new Set<Easy>();
 
   constructor() {
     const state = new Int32Array(3);
@@ -56,9 +64,10 @@ export class Multi extends NativeMulti {
     return this;
   }
 
-  /** curl_multi_remove_handle. */
+  /** curl_multi_remove_handle. A transfer started with perform() fails with CURLE_ABORTED_BY_CALLBACK. */
   removeHandle(easy: Easy): this {
     check('multi', multiMethods.removeHandle.call(this, easy));
+    this.abandonTransfer(easy);
     return this;
   }
 
@@ -74,6 +83,24 @@ export class Multi extends NativeMulti {
       easy[kTransferHandler] = undefined;
       throw new CurlError('multi', code);
     }
+    easy[kTransferOwner] = this;
+    this.#transfers.add(easy);
+  }
+
+  /**
+   * @internal A transfer that will never finish (its easy handle was removed or closed, or
+   * this multi was): its handler learns so on the next microtask, unless someone took the
+   * handler back meanwhile.
+   */
+  abandonTransfer(easy: Easy): void {
+    if (!this.#transfers.delete(easy)) return;
+    easy[kTransferOwner] = undefined;
+    queueMicrotask(() => {
+      const handler = easy[kTransferHandler];
+      if (handler === undefined) return;
+      easy[kTransferHandler] = undefined;
+      handler(CURLE_ABORTED_BY_CALLBACK, undefined, undefined, new Error('The transfer was stopped: its easy or multi handle was removed or closed'), 0);
+    });
   }
 
   /** Runs `easy` to completion on the native driver; rejects with a CurlError on failure. */
@@ -128,14 +155,15 @@ export class Multi extends NativeMulti {
     return this.state[2];
   }
 
-  /** curl_multi_cleanup: removes every easy handle first. Idempotent. */
+  /** curl_multi_cleanup: removes every easy handle first (perform() promises reject). Idempotent. */
   cleanup(): void {
     multiMethods.cleanup.call(this);
+    for (const easy of [...this.#transfers]) this.abandonTransfer(easy);
   }
 
   /** Alias of cleanup(), in Node's words. */
   close(): void {
-    multiMethods.cleanup.call(this);
+    this.cleanup();
   }
 
   isClosed(): boolean {
@@ -157,6 +185,8 @@ export class Multi extends NativeMulti {
       const handler = easy[kTransferHandler];
       if (handler !== undefined) {
         easy[kTransferHandler] = undefined;
+        easy[kTransferOwner] = undefined;
+        this.#transfers.delete(easy);
         handler(items[i + 1] as number, items[i + 2] as Buffer | undefined, items[i + 3] as Buffer | undefined, items[i + 4], items[i + 5] as number);
       } else {
         const msg: CURLMsg = { msg: CURLMSG_DONE, easy_handle: easy, data: { result: items[i + 1] as number } };

@@ -1182,6 +1182,11 @@ export class Session extends EventEmitter<SessionEvents> {
     const remove = () => {
       if (easy.item !== null || easy.isClosed() || easy[kTransferHandler] === undefined) return;
       easy[kTransferHandler] = undefined;
+      if (this.#multi.isClosed()) {
+        // close() ran meanwhile (this was deferred from inside libcurl): the handle is gone.
+        easy.close();
+        return;
+      }
       this.#multi.removeHandle(easy);
       // The native driver may hold its completion already (delivered in this loop turn's
       // check phase, to nobody now): the handle goes back to the pool after that.

@@ -89,6 +89,18 @@ describe('native driver', () => {
     multi.cleanup();
   });
 
+  test('perform() rejects with CURLE_ABORTED_BY_CALLBACK when its multi or easy is closed mid-transfer', async () => {
+    const multi = new Multi();
+    const first = multi.perform(new Easy().setopt(CURLOPT_URL, `${server.url}/slow/2000`));
+    const secondEasy = new Easy().setopt(CURLOPT_URL, `${server.url}/slow/2000`);
+    const second = new Multi().perform(secondEasy);
+    await new Promise((r) => setTimeout(r, 50));
+    multi.cleanup();
+    secondEasy.cleanup();
+    await expect(first).rejects.toMatchObject({ name: 'CURLE_ABORTED_BY_CALLBACK' });
+    await expect(second).rejects.toMatchObject({ name: 'CURLE_ABORTED_BY_CALLBACK' });
+  });
+
   test('handlers may remove, add and clean up freely when transfers finish', async () => {
     const multi = new Multi();
     const finished: string[] = [];

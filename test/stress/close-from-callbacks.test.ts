@@ -23,12 +23,10 @@ test.each(['multi:done', 'multi:outside'])('%s: Multi cleanup() from the complet
   expectOutcome(which, run(which));
 });
 
-// Bug (binding/curl/multi.cc): cleanup() from an application-driven Multi's socket or timer
-// callback is deferred; CloseResource sets closed_ before curl_multi_cleanup, so OnSocket
-// never passes CURL_POLL_REMOVE on for the sockets libcurl then closes. A Poll the
-// application started in that callback is registered with epoll after its fd is closed:
-// libuv aborts (uv__epoll_ctl_prep, EBADF) — SIGABRT.
-test.failing.each(['multi:socket', 'multi:timer'])('%s: Multi cleanup() from the socket / timer callback', (which) => {
+// cleanup() from an application-driven Multi's socket or timer callback is deferred until
+// libcurl returns; the application then hears CURL_POLL_REMOVE for every socket, so it
+// stops its Polls before libcurl closes the fds (libuv aborts on a poll of a closed fd).
+test.each(['multi:socket', 'multi:timer'])('%s: Multi cleanup() from the socket / timer callback', (which) => {
   expectOutcome(which, run(which));
 });
 
@@ -40,10 +38,8 @@ test.each(['session:got-body:close', 'session:finished:close'])('%s: session.clo
   expectOutcome(which, run(which));
 });
 
-// Bug (lib/session): close() from a handler that runs inside libcurl (#inCurl > 0) defers the
-// removal of the other running transfers (#detach → queueMicrotask(remove)); by then close()
-// has closed the multi and Multi.removeHandle throws ERR_CURL_CLOSED from the microtask: an
-// uncaught exception that ends the process.
-test.failing.each(['callback', 'got-headers', 'got-chunk', 'request-started'].map((e) => `session:${e}:close`))('%s: session.close() from the handler', (which) => {
+// close() from a handler that runs inside libcurl: the removals it defers find the multi
+// closed and simply close their easy handles.
+test.each(['callback', 'got-headers', 'got-chunk', 'request-started'].map((e) => `session:${e}:close`))('%s: session.close() from the handler', (which) => {
   expectOutcome(which, run(which));
 });
