@@ -11,7 +11,9 @@ import type { DebugCallback, PrereqCallback } from '../libcurl/callbacks';
 import { kTransferHandler, type TransferHandler } from '../libcurl/easy';
 import { Multi } from '../libcurl/multi';
 import { CurlError } from '../libcurl/errors';
+import { easyMethods } from '../libcurl/binding';
 import {
+  CURLE_BAD_FUNCTION_ARGUMENT,
   CURLAUTH_BASIC,
   CURLE_OK,
   CURLE_TOO_MANY_REDIRECTS,
@@ -143,6 +145,8 @@ class QueueItem {
   finishing = false;
   requeue = false;
   paused = false;
+  /** Paused before libcurl had a connection for it: not running, started again on unpause. */
+  heldBack = false;
   authPending: Auth | null = null;
   auth: Auth | null = null;
   proxyAuth: Auth | null = null;
@@ -653,7 +657,17 @@ export class Session extends EventEmitter<SessionEvents> {
     const item = msg[kItem] as QueueItem | null;
     if (item === null || item.paused) return;
     item.paused = true;
-    if (item.easy !== null && item.easy !== this.#syncEasy) item.easy.pause(CURLPAUSE_ALL);
+    const easy = item.easy;
+    if (easy === null || easy === this.#syncEasy) return;
+    const code = easyMethods.pause.call(easy, CURLPAUSE_ALL);
+    if (code === CURLE_BAD_FUNCTION_ARGUMENT) {
+      // libcurl 7.88 cannot pause a transfer that has no connection yet. Nothing was sent:
+      // take it off libcurl and start it again on unpause.
+      this.#detach(item);
+      item.heldBack = true;
+    } else if (code !== CURLE_OK) {
+      throw new CurlError('easy', code, 'pausing the message');
+    }
   }
 
   /** soup_session_unpause_message. */
@@ -661,6 +675,12 @@ export class Session extends EventEmitter<SessionEvents> {
     const item = msg[kItem] as QueueItem | null;
     if (item === null || !item.paused) return;
     item.paused = false;
+    if (item.heldBack) {
+      item.heldBack = false;
+      if (this.#inCurl > 0) setImmediate(() => this.#items.has(item) && item.easy === null && !item.paused && this.#start(item));
+      else this.#start(item);
+      return;
+    }
     if (item.authPending !== null) {
       const auth = item.authPending;
       item.authPending = null;
@@ -736,6 +756,11 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   #start(item: QueueItem): void {
+    if (item.paused) {
+      // Nothing was sent yet: a paused message waits here for unpauseMessage().
+      item.heldBack = true;
+      return;
+    }
     const easy = this.#pool.pop() ?? this.#newEasy();
     let ok: boolean;
     try {
@@ -751,7 +776,6 @@ export class Session extends EventEmitter<SessionEvents> {
       return;
     }
     this.#multi.startTransfer(easy, easy.done as TransferHandler);
-    if (item.paused) easy.pause(CURLPAUSE_ALL);
   }
 
   // Sets the options of one request on `easy`: the session's when they changed since this
@@ -772,6 +796,10 @@ export class Session extends EventEmitter<SessionEvents> {
     item.easy = easy;
     if (easy.configVersion !== this.#config) this.#configure(easy);
     easy.set(CURLOPT_URL, url);
+    // Waiting for a connection that can multiplex only pays off where one may (HTTP/2 over
+    // TLS); for plain http libcurl 7.88 would hold every other new transfer to the host
+    // until one finishes.
+    easy.set(CURLOPT_PIPEWAIT, url.startsWith('https:') ? 1 : 0);
     item.https = url.startsWith('https:');
 
     // Method and body.
@@ -890,7 +918,6 @@ export class Session extends EventEmitter<SessionEvents> {
     easy.set(CURLOPT_LOW_SPEED_TIME, timeoutMs > 0 ? Math.max(1, Math.round(this.#timeout)) : 0);
     easy.set(CURLOPT_MAXAGE_CONN, this.#idleTimeout > 0 ? Math.max(1, Math.round(this.#idleTimeout)) : 1 << 30);
     easy.set(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
-    easy.set(CURLOPT_PIPEWAIT, 1);
     if (process.env.CURLIO_VERBOSE) easy.set(CURLOPT_VERBOSE, 1);
     easy.set(CURLOPT_ACCEPT_ENCODING, this.#decoder !== null ? this.#decoder.acceptEncoding : null);
     // With sslStrict off the handshake always completes and msg.tlsErrors carries the
@@ -1199,6 +1226,13 @@ export class Session extends EventEmitter<SessionEvents> {
     else remove();
   }
 
+  // Requeued while finishing: the same queue entry runs again.
+  #requeueFinished(item: QueueItem): void {
+    item.finishing = false;
+    this.#restart(item);
+    if (item.easy === null) setImmediate(() => this.#items.has(item) && item.easy === null && this.#start(item));
+  }
+
   #finish(item: QueueItem, status: number): void {
     const msg = item.msg;
     if (status !== msg.statusCode || statusIsTransportError(status)) msg.setStatus(status);
@@ -1217,6 +1251,9 @@ export class Session extends EventEmitter<SessionEvents> {
     item.streamResolve = null;
     item.stream?.push(null);
     msg.emit('finished');
+    // Requeued from a 'finished' handler: libsoup runs the queue callback only for the final
+    // response.
+    if (item.requeue && this.#items.has(item) && !this.#closed) return this.#requeueFinished(item);
     if (item.callback !== null) {
       this.#inCurl++;
       try {
@@ -1225,13 +1262,8 @@ export class Session extends EventEmitter<SessionEvents> {
         this.#inCurl--;
       }
     }
+    if (item.requeue && this.#items.has(item) && !this.#closed) return this.#requeueFinished(item);
     item.finishing = false;
-    if (item.requeue && this.#items.has(item) && !this.#closed) {
-      // Requeued from the callback: the same queue entry runs again.
-      this.#restart(item);
-      if (item.easy === null) setImmediate(() => this.#items.has(item) && this.#start(item));
-      return;
-    }
     this.#items.delete(item);
     msg[kItem] = null;
     for (const f of this.#features) if (f.requestUnqueued !== undefined && this.#isEnabled(f, msg)) f.requestUnqueued(this, msg);
