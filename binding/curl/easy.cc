@@ -188,7 +188,10 @@ void EasyHandle::CloseResource() {
 }
 
 Napi::Value EasyHandle::Cleanup(const Napi::CallbackInfo& info) {
-  // Called from one of this handle's own callbacks, libcurl is still using it.
+  // Called from one of this handle's own callbacks, libcurl is still using it: the close
+  // waits until libcurl returns, and until then the callbacks fail the transfer instead
+  // of calling into JavaScript again.
+  if (data_->curl_depth > 0) close_requested_ = true;
   data_->RunOutsideCurl([this] { CloseResource(); });
   return info.Env().Undefined();
 }
@@ -652,6 +655,7 @@ Napi::Value EasyHandle::UserData(CURLoption data_option) {
 // with one, the number it returns goes to libcurl as is, so a short count fails the
 // transfer with CURLE_WRITE_ERROR and CURL_WRITEFUNC_PAUSE pauses it.
 size_t EasyHandle::Sink(CURLoption function_option, std::string& buffer, char* ptr, size_t n) {
+  if (close_requested_) return n == 0 ? 1 : 0;  // fail the transfer: its handle is closing
   if (!js_.Has(function_option)) {
     if (buffer.empty() && &buffer == &body) {
       // One allocation for the whole body when the server announced its length.
@@ -684,6 +688,7 @@ size_t EasyHandle::OnHeader(char* ptr, size_t size, size_t nmemb, void* userdata
 
 size_t EasyHandle::OnRead(char* buffer, size_t size, size_t nitems, void* userdata) {
   auto* self = static_cast<EasyHandle*>(userdata);
+  if (self->close_requested_) return CURL_READFUNC_ABORT;
   size_t capacity = size * nitems;
   if (!self->read_leftover_.empty()) {
     size_t n = std::min(capacity, self->read_leftover_.size());
@@ -728,6 +733,7 @@ size_t EasyHandle::OnRead(char* buffer, size_t size, size_t nitems, void* userda
 
 int EasyHandle::OnXferInfo(void* clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow) {
   auto* self = static_cast<EasyHandle*>(clientp);
+  if (self->close_requested_) return 1;
   if (!self->js_.Has(CURLOPT_XFERINFOFUNCTION)) return 0;
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
@@ -742,6 +748,7 @@ int EasyHandle::OnXferInfo(void* clientp, curl_off_t dltotal, curl_off_t dlnow, 
 
 int EasyHandle::OnPrereq(void* clientp, char* primary_ip, char* local_ip, int primary_port, int local_port) {
   auto* self = static_cast<EasyHandle*>(clientp);
+  if (self->close_requested_) return CURL_PREREQFUNC_ABORT;
   if (!self->js_.Has(CURLOPT_PREREQFUNCTION)) return CURL_PREREQFUNC_OK;
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
@@ -756,6 +763,7 @@ int EasyHandle::OnPrereq(void* clientp, char* primary_ip, char* local_ip, int pr
 
 int EasyHandle::OnDebug(CURL* curl, curl_infotype type, char* data, size_t size, void* userptr) {
   auto* self = static_cast<EasyHandle*>(userptr);
+  if (self->close_requested_) return 0;
   if (!self->js_.Has(CURLOPT_DEBUGFUNCTION)) return 0;
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
@@ -767,6 +775,7 @@ int EasyHandle::OnDebug(CURL* curl, curl_infotype type, char* data, size_t size,
 
 curl_socket_t EasyHandle::OnOpenSocket(void* clientp, curlsocktype purpose, struct curl_sockaddr* address) {
   auto* self = static_cast<EasyHandle*>(clientp);
+  if (self->close_requested_) return CURL_SOCKET_BAD;
   if (!self->js_.Has(CURLOPT_OPENSOCKETFUNCTION)) return socket(address->family, address->socktype, address->protocol);
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
@@ -798,6 +807,7 @@ curl_socket_t EasyHandle::OnOpenSocket(void* clientp, curlsocktype purpose, stru
 
 int EasyHandle::OnSockopt(void* clientp, curl_socket_t curlfd, curlsocktype purpose) {
   auto* self = static_cast<EasyHandle*>(clientp);
+  if (self->close_requested_) return CURL_SOCKOPT_ERROR;
   if (!self->js_.Has(CURLOPT_SOCKOPTFUNCTION)) return CURL_SOCKOPT_OK;
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
@@ -812,7 +822,9 @@ int EasyHandle::OnSockopt(void* clientp, curl_socket_t curlfd, curlsocktype purp
 int EasyHandle::OnCloseSocket(void* clientp, curl_socket_t item) {
   auto* self = static_cast<EasyHandle*>(clientp);
   // The socket must be closed whatever happens in JavaScript, or it leaks.
-  if (!self->js_.Has(CURLOPT_CLOSESOCKETFUNCTION) || self->data_->tearing_down) return close(item);
+  if (!self->js_.Has(CURLOPT_CLOSESOCKETFUNCTION) || self->data_->tearing_down || self->close_requested_) {
+    return close(item);
+  }
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
   Napi::Value result = self->CallJs(self->js_.Get(CURLOPT_CLOSESOCKETFUNCTION),
@@ -824,6 +836,7 @@ int EasyHandle::OnCloseSocket(void* clientp, curl_socket_t item) {
 
 int EasyHandle::OnSeek(void* userp, curl_off_t offset, int origin) {
   auto* self = static_cast<EasyHandle*>(userp);
+  if (self->close_requested_) return CURL_SEEKFUNC_FAIL;
   if (!self->js_.Has(CURLOPT_SEEKFUNCTION)) return CURL_SEEKFUNC_CANTSEEK;
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);

@@ -89,6 +89,7 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
   std::unordered_map<int, curl_slist*> slists_;
   // JavaScript functions and values (*FUNCTION, *DATA, PRIVATE...), by option id.
   JsSlots js_;
+  bool close_requested_ = false;  // cleanup() called, deferred until libcurl returns
   std::string read_leftover_;  // READFUNCTION returned more than libcurl asked for
 };
 
