@@ -4,7 +4,7 @@
 // it with socketAction, as in C.
 import { NativeMulti, multiMethods } from './binding';
 import { check, CurlError } from './errors';
-import { Easy, kTransferHandler, kTransferOwner, type TransferHandler, type TransferOwner } from './easy';
+import { Easy, kTransferHandler, kTransferOwner, type TransferHandler } from './easy';
 import {
   CURLE_ABORTED_BY_CALLBACK,
   CURLMSG_DONE,
@@ -34,7 +34,7 @@ export interface PerformResult {
 
 const STRIDE = 6; // [easy, result, body, headers, error, response code] per finished transfer
 
-export class Multi extends NativeMulti implements TransferOwner {
+export class Multi extends NativeMulti {
   /** @internal [running handles, timeout ms, messages in queue], written by the native side. */
   readonly state: Int32Array;
   /** Called for finished transfers added with addHandle() when the native driver runs them. */

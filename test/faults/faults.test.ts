@@ -86,7 +86,7 @@ describe.each(faults)('$what', (fault) => {
     expect(fault.curl).toContain(error.name);
     expect((await performOk(multi, `${server.url}/ok`)).body.toString()).toBe('ok');
     multi.close();
-    expect(await fdsSettled(before)).toBe(before);
+    expect(await fdsSettled(before)).toBeLessThanOrEqual(before);
   });
 
   test('Session.send resolves with the Status, the next message works, fds come back', async () => {
@@ -100,7 +100,7 @@ describe.each(faults)('$what', (fault) => {
     expect(await session.send(next)).toBe(Status.OK);
     expect(next.responseBody.toString()).toBe('ok');
     session.close();
-    expect(await fdsSettled(before)).toBe(before);
+    expect(await fdsSettled(before)).toBeLessThanOrEqual(before);
   });
 });
 
@@ -116,7 +116,7 @@ describe('answers libcurl accepts', () => {
     expect(await session.send(msg)).toBe(Status.OK);
     expect(msg.responseBody.toString()).toBe('0123456789');
     session.close();
-    expect(await fdsSettled(before)).toBe(before);
+    expect(await fdsSettled(before)).toBeLessThanOrEqual(before);
   });
 
   test('100 KiB of headers (1000 lines) arrive whole', async () => {
@@ -131,7 +131,7 @@ describe('answers libcurl accepts', () => {
     expect(await session.send(msg)).toBe(Status.OK);
     expect(msg.responseHeaders.get('X-Filler-0999')).toBe('v'.repeat(84));
     session.close();
-    expect(await fdsSettled(before)).toBe(before);
+    expect(await fdsSettled(before)).toBeLessThanOrEqual(before);
   });
 });
 
@@ -158,7 +158,7 @@ describe('an idle keep-alive connection closed by the server as it is reused', (
     expect(b).toMatch(/^GET 0 on connection/);
     expect(b).not.toBe(a);
     multi.close();
-    expect(await fdsSettled(before)).toBe(before);
+    expect(await fdsSettled(before)).toBeLessThanOrEqual(before);
   });
 
   // libcurl itself replays any request whose reused connection dies: a POST the application
@@ -211,7 +211,7 @@ describe('a proxy that refuses CONNECT (403)', () => {
     easy.close();
     expect((await performOk(multi, `${server.url}/ok`)).body.toString()).toBe('ok');
     multi.close();
-    expect(await fdsSettled(before)).toBe(before);
+    expect(await fdsSettled(before)).toBeLessThanOrEqual(before);
   });
 
   test('Session: the message gets the proxy\'s 403, as in libsoup; the session still works', async () => {
@@ -221,6 +221,6 @@ describe('a proxy that refuses CONNECT (403)', () => {
     session.proxyUri = null;
     expect(await session.send(new Message('GET', `${server.url}/ok`))).toBe(Status.OK);
     session.close();
-    expect(await fdsSettled(before)).toBe(before);
+    expect(await fdsSettled(before)).toBeLessThanOrEqual(before);
   });
 });

@@ -396,6 +396,6 @@ describe('seeded fuzz: only TypeError, CurlError or a status', () => {
     expect(new Set(fuzzed.map((r) => r.path.split('?')[0])).size).toBe(300);
     for (const r of fuzzed) expect(r.headers['x-injected']).toBeUndefined();
     expect([...statuses.keys()]).toEqual([Status.OK]);
-    expect(await fdsSettled(before)).toBe(before);
+    expect(await fdsSettled(before)).toBeLessThanOrEqual(before);
   });
 });
