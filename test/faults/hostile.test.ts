@@ -17,6 +17,8 @@ import * as constants from '../../lib/libcurl/constants.generated';
 import { Logger, LoggerLogLevel, Message, Session, Status } from '../../lib/session';
 import { makeCertificate, startHttpsServer, type Certificate, type TlsServer } from '../helpers/session-servers';
 import { fdsSettled, openFds, startFaultServer, type FaultServer } from '../helpers/fault-server';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { prng } = require('../helpers/prng') as { prng: (seed: number) => () => number };
 
 let server: FaultServer;
 beforeAll(async () => {
@@ -266,18 +268,6 @@ describe('TLS', () => {
     session.close();
   });
 });
-
-// A deterministic PRNG (mulberry32): a failure names its seed and iteration.
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('seeded fuzz: only TypeError, CurlError or a status', () => {
   const SEED = 0xc0ffee;

@@ -13,17 +13,7 @@ const openFds = () => fs.readdirSync('/proc/self/fd').length;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const mib = (bytes) => Math.round((bytes / 1048576) * 10) / 10;
 
-// mulberry32: a small seeded PRNG, so a failing run can be replayed with its seed.
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const { prng } = require('./prng');
 
 function check(condition, what) {
   if (!condition) throw new Error(what);
