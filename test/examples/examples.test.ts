@@ -1,22 +1,18 @@
 // Every file in examples/ runs as a user runs it (`node examples/NAME.js ...`, requiring
 // 'curlio' or 'curlio/libcurl' through the package's own exports, so dist/ must be built)
 // against a real local server. The long-running ones have their own files here.
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pattern, startHttpServer, type TestServer } from '../helpers/http-server';
+import { runCommand, type CliResult } from '../helpers/run-cli';
 
 const examples = path.resolve(__dirname, '../../examples');
 
-function runExample(name: string, args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(examples, name), ...args], { cwd, encoding: 'utf8', timeout: 30_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
-  });
+function runExample(name: string, args: string[], cwd: string): Promise<CliResult> {
+  return runCommand(process.execPath, [path.join(examples, name), ...args], { cwd, timeoutMs: 30_000 });
 }
 
 let server: TestServer;
