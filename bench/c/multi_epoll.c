@@ -19,7 +19,11 @@ struct transfer {
 };
 
 static int epfd;
-static long timeout_ms = -1;
+/* libcurl's timer is one-shot and relative to the moment TIMERFUNCTION was called, so the
+ * loop keeps an absolute deadline and clears it when it fires (as ephiperfifo.c and
+ * multi-uv.c do). Keeping the relative value instead would re-arm a 0 ms timeout forever
+ * and turn the loop into a busy spin that never sleeps in epoll_wait. */
+static double deadline_ms = -1;
 static long expect_len;
 static long failures, started, finished, phase_total;
 static long long bytes_total;
@@ -45,10 +49,12 @@ static int socket_cb(CURL *easy, curl_socket_t s, int what, void *clientp, void 
   return 0;
 }
 
+static double now_ms(void);
+
 static int timer_cb(CURLM *multi, long ms, void *clientp) {
   (void)multi;
   (void)clientp;
-  timeout_ms = ms;
+  deadline_ms = ms < 0 ? -1 : now_ms() + (double)ms;
   return 0;
 }
 
@@ -120,11 +126,14 @@ static void run_phase(CURLM *multi, struct transfer *pool, long conc, long n) {
     curl_multi_add_handle(multi, pool[i].easy);
   }
   while (finished < n) {
-    int nev = epoll_wait(epfd, events, 256, timeout_ms < 0 ? 1000 : (int)timeout_ms);
+    int wait = 1000;
+    if (deadline_ms >= 0) {
+      double left = deadline_ms - now_ms();
+      wait = left <= 0 ? 0 : (int)left + 1; /* round up: epoll_wait counts whole ms */
+    }
+    int nev = epoll_wait(epfd, events, 256, wait);
     if (nev < 0 && errno == EINTR) continue;
-    if (nev <= 0) {
-      curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &running);
-    } else {
+    if (nev > 0) {
       for (int i = 0; i < nev; i++) {
         int flags = 0;
         if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) flags |= CURL_CSELECT_IN;
@@ -132,6 +141,10 @@ static void run_phase(CURLM *multi, struct transfer *pool, long conc, long n) {
         if (events[i].events & EPOLLERR) flags |= CURL_CSELECT_ERR;
         curl_multi_socket_action(multi, events[i].data.fd, flags, &running);
       }
+    }
+    if (deadline_ms >= 0 && now_ms() >= deadline_ms) {
+      deadline_ms = -1; /* fired; libcurl sets a new one from inside if it needs one */
+      curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &running);
     }
     check_multi_info(multi);
   }
@@ -167,6 +180,7 @@ int main(int argc, char **argv) {
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, &pool[i]);
     curl_easy_setopt(e, CURLOPT_PRIVATE, &pool[i]);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L); /* as Node and curlio: no SIGPIPE juggling per call */
     if (h2) {
       curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
       curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
