@@ -39,6 +39,27 @@ CurlCallScope::~CurlCallScope() {
   }
 }
 
+LazyCallbackScope::LazyCallbackScope(AddonData* data, std::function<napi_value()> resource,
+                                     napi_async_context context)
+    : data_(data), previous_(data->lazy_scope), resource_(std::move(resource)), context_(context) {
+  data_->lazy_scope = this;
+}
+
+void LazyCallbackScope::Open() {
+  if (scope_ != nullptr || context_ == nullptr) return;
+  napi_value resource = resource_();
+  if (resource == nullptr || napi_open_callback_scope(data_->env, resource, context_, &scope_) != napi_ok) scope_ = nullptr;
+}
+
+LazyCallbackScope::~LazyCallbackScope() {
+  data_->lazy_scope = previous_;
+  if (scope_ != nullptr) napi_close_callback_scope(data_->env, scope_);
+}
+
+void AddonData::EnterJs() {
+  if (lazy_scope != nullptr) lazy_scope->Open();
+}
+
 void CloseUvHandle(AddonData* data, uv_handle_t* handle) {
   handle->data = data;
   uv_close(handle, [](uv_handle_t* h) {

@@ -55,6 +55,13 @@ struct AddonData {
   // watcher of an fd, so a second Poll on one fd must fail loudly instead.
   std::unordered_set<int> polled_fds;
 
+  // Set while a native driver runs libcurl from the event loop (no JavaScript on the
+  // stack): the first JavaScript callback in that call opens the callback scope (async
+  // context, then microtasks and nextTicks when it closes). A transfer without JavaScript
+  // callbacks thus pays for no scope at all.
+  struct LazyCallbackScope* lazy_scope = nullptr;
+  void EnterJs();
+
   void Register(Resource* r) { resources.insert(r); }
   void Unregister(Resource* r) { resources.erase(r); }
 
@@ -65,6 +72,23 @@ struct AddonData {
 };
 
 AddonData* GetAddonData(Napi::Env env);
+
+// A callback scope opened on first use (see AddonData::lazy_scope), closed by the
+// destructor. `resource` gives the async resource object only when a scope is opened.
+struct LazyCallbackScope {
+  LazyCallbackScope(AddonData* data, std::function<napi_value()> resource, napi_async_context context);
+  ~LazyCallbackScope();
+  LazyCallbackScope(const LazyCallbackScope&) = delete;
+  LazyCallbackScope& operator=(const LazyCallbackScope&) = delete;
+  void Open();
+
+ private:
+  AddonData* data_;
+  LazyCallbackScope* previous_;
+  std::function<napi_value()> resource_;
+  napi_async_context context_;
+  napi_callback_scope scope_ = nullptr;
+};
 
 // Marks a libcurl call that may call back into JavaScript (see AddonData::curl_depth).
 class CurlCallScope {

@@ -604,7 +604,6 @@ Napi::Value EasyHandle::DupHandle(const Napi::CallbackInfo& info) {
 Napi::Value EasyHandle::TakeBuffer(std::string& bytes) {
   // Small bodies are cheaper to copy than to hand over with a finalizer the GC must run;
   // large ones are handed over without a copy: the Buffer owns the string from now on.
-  constexpr size_t kCopyBelow = 16 * 1024;
   if (bytes.size() < kCopyBelow) {
     Napi::Value copy = Napi::Buffer<char>::Copy(data_->env, bytes.data(), bytes.size());
     bytes.clear();
@@ -637,6 +636,7 @@ Napi::Value EasyHandle::TakeCallbackError(const Napi::CallbackInfo& info) {
 Napi::Value EasyHandle::CallJs(Napi::Value fn, std::initializer_list<napi_value> args) {
   Napi::Env env = data_->env;
   if (data_->tearing_down || !fn.IsFunction()) return Napi::Value();
+  data_->EnterJs();
   napi_value result = nullptr;
   napi_status status = napi_call_function(env, env.Undefined(), fn, args.size(), args.begin(), &result);
   if (status == napi_ok) return Napi::Value(env, result);

@@ -40,6 +40,9 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
   // Buffered response (no WRITEFUNCTION / HEADERFUNCTION set), handed over on completion.
   std::string body;
   std::string headers;
+  // Below this size a body or header block is copied into a Buffer (or the driver's
+  // batch slab); at or above it the Buffer takes the bytes over without a copy.
+  static constexpr size_t kCopyBelow = 16 * 1024;
   Napi::Value TakeBuffer(std::string& bytes);
 
  private:

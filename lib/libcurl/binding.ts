@@ -29,7 +29,11 @@ export interface NativeMultiMethods {
   timeout(): number;
   infoRead(): [number, object, number, unknown] | null;
   cleanup(): number;
-  setDoneCallback(fn: (items: unknown[]) => void): void;
+  /**
+   * The driver's completions: `items` as [easy, result, body, headers, error, status] per
+   * transfer; a body or headers slot holding a number is that many bytes of `slab`, in order.
+   */
+  setDoneCallback(fn: (items: unknown[], slab: ArrayBuffer | undefined) => void): void;
   isClosed(): boolean;
 }
 

@@ -175,19 +175,30 @@ export class Multi extends NativeMulti {
   #listen(): void {
     if (this.#listening) return;
     this.#listening = true;
-    multiMethods.setDoneCallback.call(this, (items) => this.#onDone(items));
+    multiMethods.setDoneCallback.call(this, (items, slab) => this.#onDone(items, slab));
   }
 
-  #onDone(items: unknown[]): void {
+  #onDone(items: unknown[], slab: ArrayBuffer | undefined): void {
     this.deliveries++;
+    let offset = 0; // into the slab: small bodies and headers come as lengths, in order
     for (let i = 0; i < items.length; i += STRIDE) {
       const easy = items[i] as Easy;
+      let body = items[i + 2] as Buffer | number | undefined;
+      if (typeof body === 'number') {
+        body = body === 0 ? Buffer.alloc(0) : Buffer.from(slab as ArrayBuffer, offset, body);
+        offset += body.length;
+      }
+      let headers = items[i + 3] as Buffer | number | undefined;
+      if (typeof headers === 'number') {
+        headers = headers === 0 ? Buffer.alloc(0) : Buffer.from(slab as ArrayBuffer, offset, headers);
+        offset += headers.length;
+      }
       const handler = easy[kTransferHandler];
       if (handler !== undefined) {
         easy[kTransferHandler] = undefined;
         easy[kTransferOwner] = undefined;
         this.#transfers.delete(easy);
-        handler(items[i + 1] as number, items[i + 2] as Buffer | undefined, items[i + 3] as Buffer | undefined, items[i + 4], items[i + 5] as number);
+        handler(items[i + 1] as number, body, headers, items[i + 4], items[i + 5] as number);
       } else {
         const msg: CURLMsg = { msg: CURLMSG_DONE, easy_handle: easy, data: { result: items[i + 1] as number } };
         if (items[i + 4] !== undefined) msg.error = items[i + 4];
