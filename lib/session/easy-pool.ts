@@ -21,6 +21,16 @@ export class PooledEasy extends Easy {
   debugFn: DebugCallback | null = null;
   /** The message this handle ran last: its timings are read before the handle runs another. */
   lastMsg: unknown = null;
+  /**
+   * Option groups known to hold their plain-GET values, so a repeat GET skips them as a
+   * block instead of comparing each option (see Session's #prepare). Cleared by resetAll.
+   */
+  plainMethod = false;
+  plainAuth = false;
+  /** Which JavaScript callbacks are installed (a bit each); -1: unknown. */
+  callbackMask = -1;
+  /** Reads this handle's timings for the message it ran last; made once per handle. */
+  timingsFn: (() => unknown) | null = null;
   readonly #opts = new Map<number, unknown>();
   #headers: readonly string[] = [];
 
@@ -48,6 +58,9 @@ export class PooledEasy extends Easy {
     this.reset();
     this.#opts.clear();
     this.#headers = [];
+    this.plainMethod = false;
+    this.plainAuth = false;
+    this.callbackMask = -1;
   }
 
   /** CURLOPT_HTTPHEADER, compared line by line with the last list. */

@@ -263,6 +263,8 @@ export class Session extends EventEmitter<SessionEvents> {
   #authManager: AuthManager | null = null;
   #decoder: ContentDecoder | null = null;
   #proxyResolver: ProxyResolverDefault | null = null;
+  /** The features with a prepareRequest hook, so messages skip the others. */
+  #headerFeatures: SessionFeature[] = [];
   #config = 0;
   #closed = false;
   #syncEasy: PooledEasy | null = null;
@@ -527,6 +529,7 @@ export class Session extends EventEmitter<SessionEvents> {
     if (decoder !== this.#decoder) this.#config++;
     this.#decoder = decoder;
     this.#proxyResolver = this.getFeature(ProxyResolverDefault);
+    this.#headerFeatures = this.#features.filter((f) => f.prepareRequest !== undefined);
   }
 
   #isEnabled(feature: SessionFeature, msg: Message): boolean {
@@ -802,10 +805,101 @@ export class Session extends EventEmitter<SessionEvents> {
     easy.set(CURLOPT_PIPEWAIT, url.startsWith('https:') ? 1 : 0);
     item.https = url.startsWith('https:');
 
-    // Method and body.
+    // Method and body. A GET without a body on a handle whose last run was one too needs
+    // nothing: the whole block is skipped (the common case of a pooled handle).
     const body = msg.requestBody;
     const method = msg.method;
     item.reader = null;
+    const plainGet = body === null && method === 'GET';
+    if (!(plainGet && easy.plainMethod)) {
+      this.#setMethod(item, easy, method, body);
+      easy.plainMethod = plainGet;
+    }
+
+    // Headers: the message's, then the session's and the features'.
+    const lines: string[] = [];
+    msg.requestHeaders.appendLines(lines);
+    for (const line of this.#extraHeaders) lines.push(line);
+    for (const f of this.#headerFeatures) if (this.#isEnabled(f, msg)) f.prepareRequest!(this, msg, lines);
+    easy.setHeaders(CURLOPT_HTTPHEADER, lines);
+
+    // Proxy.
+    const proxy = this.#proxyUri ?? (this.#proxyResolver !== null && this.#isEnabled(this.#proxyResolver, msg) ? this.#proxyResolver.resolve(msg.uri) : null);
+    item.proxy = proxy;
+
+    // Authentication: what the application answered, else what the manager remembers.
+    let auth: { curlAuth: number; username: string; password: string } | null = null;
+    if (item.auth !== null && item.auth.isAuthenticated) {
+      auth = { curlAuth: item.auth.curlAuth, username: item.auth.username as string, password: item.auth.password as string };
+    } else if (this.#authManager !== null && (msg[kFlags] & MessageFlags.DO_NOT_USE_AUTH_CACHE) === 0 && this.#isEnabled(this.#authManager, msg)) {
+      auth = this.#authManager.lookup(msg.uri, false) ?? null;
+    }
+    item.authSent = auth !== null;
+    let proxyAuth: { curlAuth: number; username: string; password: string } | null = null;
+    if (proxy !== null) {
+      if (item.proxyAuth !== null && item.proxyAuth.isAuthenticated) {
+        proxyAuth = { curlAuth: item.proxyAuth.curlAuth, username: item.proxyAuth.username as string, password: item.proxyAuth.password as string };
+      } else if (this.#authManager !== null) {
+        proxyAuth = this.#authManager.lookup(proxy, true) ?? null;
+      }
+    }
+    item.proxyAuthSent = proxyAuth !== null;
+    // No proxy and no credentials on a handle that had none either: nothing to set.
+    const plainAuth = proxy === null && auth === null && proxyAuth === null;
+    if (!(plainAuth && easy.plainAuth)) {
+      easy.set(CURLOPT_PROXY, proxy ?? '');
+      easy.set(CURLOPT_HTTPAUTH, auth?.curlAuth ?? CURLAUTH_BASIC);
+      easy.set(CURLOPT_USERNAME, auth?.username ?? null);
+      easy.set(CURLOPT_PASSWORD, auth?.password ?? null);
+      easy.set(CURLOPT_PROXYAUTH, proxyAuth?.curlAuth ?? CURLAUTH_BASIC);
+      easy.set(CURLOPT_PROXYUSERNAME, proxyAuth?.username ?? null);
+      easy.set(CURLOPT_PROXYPASSWORD, proxyAuth?.password ?? null);
+      easy.plainAuth = plainAuth;
+    }
+
+    // libsoup's rule: a non-idempotent message (POST without MessageFlags.IDEMPOTENT) never
+    // reuses an idle connection, so a connection that dies as it is reused cannot make
+    // libcurl send it twice.
+    const flags = msg[kFlags];
+    const fresh = (flags & MessageFlags.NEW_CONNECTION) !== 0 || ((flags & MessageFlags.IDEMPOTENT) === 0 && !isIdempotent(method));
+    easy.set(CURLOPT_FRESH_CONNECT, fresh ? 1 : 0);
+
+    // JavaScript callbacks only for what someone listens to.
+    const wantChunks = item.stream !== null || item.streamResolve !== null || msg.listenerCount('got-chunk') > 0;
+    const wantHeaders = wantChunks || msg.listenerCount('got-headers') > 0;
+    item.headerChunks = wantHeaders ? [] : null;
+    item.bodyChunks = wantChunks ? [] : null;
+    item.gotHeaders = false;
+    item.connects = 0;
+    // wrote-headers / wrote-body: libcurl tells what it sends only through its debug callback.
+    const wantWrote = msg.listenerCount('wrote-headers') > 0 || msg.listenerCount('wrote-body') > 0;
+    item.wrote = 0;
+    if (wantWrote) {
+      item.bodySent = 0;
+      item.bodyLength = body === null ? 0 : Buffer.isBuffer(body) ? body.length : (msg.requestHeaders.contentLength ?? -1);
+    }
+    const wantPrereq = this.listenerCount('request-started') > 0 || this.listenerCount('connection-created') > 0 || this.listenerCount('tunneling') > 0;
+    // The callbacks are made once per handle, so the same wishes mean the same options.
+    const mask = (wantHeaders ? 1 : 0) | (wantChunks ? 2 : 0) | (wantWrote ? 4 : 0) | (wantPrereq ? 8 : 0);
+    if (mask !== easy.callbackMask) {
+      easy.set(CURLOPT_HEADERFUNCTION, wantHeaders ? this.#headerFunction(easy) : null);
+      easy.set(CURLOPT_WRITEFUNCTION, wantChunks ? this.#writeFunction(easy) : null);
+      if (wantWrote) {
+        easy.set(CURLOPT_DEBUGFUNCTION, this.#debugFunction(easy));
+        easy.set(CURLOPT_VERBOSE, 1);
+      } else if (easy.current(CURLOPT_DEBUGFUNCTION) != null) {
+        easy.set(CURLOPT_DEBUGFUNCTION, null);
+        easy.set(CURLOPT_VERBOSE, process.env.CURLIO_VERBOSE ? 1 : 0);
+      }
+      easy.set(CURLOPT_PREREQFUNCTION, wantPrereq ? this.#prereqFunction(easy) : null);
+      easy.callbackMask = mask;
+    }
+    if (!wantPrereq) this.emit('request-started', msg);
+    return true;
+  }
+
+  // CURLOPT_NOBODY/HTTPGET/POST*/CUSTOMREQUEST/READFUNCTION for `method` and `body`.
+  #setMethod(item: QueueItem, easy: PooledEasy, method: string, body: Message['requestBody']): void {
     if (body === null) {
       if (method === 'HEAD') easy.set(CURLOPT_NOBODY, 1);
       else {
@@ -827,7 +921,7 @@ export class Session extends EventEmitter<SessionEvents> {
         easy.set(CURLOPT_POSTFIELDS, null);
         easy.set(CURLOPT_POST, 1);
         easy.forget(CURLOPT_POSTFIELDSIZE_LARGE);
-        const length = msg.requestHeaders.contentLength;
+        const length = item.msg.requestHeaders.contentLength;
         easy.set(CURLOPT_POSTFIELDSIZE_LARGE, length ?? -1);
         item.reader = new BodyReader(body, easy);
       }
@@ -835,75 +929,6 @@ export class Session extends EventEmitter<SessionEvents> {
     }
     easy.set(CURLOPT_READFUNCTION, item.reader === null ? null : item.reader.read);
     if (item.reader === null) easy.forget(CURLOPT_READFUNCTION);
-
-    // Headers: the message's, then the session's and the features'.
-    const lines: string[] = [];
-    msg.requestHeaders.appendLines(lines);
-    for (const line of this.#extraHeaders) lines.push(line);
-    for (const f of this.#features) if (f.prepareRequest !== undefined && this.#isEnabled(f, msg)) f.prepareRequest(this, msg, lines);
-    easy.setHeaders(CURLOPT_HTTPHEADER, lines);
-
-    // Proxy.
-    const proxy = this.#proxyUri ?? (this.#proxyResolver !== null && this.#isEnabled(this.#proxyResolver, msg) ? this.#proxyResolver.resolve(msg.uri) : null);
-    item.proxy = proxy;
-    easy.set(CURLOPT_PROXY, proxy ?? '');
-
-    // Authentication: what the application answered, else what the manager remembers.
-    let auth: { curlAuth: number; username: string; password: string } | null = null;
-    if (item.auth !== null && item.auth.isAuthenticated) {
-      auth = { curlAuth: item.auth.curlAuth, username: item.auth.username as string, password: item.auth.password as string };
-    } else if (this.#authManager !== null && (msg[kFlags] & MessageFlags.DO_NOT_USE_AUTH_CACHE) === 0 && this.#isEnabled(this.#authManager, msg)) {
-      auth = this.#authManager.lookup(msg.uri, false) ?? null;
-    }
-    item.authSent = auth !== null;
-    easy.set(CURLOPT_HTTPAUTH, auth?.curlAuth ?? CURLAUTH_BASIC);
-    easy.set(CURLOPT_USERNAME, auth?.username ?? null);
-    easy.set(CURLOPT_PASSWORD, auth?.password ?? null);
-    let proxyAuth: { curlAuth: number; username: string; password: string } | null = null;
-    if (proxy !== null) {
-      if (item.proxyAuth !== null && item.proxyAuth.isAuthenticated) {
-        proxyAuth = { curlAuth: item.proxyAuth.curlAuth, username: item.proxyAuth.username as string, password: item.proxyAuth.password as string };
-      } else if (this.#authManager !== null) {
-        proxyAuth = this.#authManager.lookup(proxy, true) ?? null;
-      }
-    }
-    item.proxyAuthSent = proxyAuth !== null;
-    easy.set(CURLOPT_PROXYAUTH, proxyAuth?.curlAuth ?? CURLAUTH_BASIC);
-    easy.set(CURLOPT_PROXYUSERNAME, proxyAuth?.username ?? null);
-    easy.set(CURLOPT_PROXYPASSWORD, proxyAuth?.password ?? null);
-
-    // libsoup's rule: a non-idempotent message (POST without MessageFlags.IDEMPOTENT) never
-    // reuses an idle connection, so a connection that dies as it is reused cannot make
-    // libcurl send it twice.
-    const flags = msg[kFlags];
-    const fresh = (flags & MessageFlags.NEW_CONNECTION) !== 0 || ((flags & MessageFlags.IDEMPOTENT) === 0 && !isIdempotent(method));
-    easy.set(CURLOPT_FRESH_CONNECT, fresh ? 1 : 0);
-
-    // JavaScript callbacks only for what someone listens to.
-    const wantChunks = item.stream !== null || item.streamResolve !== null || msg.listenerCount('got-chunk') > 0;
-    const wantHeaders = wantChunks || msg.listenerCount('got-headers') > 0;
-    item.headerChunks = wantHeaders ? [] : null;
-    item.bodyChunks = wantChunks ? [] : null;
-    item.gotHeaders = false;
-    item.connects = 0;
-    easy.set(CURLOPT_HEADERFUNCTION, wantHeaders ? this.#headerFunction(easy) : null);
-    easy.set(CURLOPT_WRITEFUNCTION, wantChunks ? this.#writeFunction(easy) : null);
-    // wrote-headers / wrote-body: libcurl tells what it sends only through its debug callback.
-    const wantWrote = msg.listenerCount('wrote-headers') > 0 || msg.listenerCount('wrote-body') > 0;
-    item.wrote = 0;
-    if (wantWrote) {
-      item.bodySent = 0;
-      item.bodyLength = body === null ? 0 : Buffer.isBuffer(body) ? body.length : (msg.requestHeaders.contentLength ?? -1);
-      easy.set(CURLOPT_DEBUGFUNCTION, this.#debugFunction(easy));
-      easy.set(CURLOPT_VERBOSE, 1);
-    } else if (easy.current(CURLOPT_DEBUGFUNCTION) != null) {
-      easy.set(CURLOPT_DEBUGFUNCTION, null);
-      easy.set(CURLOPT_VERBOSE, process.env.CURLIO_VERBOSE ? 1 : 0);
-    }
-    const wantPrereq = this.listenerCount('request-started') > 0 || this.listenerCount('connection-created') > 0 || this.listenerCount('tunneling') > 0;
-    easy.set(CURLOPT_PREREQFUNCTION, wantPrereq ? this.#prereqFunction(easy) : null);
-    if (!wantPrereq) this.emit('request-started', msg);
-    return true;
   }
 
   #configure(easy: PooledEasy): void {
@@ -1111,7 +1136,7 @@ export class Session extends EventEmitter<SessionEvents> {
   // A transfer of `item` ended. true: run it again (redirect, authentication, requeue).
   #completed(item: QueueItem, easy: PooledEasy, result: number, rawHeaders: Buffer, rawBody: Buffer): boolean {
     const msg = item.msg;
-    msg[kTimingsSource] = () => readTimings(easy);
+    msg[kTimingsSource] = (easy.timingsFn ??= () => readTimings(easy)) as () => MessageTimings | null;
     // A proxy that refuses CONNECT fails the transfer (CURLE_RECV_ERROR) in libcurl; in
     // libsoup the tunnel's reply is the message's response (a 407 is an authentication round
     // like any other): carry on with the CONNECT reply (its block is the last in rawHeaders).
