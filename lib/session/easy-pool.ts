@@ -43,6 +43,16 @@ export class PooledEasy extends Easy {
     opts.set(option, value);
   }
 
+  /**
+   * curl_easy_setopt, not remembered: for the session-wide options that #configure sets
+   * once per configuration generation (configVersion records them), so the memo holds only
+   * what varies per message and stays small on each of thousands of pooled handles.
+   */
+  apply(option: number, value: unknown): void {
+    const code = easyMethods.setopt.call(this, option, value);
+    if (code !== 0) throw new CurlError('easy', code, `setting option ${option}`);
+  }
+
   /** The value last set for `option` through set(). */
   current(option: number): unknown {
     return this.#opts.get(option);

@@ -96,6 +96,8 @@ export class Message extends EventEmitter<MessageEvents> {
   /** @internal */
   [kDisabled]: Set<Function> | null = null;
   #timings: MessageTimings | null = null;
+  /** The response code libcurl reported with the response not parsed yet (0: unknown). */
+  #knownStatus = 0;
 
   constructor(method: string, uri: string | URL) {
     super();
@@ -185,7 +187,10 @@ export class Message extends EventEmitter<MessageEvents> {
 
   /** The HTTP status, or a transport status (Status.CANT_CONNECT...); 0 before a response. */
   get statusCode(): number {
-    if (this.#status < 0) this.#parseStatusLine();
+    if (this.#status < 0) {
+      if (this.#knownStatus > 0) return this.#knownStatus;
+      this.#parseStatusLine();
+    }
     return this.#status;
   }
 
@@ -246,11 +251,16 @@ export class Message extends EventEmitter<MessageEvents> {
     return this.#timings;
   }
 
-  /** @internal a response arrived: the raw header lines of every block, and the body. */
-  [kSetResponse](rawHeaders: Buffer, body: Buffer): void {
+  /**
+   * @internal a response arrived: the raw header lines of every block, and the body.
+   * `status`, when libcurl knows it (CURLINFO_RESPONSE_CODE), answers statusCode without
+   * parsing; the status line is parsed when the reason, version or headers are read.
+   */
+  [kSetResponse](rawHeaders: Buffer, body: Buffer, status = 0): void {
     this.#rawHeaders = rawHeaders;
     this.#responseHeaders = undefined;
     this.#status = -1;
+    this.#knownStatus = status;
     this.#reason = null;
     this.#timings = null;
     this.responseBody = body;

@@ -754,7 +754,7 @@ export class Session extends EventEmitter<SessionEvents> {
 
   #newEasy(): PooledEasy {
     const easy = new PooledEasy();
-    easy.done = (result, body, headers, error) => this.#onDone(easy, result, body, headers, error);
+    easy.done = (result, body, headers, error, status) => this.#onDone(easy, result, body, headers, error, status);
     return easy;
   }
 
@@ -936,37 +936,37 @@ export class Session extends EventEmitter<SessionEvents> {
     // a CA file or proxy setting that was dropped is really gone.
     if (easy.configVersion !== -1) easy.resetAll();
     easy.configVersion = this.#config;
-    easy.set(CURLOPT_USERAGENT, this.#userAgentFull);
+    easy.apply(CURLOPT_USERAGENT, this.#userAgentFull);
     const timeoutMs = Math.round(this.#timeout * 1000);
-    easy.set(CURLOPT_CONNECTTIMEOUT_MS, timeoutMs);
-    easy.set(CURLOPT_LOW_SPEED_LIMIT, timeoutMs > 0 ? 1 : 0);
-    easy.set(CURLOPT_LOW_SPEED_TIME, timeoutMs > 0 ? Math.max(1, Math.round(this.#timeout)) : 0);
-    easy.set(CURLOPT_MAXAGE_CONN, this.#idleTimeout > 0 ? Math.max(1, Math.round(this.#idleTimeout)) : 1 << 30);
-    easy.set(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
-    if (process.env.CURLIO_VERBOSE) easy.set(CURLOPT_VERBOSE, 1);
-    easy.set(CURLOPT_ACCEPT_ENCODING, this.#decoder !== null ? this.#decoder.acceptEncoding : null);
+    easy.apply(CURLOPT_CONNECTTIMEOUT_MS, timeoutMs);
+    easy.apply(CURLOPT_LOW_SPEED_LIMIT, timeoutMs > 0 ? 1 : 0);
+    easy.apply(CURLOPT_LOW_SPEED_TIME, timeoutMs > 0 ? Math.max(1, Math.round(this.#timeout)) : 0);
+    easy.apply(CURLOPT_MAXAGE_CONN, this.#idleTimeout > 0 ? Math.max(1, Math.round(this.#idleTimeout)) : 1 << 30);
+    easy.apply(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
+    if (process.env.CURLIO_VERBOSE) easy.apply(CURLOPT_VERBOSE, 1);
+    easy.apply(CURLOPT_ACCEPT_ENCODING, this.#decoder !== null ? this.#decoder.acceptEncoding : null);
     // With sslStrict off the handshake always completes and msg.tlsErrors carries the
     // verification result that was computed anyway.
-    easy.set(CURLOPT_SSL_VERIFYPEER, this.#sslStrict ? 1 : 0);
-    easy.set(CURLOPT_SSL_VERIFYHOST, this.#sslStrict ? 2 : 0);
-    easy.set(CURLOPT_PROXY_SSL_VERIFYPEER, this.#sslStrict ? 1 : 0);
-    easy.set(CURLOPT_PROXY_SSL_VERIFYHOST, this.#sslStrict ? 2 : 0);
+    easy.apply(CURLOPT_SSL_VERIFYPEER, this.#sslStrict ? 1 : 0);
+    easy.apply(CURLOPT_SSL_VERIFYHOST, this.#sslStrict ? 2 : 0);
+    easy.apply(CURLOPT_PROXY_SSL_VERIFYPEER, this.#sslStrict ? 1 : 0);
+    easy.apply(CURLOPT_PROXY_SSL_VERIFYHOST, this.#sslStrict ? 2 : 0);
     // The same trust for an https proxy as for the server, as GTlsDatabase is for both.
     if (this.#tlsDatabase !== null) {
-      easy.set(CURLOPT_CAINFO_BLOB, this.#tlsDatabase);
-      easy.set(CURLOPT_PROXY_CAINFO_BLOB, this.#tlsDatabase);
+      easy.apply(CURLOPT_CAINFO_BLOB, this.#tlsDatabase);
+      easy.apply(CURLOPT_PROXY_CAINFO_BLOB, this.#tlsDatabase);
     } else if (this.#sslCaFile !== null) {
-      easy.set(CURLOPT_CAINFO, this.#sslCaFile);
-      easy.set(CURLOPT_PROXY_CAINFO, this.#sslCaFile);
+      easy.apply(CURLOPT_CAINFO, this.#sslCaFile);
+      easy.apply(CURLOPT_PROXY_CAINFO, this.#sslCaFile);
     }
     if (!this.#sslUseSystemCaFile) {
       // No system store: only what was given above is trusted (nothing at all without it).
       if (this.#sslCaFile === null || this.#tlsDatabase !== null) {
-        easy.set(CURLOPT_CAINFO, null);
-        easy.set(CURLOPT_PROXY_CAINFO, null);
+        easy.apply(CURLOPT_CAINFO, null);
+        easy.apply(CURLOPT_PROXY_CAINFO, null);
       }
-      easy.set(CURLOPT_CAPATH, null);
-      easy.set(CURLOPT_PROXY_CAPATH, null);
+      easy.apply(CURLOPT_CAPATH, null);
+      easy.apply(CURLOPT_PROXY_CAPATH, null);
     }
   }
 
@@ -1118,7 +1118,7 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   // The native driver's completion for a pooled handle.
-  #onDone(easy: PooledEasy, result: number, body: Buffer | undefined, headers: Buffer | undefined, error: unknown): void {
+  #onDone(easy: PooledEasy, result: number, body: Buffer | undefined, headers: Buffer | undefined, error: unknown, status: number): void {
     const item = easy.item as QueueItem | null;
     easy.item = null;
     if (!this.#closed) this.#pool.push(easy);
@@ -1128,13 +1128,13 @@ export class Session extends EventEmitter<SessionEvents> {
     const rawBody = item.bodyChunks !== null ? (item.bodyChunks.length === 1 ? item.bodyChunks[0] : Buffer.concat(item.bodyChunks)) : (body ?? EMPTY);
     if (error !== undefined && result === CURLE_OK) result = -1;
     if (item.reader?.error !== undefined) error = item.reader.error;
-    if (this.#completed(item, easy, result, rawHeaders, rawBody) && !this.#closed) {
+    if (this.#completed(item, easy, result, rawHeaders, rawBody, status) && !this.#closed) {
       this.#start(item);
     }
   }
 
   // A transfer of `item` ended. true: run it again (redirect, authentication, requeue).
-  #completed(item: QueueItem, easy: PooledEasy, result: number, rawHeaders: Buffer, rawBody: Buffer): boolean {
+  #completed(item: QueueItem, easy: PooledEasy, result: number, rawHeaders: Buffer, rawBody: Buffer, status = 0): boolean {
     const msg = item.msg;
     msg[kTimingsSource] = (easy.timingsFn ??= () => readTimings(easy)) as () => MessageTimings | null;
     // A proxy that refuses CONNECT fails the transfer (CURLE_RECV_ERROR) in libcurl; in
@@ -1151,7 +1151,7 @@ export class Session extends EventEmitter<SessionEvents> {
     }
     // A chunked body whose last chunk libcurl sent without a DATA_OUT after the reader's end.
     if (item.wrote === 1 && item.bodyLength < 0 && item.reader?.ended === true) this.#wrote(item, 2);
-    msg[kSetResponse](rawHeaders, rawBody);
+    msg[kSetResponse](rawHeaders, rawBody, status);
     if (this.#decoder !== null) msg[kContentDecoded]();
     if (!this.#sslStrict && item.https) msg.tlsErrors = easy.getinfo<number>(CURLINFO_SSL_VERIFYRESULT);
     for (const f of this.#features) if (f.responseReceived !== undefined && this.#isEnabled(f, msg)) f.responseReceived(this, msg);
