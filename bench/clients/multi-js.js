@@ -42,23 +42,37 @@ main('multi-js', async (opts) => {
     else if (timeout_ms > 0) timeout = setTimeout(on_timeout, timeout_ms);
     return 0;
   }
+  // One Poll per fd, kept when libcurl says CURL_POLL_REMOVE (a keep-alive connection goes
+  // idle between requests): stopping it is enough, and the next request on that connection
+  // starts it again instead of opening a new uv_poll. multi-uv.c closes it; this is the
+  // native driver's way. A stopped Poll is not watching its fd, so libcurl may close that
+  // fd and a new socket may reuse the number.
+  const contexts = new Map(); // fd → { sockfd, poll_handle, onEvent }
+  function contextFor(s) {
+    let context = contexts.get(s);
+    if (context === undefined) {
+      context = { sockfd: s, poll_handle: new Poll(s), onEvent: null };
+      context.onEvent = (status, ev) => curl_perform(context, status, ev);
+      contexts.set(s, context);
+    }
+    return context;
+  }
   function handle_socket(easy, s, action, userp, socketp) {
     switch (action) {
       case CURL_POLL_IN:
       case CURL_POLL_OUT:
       case CURL_POLL_INOUT: {
-        const context = socketp ?? { sockfd: s, poll_handle: new Poll(s) };
+        const context = socketp ?? contextFor(s);
         if (!socketp) lc.curl_multi_assign(curl_handle, s, context);
         let events = 0;
         if (action !== CURL_POLL_IN) events |= UV_WRITABLE;
         if (action !== CURL_POLL_OUT) events |= UV_READABLE;
-        context.poll_handle.start(events, (status, ev) => curl_perform(context, status, ev));
+        context.poll_handle.start(events, context.onEvent);
         break;
       }
       case CURL_POLL_REMOVE:
         if (socketp) {
           socketp.poll_handle.stop();
-          socketp.poll_handle.close();
           lc.curl_multi_assign(curl_handle, s, null);
         }
         break;
@@ -138,6 +152,7 @@ main('multi-js', async (opts) => {
       clearImmediate(immediate);
       lc.curl_multi_cleanup(curl_handle);
       for (const e of pool) lc.curl_easy_cleanup(e);
+      for (const context of contexts.values()) context.poll_handle.close();
     },
   };
 });
