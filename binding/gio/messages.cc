@@ -182,17 +182,15 @@ void AncillaryResult::Release() {
   g_clear_object(&credentials);
 }
 
-bool ReceiveAncillary(GSocket* socket, Ancillary kind, AncillaryResult* result, GError** error) {
+bool ReceiveCredentials(GSocket* socket, AncillaryResult* result, GError** error) {
   // g_unix_connection_receive_credentials' way: SO_PASSCRED only for the duration of the
   // receive, so the kernel attaches the sender's credentials even if it sent none itself.
   bool restore_passcred = false;
-  if (kind == Ancillary::kCredentials) {
-    gint passcred = 0;
-    if (!g_socket_get_option(socket, SOL_SOCKET, SO_PASSCRED, &passcred, error)) return false;
-    if (passcred == 0) {
-      if (!g_socket_set_option(socket, SOL_SOCKET, SO_PASSCRED, TRUE, error)) return false;
-      restore_passcred = true;
-    }
+  gint passcred = 0;
+  if (!g_socket_get_option(socket, SOL_SOCKET, SO_PASSCRED, &passcred, error)) return false;
+  if (passcred == 0) {
+    if (!g_socket_set_option(socket, SOL_SOCKET, SO_PASSCRED, TRUE, error)) return false;
+    restore_passcred = true;
   }
   char byte = 0;
   GInputVector vector = {&byte, 1};
@@ -204,52 +202,26 @@ bool ReceiveAncillary(GSocket* socket, Ancillary kind, AncillaryResult* result, 
   if (restore_passcred) g_socket_set_option(socket, SOL_SOCKET, SO_PASSCRED, FALSE, nullptr);
   if (received < 0) return false;
   if (!CheckControlTruncation(flags, &control, error)) return false;
-  const char* what = kind == Ancillary::kCredentials ? "credentials" : "a file descriptor";
   if (received == 0) {
-    g_set_error(error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
-                "Connection closed by peer before %s arrived", what);
+    g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
+                        "Connection closed by peer before credentials arrived");
     return false;
   }
-  if (kind == Ancillary::kCredentials) {
-    if (control.count() == 0) {
-      // GIO's fallback when no SCM_CREDENTIALS came: the peer's, from SO_PEERCRED.
-      result->credentials = g_socket_get_credentials(socket, error);
-      return result->credentials != nullptr;
-    }
-    if (control.count() != 1) {
-      g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "Expecting 1 control message, got %d",
-                  control.count());
-      return false;
-    }
-    if (!G_IS_UNIX_CREDENTIALS_MESSAGE(control.at(0))) {
-      g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_FAILED, "Unexpected type of ancillary data");
-      return false;
-    }
-    result->credentials = G_CREDENTIALS(
-        g_object_ref(g_unix_credentials_message_get_credentials(G_UNIX_CREDENTIALS_MESSAGE(control.at(0)))));
-    return true;
+  if (control.count() == 0) {
+    // GIO's fallback when no SCM_CREDENTIALS came: the peer's, from SO_PEERCRED.
+    result->credentials = g_socket_get_credentials(socket, error);
+    return result->credentials != nullptr;
   }
   if (control.count() != 1) {
-    g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "Expecting 1 control message, got %d",
-                control.count());
+    g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "Expecting 1 control message, got %d", control.count());
     return false;
   }
-  if (!G_IS_UNIX_FD_MESSAGE(control.at(0))) {
+  if (!G_IS_UNIX_CREDENTIALS_MESSAGE(control.at(0))) {
     g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_FAILED, "Unexpected type of ancillary data");
     return false;
   }
-  gint count = 0;
-  gint* fds = g_unix_fd_message_steal_fds(G_UNIX_FD_MESSAGE(control.at(0)), &count);
-  result->fds.assign(fds, fds + count);  // owned by `result` now: closed unless released
-  g_free(fds);
-  if (kind == Ancillary::kOneFd && count != 1) {
-    g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "Expecting one fd, but got %d", count);
-    return false;
-  }
-  if (count == 0) {
-    g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_FAILED, "Expecting file descriptors, but got none");
-    return false;
-  }
+  result->credentials = G_CREDENTIALS(
+      g_object_ref(g_unix_credentials_message_get_credentials(G_UNIX_CREDENTIALS_MESSAGE(control.at(0)))));
   return true;
 }
 

@@ -1,5 +1,6 @@
 // Ancillary data: GUnixFDMessage (SCM_RIGHTS) and GUnixCredentialsMessage (SCM_CREDENTIALS)
-// to and from JavaScript, and GIO's wire format for passing fds and credentials.
+// to and from JavaScript, and GIO's wire format for passing credentials (receiveFd, sendFd and
+// receiveFds: gio/fd-passing.h).
 //
 // Ownership of file descriptors: an fd that arrives is held by a GUnixFDList (which closes
 // it when freed) until JavaScript has been handed its number; only then is it stolen from
@@ -84,10 +85,9 @@ struct AncillaryResult {
 
 enum class Ancillary { kOneFd, kFds, kCredentials };
 
-// One receive in GIO's wire format (one data byte, one control message), honouring the
-// socket's blocking flag, as g_unix_connection_receive_fd / _receive_credentials do, plus
-// what they leave out: MSG_CTRUNC is an error, and end-of-stream is an error with a GError
-// (g_unix_connection_receive_fd returns -1 without one).
-bool ReceiveAncillary(GSocket* socket, Ancillary kind, AncillaryResult* result, GError** error);
+// One receive of credentials in GIO's wire format (one data byte, one control message),
+// honouring the socket's blocking flag, as g_unix_connection_receive_credentials does, plus what
+// it leaves out: MSG_CTRUNC is an error, and so is end-of-stream. (fds: gio/fd-passing.h.)
+bool ReceiveCredentials(GSocket* socket, AncillaryResult* result, GError** error);
 
 }  // namespace curlio::gio

@@ -1,11 +1,14 @@
 #include "gio/operations.h"
 
 #include <sys/socket.h>
+#include <unistd.h>
 
+#include <optional>
 #include <string>
 
 #include "gio/address.h"
 #include "gio/error.h"
+#include "gio/fd-passing.h"
 
 namespace curlio::gio {
 
@@ -96,6 +99,14 @@ Progress MessageSender::Step(GSocket* socket, bool blocking, GError** error) {
     return Progress::kWouldBlock;
   }
   return Progress::kDone;
+}
+
+Progress ReceiveAncillaryOnce(GSocket* socket, Ancillary kind, bool may_block, AncillaryResult* result, GError** error) {
+  if (kind != Ancillary::kCredentials) return ReceiveFds(socket, kind, may_block, result, error);
+  std::optional<NonBlockingScope> scope;
+  if (!may_block) scope.emplace(socket);
+  if (ReceiveCredentials(socket, result, error)) return Progress::kDone;
+  return !may_block && TakeWouldBlock(error) ? Progress::kWouldBlock : Progress::kFailed;
 }
 
 Napi::Value ReceivedMessageToJs(Napi::Env env, gssize bytes, GSocketAddress* address,
@@ -434,17 +445,35 @@ class ConditionWaitOperation : public Operation {
 class ReceiveAncillaryOperation : public Operation {
  public:
   explicit ReceiveAncillaryOperation(Ancillary kind) : Operation(G_IO_IN, true), kind_(kind) {}
-  Progress Attempt(GSocket* socket) override {
-    NonBlockingScope scope(socket);
-    if (ReceiveAncillary(socket, kind_, &result_, &error)) return Progress::kDone;
-    return TakeWouldBlock(&error) ? Progress::kWouldBlock : Progress::kFailed;
-  }
+  Progress Attempt(GSocket* socket) override { return ReceiveAncillaryOnce(socket, kind_, false, &result_, &error); }
   Napi::Value Result(Napi::Env env) override { return AncillaryResultToJs(env, kind_, result_); }
   void Release() override { result_.Release(); }
 
  private:
   Ancillary kind_;
   AncillaryResult result_;
+};
+
+// sendFd: g_unix_connection_send_fd's message, without a GUnixFDMessage (gio/fd-passing.h).
+class SendFdOperation : public Operation {
+ public:
+  explicit SendFdOperation(int fd) : Operation(G_IO_OUT, true), fd_(fd) {}
+  ~SendFdOperation() override {
+    if (owns_fd_) close(fd_);
+  }
+  Progress Attempt(GSocket* socket) override { return SendFd(socket, fd_, false, &error); }
+  // A send that finishes at once only reads the caller's fd; one that waits needs its own copy.
+  bool PrepareToWait() override {
+    int copy = DupCloseOnExec(fd_, &error);
+    if (copy < 0) return false;
+    fd_ = copy;
+    owns_fd_ = true;
+    return true;
+  }
+
+ private:
+  int fd_;
+  bool owns_fd_ = false;
 };
 
 }  // namespace
@@ -503,5 +532,7 @@ std::unique_ptr<Operation> NewConditionWaitOperation(GIOCondition condition) {
 std::unique_ptr<Operation> NewReceiveAncillaryOperation(Napi::Env env, Ancillary kind) {
   return std::make_unique<ReceiveAncillaryOperation>(kind);
 }
+
+std::unique_ptr<Operation> NewSendFdOperation(int fd) { return std::make_unique<SendFdOperation>(fd); }
 
 }  // namespace curlio::gio

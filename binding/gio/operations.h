@@ -65,6 +65,11 @@ std::unique_ptr<Operation> NewSendMessageOperation(std::unique_ptr<MessageSender
 std::unique_ptr<Operation> NewSendMessagesOperation(Napi::Env env, Napi::Value messages, int flags);
 std::unique_ptr<Operation> NewConditionWaitOperation(GIOCondition condition);
 std::unique_ptr<Operation> NewReceiveAncillaryOperation(Napi::Env env, Ancillary kind);
+std::unique_ptr<Operation> NewSendFdOperation(int fd);
+
+// One receiveFd / receiveFds / receiveCredentials; `may_block` waits as a blocking GSocket does
+// (the ...Sync calls pass the socket's flag), otherwise kWouldBlock with no error set.
+Progress ReceiveAncillaryOnce(GSocket* socket, Ancillary kind, bool may_block, AncillaryResult* result, GError** error);
 
 // Shared by the synchronous and asynchronous forms.
 Napi::Value ReceivedMessageToJs(Napi::Env env, gssize bytes, GSocketAddress* address,

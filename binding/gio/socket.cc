@@ -10,6 +10,7 @@
 
 #include "gio/address.h"
 #include "gio/error.h"
+#include "gio/fd-passing.h"
 #include "gio/messages.h"
 #include "gio/operations.h"
 
@@ -51,6 +52,7 @@ void GioSocket::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod<&GioSocket::Send>("send"),
           InstanceMethod<&GioSocket::SendMessage>("sendMessage"),
           InstanceMethod<&GioSocket::SendMessages>("sendMessages"),
+          InstanceMethod<&GioSocket::SendFd>("sendFd"),
           InstanceMethod<&GioSocket::ConditionWait>("conditionWait"),
           InstanceMethod<&GioSocket::ReceiveAncillary>("receiveAncillary"),
           InstanceMethod<&GioSocket::Cancel>("cancel"),
@@ -457,7 +459,7 @@ static bool IsUnixConnection(GSocketConnection* connection) {
   return connection != nullptr && G_IS_UNIX_CONNECTION(connection);
 }
 
-// sendFdSync(fd): g_unix_connection_send_fd itself.
+// sendFdSync(fd): g_unix_connection_send_fd's message and errors (gio/fd-passing.h).
 Napi::Value GioSocket::SendFdSync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!CheckOpen(env)) return env.Undefined();
@@ -466,10 +468,10 @@ Napi::Value GioSocket::SendFdSync(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   GError* error = nullptr;
-  if (!g_unix_connection_send_fd(G_UNIX_CONNECTION(connection_), info[0].As<Napi::Number>().Int32Value(), nullptr,
-                                 &error)) {
-    ThrowGError(env, error);
-  }
+  Progress progress = gio::SendFd(socket_, info[0].As<Napi::Number>().Int32Value(), g_socket_get_blocking(socket_),
+                                  &error);
+  if (progress == Progress::kWouldBlock) SetWouldBlock(&error);
+  if (progress != Progress::kDone) ThrowGError(env, error);
   return env.Undefined();
 }
 
@@ -511,7 +513,9 @@ Napi::Value GioSocket::ReceiveAncillarySync(const Napi::CallbackInfo& info) {
   auto kind = static_cast<Ancillary>(info[0].As<Napi::Number>().Int32Value());
   AncillaryResult result;
   GError* error = nullptr;
-  if (!gio::ReceiveAncillary(socket_, kind, &result, &error)) {
+  Progress progress = ReceiveAncillaryOnce(socket_, kind, g_socket_get_blocking(socket_), &result, &error);
+  if (progress == Progress::kWouldBlock) SetWouldBlock(&error);
+  if (progress != Progress::kDone) {
     ThrowGError(env, error);
     return env.Undefined();
   }
@@ -592,6 +596,12 @@ Napi::Value GioSocket::SendMessage(const Napi::CallbackInfo& info) {
   }
   if (sender == nullptr) return env.Undefined();
   return Start(env, NewSendMessageOperation(std::move(sender)), LastArg(info));
+}
+
+// sendFd(fd, callback): one fd in GIO's wire format. The fd is borrowed while the call runs
+// and duplicated only if the send has to wait.
+Napi::Value GioSocket::SendFd(const Napi::CallbackInfo& info) {
+  return Start(info.Env(), NewSendFdOperation(info[0].As<Napi::Number>().Int32Value()), LastArg(info));
 }
 
 // sendMessages([{ address, vectors }], flags, callback)
@@ -878,6 +888,12 @@ Napi::Value GioSocket::Start(Napi::Env env, std::unique_ptr<Operation> op, Napi:
       Deliver(env, finished, false);
       return Napi::Number::New(env, 0);
     }
+  }
+  if (!op->PrepareToWait()) {
+    std::deque<std::unique_ptr<Operation>> failed;
+    failed.push_back(std::move(op));
+    Deliver(env, failed, false);
+    return Napi::Number::New(env, 0);
   }
   op->id = next_id_++;
   if (next_id_ == 0) next_id_ = 1;

@@ -36,6 +36,11 @@ class Operation {
   // the operation until Release(), called once JavaScript has received it.
   virtual Napi::Value Result(Napi::Env env) { return env.Undefined(); }
   virtual void Release() {}
+  // Called once, before the operation joins the queue instead of finishing in the call that
+  // started it: anything it only borrowed from the caller must become its own now (sendFd
+  // duplicates the fd, which the caller may close as soon as the call returns). False leaves a
+  // GError in `error`, and the operation fails.
+  virtual bool PrepareToWait() { return true; }
 
   // What readiness the operation waits for (G_IO_IN, G_IO_OUT, or any condition).
   const GIOCondition condition;
@@ -123,6 +128,7 @@ class GioSocket : public Napi::ObjectWrap<GioSocket>, public Resource {
   Napi::Value Send(const Napi::CallbackInfo& info);
   Napi::Value SendMessage(const Napi::CallbackInfo& info);
   Napi::Value SendMessages(const Napi::CallbackInfo& info);
+  Napi::Value SendFd(const Napi::CallbackInfo& info);
   Napi::Value ConditionWait(const Napi::CallbackInfo& info);
   Napi::Value ReceiveAncillary(const Napi::CallbackInfo& info);
   Napi::Value Cancel(const Napi::CallbackInfo& info);

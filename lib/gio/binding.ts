@@ -84,6 +84,7 @@ export interface NativeSocket {
   ): number;
   sendMessage(fds: number[], data: Buffer | undefined, callback: NativeCallback<number>): number;
   sendMessages(messages: NativeOutputMessage[], flags: number, callback: NativeCallback<number>): number;
+  sendFd(fd: number, callback: NativeCallback<void>): number;
   conditionWait(condition: number, callback: NativeCallback<number>): number;
   receiveAncillary(kind: AncillaryKind, callback: NativeCallback<unknown>): number;
   cancel(id: number): boolean;

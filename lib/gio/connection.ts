@@ -160,9 +160,9 @@ export class UnixConnection extends SocketConnection {
    * duplicated when the call starts: the caller keeps its own and may close it at once.
    */
   async sendFd(fd: FdSource, options?: OperationOptions): Promise<void> {
-    const fds = [fdOf(fd, 'fd')];
+    const n = fdOf(fd, 'fd');
     await operation(this.socket[kNative], options, this.socket.timeout * 1000, (done) =>
-      this.socket[kNative].sendMessage(fds, undefined, done),
+      this.socket[kNative].sendFd(n, done),
     );
   }
 
