@@ -65,12 +65,20 @@ async function main(name, create) {
   if (opts.warmup > 0) warm = await client.run(opts.warmup);
   collect();
   const rssBeforeKb = kbField('VmRSS');
+  // V8's own view: heapUsed is live JS; heapTotal is what V8 reserved, and grows (young
+  // generation semispaces up to 16 MiB each) under a high allocation rate without a leak.
+  const memBefore = process.memoryUsage();
+  const heapUsedBeforeKb = Math.round(memBefore.heapUsed / 1024);
+  const heapTotalBeforeKb = Math.round(memBefore.heapTotal / 1024);
   const t0 = process.hrtime.bigint();
   const res = await client.run(opts.n);
   const elapsedMs = Number(process.hrtime.bigint() - t0) / 1e6;
   const hwmKb = kbField('VmHWM');
   collect();
   const rssAfterKb = kbField('VmRSS');
+  const memAfter = process.memoryUsage();
+  const heapUsedAfterKb = Math.round(memAfter.heapUsed / 1024);
+  const heapTotalAfterKb = Math.round(memAfter.heapTotal / 1024);
   const failures = res.failures + warm.failures;
   const out = {
     client: name,
@@ -84,6 +92,10 @@ async function main(name, create) {
     rssBeforeKb,
     rssAfterKb,
     hwmKb,
+    heapUsedBeforeKb,
+    heapUsedAfterKb,
+    heapTotalBeforeKb,
+    heapTotalAfterKb,
     firstError: res.firstError ?? warm.firstError,
   };
   if (client.note) out.note = client.note;
