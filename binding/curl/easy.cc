@@ -144,11 +144,10 @@ void EasyHandle::ApplyDefaults() {
 void EasyHandle::CopyOptionsFrom(EasyHandle& other) {
   // curl_easy_duphandle copies strings but shares slist and POSTFIELDS pointers, and its
   // callback data still points at the source: give the copy its own of each.
-  for (auto& [option, value] : other.strings_) {
-    strings_[option] = value;
-    if (option == CURLOPT_POSTFIELDS) {
-      curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, strings_[option].data());
-    }
+  if (other.has_postfields_) {
+    postfields_ = other.postfields_;
+    has_postfields_ = true;
+    curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, postfields_.data());
   }
   for (auto& [option, list] : other.slists_) {
     curl_slist* copy = nullptr;
@@ -169,7 +168,9 @@ void EasyHandle::CopyOptionsFrom(EasyHandle& other) {
 void EasyHandle::ReleaseOptions() {
   for (auto& [option, list] : slists_) curl_slist_free_all(list);
   slists_.clear();
-  strings_.clear();
+  postfields_.clear();
+  postfields_.shrink_to_fit();
+  has_postfields_ = false;
   js_.Clear(!data_->tearing_down);
   read_leftover_.clear();
 }
@@ -240,7 +241,9 @@ Napi::Value EasyHandle::SetOpt(const Napi::CallbackInfo& info) {
     case CURLOPT_POSTFIELDS:
     case CURLOPT_COPYPOSTFIELDS: {
       if (value.IsNull() || value.IsUndefined()) {
-        strings_.erase(CURLOPT_POSTFIELDS);
+        postfields_.clear();
+        postfields_.shrink_to_fit();
+        has_postfields_ = false;
         curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(-1));
         code = curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, static_cast<char*>(nullptr));
         break;
@@ -260,8 +263,9 @@ Napi::Value EasyHandle::SetOpt(const Napi::CallbackInfo& info) {
       // option to send less.
       curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(bytes.size()));
       // Both forms keep our copy alive for the transfer, so libcurl need not copy again.
-      strings_[CURLOPT_POSTFIELDS] = std::move(bytes);
-      code = curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, strings_[CURLOPT_POSTFIELDS].data());
+      postfields_ = std::move(bytes);
+      has_postfields_ = true;
+      code = curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, postfields_.data());
       break;
     }
     case CURLOPT_STREAM_DEPENDS:
@@ -304,7 +308,6 @@ Napi::Value EasyHandle::SetOpt(const Napi::CallbackInfo& info) {
         }
         case CURLOT_STRING: {
           if (value.IsNull() || value.IsUndefined()) {
-            strings_.erase(option);
             code = curl_easy_setopt(curl_, option, static_cast<char*>(nullptr));
             break;
           }
@@ -317,8 +320,8 @@ Napi::Value EasyHandle::SetOpt(const Napi::CallbackInfo& info) {
             ThrowTypeError(env, "The string for " + name + " contains a NUL byte");
             return env.Undefined();
           }
-          strings_[option] = std::move(s);
-          code = curl_easy_setopt(curl_, option, strings_[option].c_str());
+          // libcurl copies every string option (since 7.17.0): no copy of ours to keep.
+          code = curl_easy_setopt(curl_, option, s.c_str());
           break;
         }
         case CURLOT_SLIST: {

@@ -87,8 +87,9 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
   CURL* curl_ = nullptr;
   char error_buffer_[CURL_ERROR_SIZE] = {0};
 
-  // libcurl does not copy every string (CURLOPT_POSTFIELDS) nor any slist: we own them.
-  std::unordered_map<int, std::string> strings_;
+  // libcurl copies string options but not CURLOPT_POSTFIELDS, nor any slist: we own those.
+  std::string postfields_;
+  bool has_postfields_ = false;  // set, maybe empty: libcurl points into postfields_
   std::unordered_map<int, curl_slist*> slists_;
   // JavaScript functions and values (*FUNCTION, *DATA, PRIVATE...), by option id.
   JsSlots js_;
