@@ -56,6 +56,8 @@ void GioSocket::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod<&GioSocket::ConditionWait>("conditionWait"),
           InstanceMethod<&GioSocket::ReceiveAncillary>("receiveAncillary"),
           InstanceMethod<&GioSocket::Cancel>("cancel"),
+          InstanceMethod<&GioSocket::ReceiveAncillaryNow>("receiveAncillaryNow"),
+          InstanceMethod<&GioSocket::SendFdNow>("sendFdNow"),
           InstanceMethod<&GioSocket::GetAvailableBytes>("getAvailableBytes"),
           InstanceMethod<&GioSocket::GetCredentials>("getCredentials"),
           InstanceMethod<&GioSocket::GetOption>("getOption"),
@@ -636,6 +638,41 @@ Napi::Value GioSocket::Cancel(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, false);
 }
 
+// receiveAncillaryNow(kind) → fd | fds | credentials | undefined
+Napi::Value GioSocket::ReceiveAncillaryNow(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  // An earlier receive still waiting keeps its place: this one waits behind it.
+  if (!CanAttemptNow(G_IO_IN, true)) return env.Undefined();
+  auto kind = static_cast<Ancillary>(info[0].As<Napi::Number>().Int32Value());
+  AncillaryResult result;
+  GError* error = nullptr;
+  Progress progress = ReceiveAncillaryOnce(socket_, kind, false, &result, &error);
+  if (progress == Progress::kWouldBlock) return env.Undefined();
+  if (progress == Progress::kFailed) {
+    ThrowGError(env, error);
+    return env.Undefined();
+  }
+  Napi::Value out = AncillaryResultToJs(env, kind, result);
+  result.Release();
+  return out;
+}
+
+// sendFdNow(fd) → true | undefined. Sent at once, the fd is only read: no copy is made.
+Napi::Value GioSocket::SendFdNow(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!CheckOpen(env)) return env.Undefined();
+  if (!CanAttemptNow(G_IO_OUT, true)) return env.Undefined();
+  GError* error = nullptr;
+  Progress progress = gio::SendFd(socket_, info[0].As<Napi::Number>().Int32Value(), false, &error);
+  if (progress == Progress::kWouldBlock) return env.Undefined();
+  if (progress == Progress::kFailed) {
+    ThrowGError(env, error);
+    return env.Undefined();
+  }
+  return Napi::Boolean::New(env, true);
+}
+
 // ---- state and options ----
 
 Napi::Value GioSocket::GetAvailableBytes(const Napi::CallbackInfo& info) {
@@ -864,10 +901,10 @@ Napi::Value GioSocket::SetRef(const Napi::CallbackInfo& info) {
 
 // ---- the operation queue ----
 
-bool GioSocket::CanAttemptNow(const Operation& op) const {
-  if (!op.ordered) return true;
+bool GioSocket::CanAttemptNow(GIOCondition condition, bool ordered) const {
+  if (!ordered) return true;
   for (const auto& other : pending_) {
-    if (other->ordered && (other->condition & op.condition) != 0) return false;
+    if (other->ordered && (other->condition & condition) != 0) return false;
   }
   return true;
 }
@@ -880,7 +917,7 @@ Napi::Value GioSocket::Start(Napi::Env env, std::unique_ptr<Operation> op, Napi:
   }
   if (!CheckOpen(env)) return env.Undefined();
   op->callback = Napi::Persistent(callback.As<Napi::Function>());
-  if (CanAttemptNow(*op)) {
+  if (CanAttemptNow(op->condition, op->ordered)) {
     Progress progress = op->Attempt(socket_);
     if (progress != Progress::kWouldBlock) {
       std::deque<std::unique_ptr<Operation>> finished;

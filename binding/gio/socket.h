@@ -133,6 +133,12 @@ class GioSocket : public Napi::ObjectWrap<GioSocket>, public Resource {
   Napi::Value ReceiveAncillary(const Napi::CallbackInfo& info);
   Napi::Value Cancel(const Napi::CallbackInfo& info);
 
+  // One non-blocking attempt, and nothing left pending: the result, or undefined when the call
+  // would have to wait (then the asynchronous form above runs it). Passing an fd usually
+  // completes at once; this keeps such a call to one crossing, with no callback.
+  Napi::Value ReceiveAncillaryNow(const Napi::CallbackInfo& info);
+  Napi::Value SendFdNow(const Napi::CallbackInfo& info);
+
   // State and options.
   Napi::Value GetAvailableBytes(const Napi::CallbackInfo& info);
   Napi::Value GetCredentials(const Napi::CallbackInfo& info);
@@ -151,7 +157,8 @@ class GioSocket : public Napi::ObjectWrap<GioSocket>, public Resource {
 
   // The operation queue and its uv_poll.
   Napi::Value Start(Napi::Env env, std::unique_ptr<Operation> op, Napi::Value callback);
-  bool CanAttemptNow(const Operation& op) const;
+  // Whether an operation of this kind may run before those already waiting (see Operation::ordered).
+  bool CanAttemptNow(GIOCondition condition, bool ordered) const;
   void UpdatePoll();
   void StopPoll();
   void UpdateRef();

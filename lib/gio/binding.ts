@@ -1,6 +1,7 @@
 // The native GIO classes as binding/gio exports them. Asynchronous methods take a callback
 // last and return an operation id (0 when the operation finished at once); the TypeScript
-// classes turn them into promises. Not public API.
+// classes turn them into promises. The ...Now methods make one non-blocking attempt and return
+// the result, or undefined if the call would have to wait. Not public API.
 import { native } from '../native';
 
 /** A GSocketAddress as it crosses the boundary (binding/gio/address.cc). */
@@ -88,6 +89,9 @@ export interface NativeSocket {
   conditionWait(condition: number, callback: NativeCallback<number>): number;
   receiveAncillary(kind: AncillaryKind, callback: NativeCallback<unknown>): number;
   cancel(id: number): boolean;
+  /** One non-blocking attempt; undefined when it would have to wait (nothing is left pending). */
+  receiveAncillaryNow(kind: AncillaryKind): unknown;
+  sendFdNow(fd: number): true | undefined;
 
   getAvailableBytes(): number;
   getCredentials(): NativeCredentials;

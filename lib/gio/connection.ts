@@ -6,7 +6,7 @@ import { type SocketAddress, UnixSocketAddress, describe, nativeAddress } from '
 import { AncillaryKind, gio, type NativeCredentials } from './binding';
 import { Credentials } from './credentials';
 import { SocketFamily, SocketType } from './enums';
-import { type OperationOptions, operation } from './operation';
+import { MUST_WAIT, type OperationOptions, attemptOperation, operation } from './operation';
 import { Socket, kNative, toBuffer, wrapSocket, type BufferSource } from './socket';
 
 /**
@@ -156,13 +156,23 @@ export class UnixConnection extends SocketConnection {
   }
 
   /**
-   * Sends one fd with one NUL byte (g_unix_connection_send_fd's format). The fd is
-   * duplicated when the call starts: the caller keeps its own and may close it at once.
+   * Sends one fd with one NUL byte (g_unix_connection_send_fd's format). The caller keeps its
+   * fd and may close it as soon as sendFd returns (a send that has to wait sends a duplicate).
    */
-  async sendFd(fd: FdSource, options?: OperationOptions): Promise<void> {
-    const n = fdOf(fd, 'fd');
-    await operation(this.socket[kNative], options, this.socket.timeout * 1000, (done) =>
-      this.socket[kNative].sendFd(n, done),
+  sendFd(fd: FdSource, options?: OperationOptions): Promise<void> {
+    let n: number;
+    try {
+      n = fdOf(fd, 'fd');
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const native = this.socket[kNative];
+    return attemptOperation<void>(
+      native,
+      options,
+      () => this.socket.timeout * 1000,
+      () => (native.sendFdNow(n) ? undefined : MUST_WAIT),
+      (done) => native.sendFd(n, done),
     );
   }
 
@@ -176,10 +186,8 @@ export class UnixConnection extends SocketConnection {
    * Rejects with G_IO_ERROR_CONNECTION_CLOSED if the peer closes first, and with
    * G_IO_ERROR_FAILED if the message does not carry exactly one fd (closing any that came).
    */
-  async receiveFd(options?: OperationOptions): Promise<number> {
-    return operation<unknown>(this.socket[kNative], options, this.socket.timeout * 1000, (done) =>
-      this.socket[kNative].receiveAncillary(AncillaryKind.OneFd, done),
-    ) as Promise<number>;
+  receiveFd(options?: OperationOptions): Promise<number> {
+    return this.receiveAncillary(AncillaryKind.OneFd, options) as Promise<number>;
   }
 
   /** Receives one fd, blocking if the socket is blocking. */
@@ -207,10 +215,8 @@ export class UnixConnection extends SocketConnection {
   }
 
   /** Receives one message's fds (one or more, at most 253); they are yours. */
-  async receiveFds(options?: OperationOptions): Promise<number[]> {
-    return operation<unknown>(this.socket[kNative], options, this.socket.timeout * 1000, (done) =>
-      this.socket[kNative].receiveAncillary(AncillaryKind.Fds, done),
-    ) as Promise<number[]>;
+  receiveFds(options?: OperationOptions): Promise<number[]> {
+    return this.receiveAncillary(AncillaryKind.Fds, options) as Promise<number[]>;
   }
 
   /** {@link UnixConnection.receiveFds}, blocking if the socket is blocking. */
@@ -238,15 +244,24 @@ export class UnixConnection extends SocketConnection {
    * for the length of the call, so any peer that writes one byte is identified).
    */
   async receiveCredentials(options?: OperationOptions): Promise<Credentials> {
-    const credentials = await operation(this.socket[kNative], options, this.socket.timeout * 1000, (done) =>
-      this.socket[kNative].receiveAncillary(AncillaryKind.Credentials, done),
-    );
+    const credentials = await this.receiveAncillary(AncillaryKind.Credentials, options);
     return new Credentials(credentials as NativeCredentials);
   }
 
   /** {@link UnixConnection.receiveCredentials}, blocking if the socket is blocking. */
   receiveCredentialsSync(): Credentials {
     return new Credentials(this.socket[kNative].receiveAncillarySync(AncillaryKind.Credentials) as NativeCredentials);
+  }
+
+  private receiveAncillary(kind: AncillaryKind, options: OperationOptions | undefined): Promise<unknown> {
+    const native = this.socket[kNative];
+    return attemptOperation<unknown>(
+      native,
+      options,
+      () => this.socket.timeout * 1000,
+      () => native.receiveAncillaryNow(kind) ?? MUST_WAIT,
+      (done) => native.receiveAncillary(kind, done),
+    );
   }
 }
 

@@ -22,6 +22,42 @@ export function checkOptions(options: OperationOptions | undefined): AbortSignal
   return signal;
 }
 
+/** @internal What an attempt returns when the call has to wait. */
+export const MUST_WAIT: unique symbol = Symbol('curlio.gio.mustWait');
+
+/**
+ * @internal operation() for calls that usually complete at once (passing an fd to a peer that
+ * keeps up): `attempt` makes one non-blocking try in a single native call and returns its
+ * result, or MUST_WAIT. Only then are the callback, the AbortSignal listener and the timer set
+ * up, by operation() with `start`; the socket's timeout (a native property read) is read only
+ * then too.
+ */
+export function attemptOperation<T>(
+  socket: NativeSocket,
+  options: OperationOptions | undefined,
+  timeoutMs: () => number,
+  attempt: () => T | typeof MUST_WAIT,
+  start: (done: NativeCallback<T>) => number,
+): Promise<T> {
+  if (options !== undefined) {
+    let signal: AbortSignal | undefined;
+    try {
+      signal = checkOptions(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+  }
+  let result: T | typeof MUST_WAIT;
+  try {
+    result = attempt();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  if (result !== MUST_WAIT) return Promise.resolve(result);
+  return operation(socket, options, timeoutMs(), start);
+}
+
 /**
  * @internal Runs `start` (which calls the native method with `done` as its callback).
  * `timeoutMs` > 0 rejects with G_IO_ERROR_TIMED_OUT, as GIO's blocking calls do.

@@ -1,7 +1,9 @@
 // sendFd / receiveFd / receiveFds go straight to sendmsg / recvmsg (binding/gio/fd-passing.cc)
-// instead of through GUnixFDMessage: these prove that what a caller sees is still GIO's — the
-// socket's blocking flag and timeout, GIO's errors word for word, fds closed on every failure,
-// and a sendFd that has to wait owning its fd.
+// instead of through GUnixFDMessage, and their promises settle from one non-blocking attempt when
+// they can: these prove that what a caller sees is still GIO's — the socket's blocking flag and
+// timeout, GIO's errors word for word, fds closed on every failure, a sendFd that has to wait
+// owning its fd — and that a call settled at once keeps the order and the cancellation rules of
+// one that waits.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -245,6 +247,51 @@ describe('sendFd that has to wait', () => {
     const got = [await b.receiveFd(), await b.receiveFd()];
     expect(got.map(readAll)).toEqual(['two', 'three']);
     for (const fd of [...got, ...files, filler]) fs.closeSync(fd);
+    a.close();
+    b.close();
+  });
+});
+
+describe('promises that settle at once', () => {
+  test('resolve with the fd (receiveFd), the fds (receiveFds) and nothing (sendFd)', async () => {
+    const [a, b] = UnixConnection.createPair();
+    const fd = tempFile('at once');
+    expect(await a.sendFd(fd)).toBeUndefined();
+    const got = await b.receiveFd();
+    expect(readAll(got)).toBe('at once');
+    await a.sendFds([fd, fd]);
+    const two = await b.receiveFds();
+    expect(two).toHaveLength(2);
+    for (const x of [got, ...two, fd]) fs.closeSync(x);
+    a.close();
+    b.close();
+  });
+
+  test('a receive started while another waits queues behind it, even when an fd is already there', async () => {
+    const [a, b] = UnixConnection.createPair();
+    const [first, second] = [tempFile('first'), tempFile('second')];
+    const waiting = b.receiveFd(); // nothing there yet: it waits
+    a.sendFdSync(first);
+    const later = b.receiveFd(); // must not take `first` from the one waiting
+    a.sendFdSync(second);
+    const got = [await waiting, await later];
+    expect(got.map(readAll)).toEqual(['first', 'second']);
+    for (const x of [...got, first, second]) fs.closeSync(x);
+    a.close();
+    b.close();
+  });
+
+  test('an aborted signal or bad options reject before anything is received or sent', async () => {
+    const [a, b] = UnixConnection.createPair();
+    const fd = tempFile('kept');
+    a.sendFdSync(fd);
+    await expect(b.receiveFd({ signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(b.receiveFd(42 as never)).rejects.toThrow(/options object/);
+    await expect(a.sendFd(fd, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(b.socket.getAvailableBytes()).toBe(1); // still only the first message
+    const got = await b.receiveFd();
+    expect(readAll(got)).toBe('kept');
+    for (const x of [got, fd]) fs.closeSync(x);
     a.close();
     b.close();
   });
