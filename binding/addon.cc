@@ -56,21 +56,6 @@ LazyCallbackScope::~LazyCallbackScope() {
   if (scope_ != nullptr) napi_close_callback_scope(data_->env, scope_);
 }
 
-void AddonData::ConnectionSocketOpened(int fd) {
-  // A poll parked on this number belongs to a socket that is gone (closed where we could not
-  // see it): it must not stand in for the new one.
-  auto parked = parked_sockets.find(fd);
-  if (parked != parked_sockets.end()) parked->second->StopParked();
-  connection_sockets.insert(fd);
-}
-
-void AddonData::ConnectionSocketClosing(int fd) {
-  connection_sockets.erase(fd);
-  // Stopped while the fd is still open, so epoll forgets this socket and not a later one.
-  auto parked = parked_sockets.find(fd);
-  if (parked != parked_sockets.end()) parked->second->StopParked();
-}
-
 void AddonData::EnterJs() {
   if (lazy_scope != nullptr) lazy_scope->Open();
 }

@@ -23,14 +23,6 @@ class Resource {
   virtual void CloseResource() = 0;
 };
 
-// A native driver's poll left running on an idle keep-alive connection's socket (see
-// MultiHandle::Park). StopParked() stops it; it must run before that socket is closed.
-class ParkedSocket {
- public:
-  virtual ~ParkedSocket() = default;
-  virtual void StopParked() = 0;
-};
-
 struct AddonData {
   explicit AddonData(Napi::Env env);
 
@@ -69,14 +61,6 @@ struct AddonData {
   // callbacks thus pays for no scope at all.
   struct LazyCallbackScope* lazy_scope = nullptr;
   void EnterJs();
-
-  // Connection sockets libcurl opened in this environment (announced by our
-  // SOCKOPTFUNCTION, CURLSOCKTYPE_IPCXN) and not closed yet (our CLOSESOCKETFUNCTION): only
-  // their close is seen, so only their polls may stay running while they are idle.
-  std::unordered_set<int> connection_sockets;
-  std::unordered_map<int, ParkedSocket*> parked_sockets;
-  void ConnectionSocketOpened(int fd);
-  void ConnectionSocketClosing(int fd);
 
   void Register(Resource* r) { resources.insert(r); }
   void Unregister(Resource* r) { resources.erase(r); }

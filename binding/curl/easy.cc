@@ -139,14 +139,6 @@ void EasyHandle::ApplyDefaults() {
   curl_easy_setopt(curl_, CURLOPT_WRITEDATA, this);
   curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, &EasyHandle::OnHeader);
   curl_easy_setopt(curl_, CURLOPT_HEADERDATA, this);
-  InstallSocketHooks();
-}
-
-void EasyHandle::InstallSocketHooks() {
-  curl_easy_setopt(curl_, CURLOPT_SOCKOPTFUNCTION, &EasyHandle::DefaultSockopt);
-  curl_easy_setopt(curl_, CURLOPT_SOCKOPTDATA, data_);
-  curl_easy_setopt(curl_, CURLOPT_CLOSESOCKETFUNCTION, &EasyHandle::DefaultCloseSocket);
-  curl_easy_setopt(curl_, CURLOPT_CLOSESOCKETDATA, data_);
 }
 
 void EasyHandle::CopyOptionsFrom(EasyHandle& other) {
@@ -168,18 +160,8 @@ void EasyHandle::CopyOptionsFrom(EasyHandle& other) {
   });
   // The callbacks' data pointers must be this handle, not the source.
   for (CURLoption option : {CURLOPT_READDATA, CURLOPT_XFERINFODATA, CURLOPT_PREREQDATA, CURLOPT_DEBUGDATA,
-                            CURLOPT_OPENSOCKETDATA, CURLOPT_SEEKDATA}) {
+                            CURLOPT_OPENSOCKETDATA, CURLOPT_SOCKOPTDATA, CURLOPT_CLOSESOCKETDATA, CURLOPT_SEEKDATA}) {
     curl_easy_setopt(curl_, option, this);
-  }
-  // ApplyDefaults put the socket hooks back to the defaults (AddonData as their data):
-  // where the source had JavaScript ones, this handle's trampolines again.
-  if (js_.Has(CURLOPT_SOCKOPTFUNCTION)) {
-    curl_easy_setopt(curl_, CURLOPT_SOCKOPTDATA, this);
-    curl_easy_setopt(curl_, CURLOPT_SOCKOPTFUNCTION, &EasyHandle::OnSockopt);
-  }
-  if (js_.Has(CURLOPT_CLOSESOCKETFUNCTION)) {
-    curl_easy_setopt(curl_, CURLOPT_CLOSESOCKETDATA, this);
-    curl_easy_setopt(curl_, CURLOPT_CLOSESOCKETFUNCTION, &EasyHandle::OnCloseSocket);
   }
 }
 
@@ -455,11 +437,11 @@ CURLcode EasyHandle::SetFunction(const Napi::Env& env, CURLoption option, const 
       curl_easy_setopt(curl_, data_option, this);
       return curl_easy_setopt(curl_, option, reset ? nullptr : &EasyHandle::OnOpenSocket);
     case CURLOPT_SOCKOPTFUNCTION:
-      curl_easy_setopt(curl_, data_option, reset ? static_cast<void*>(data_) : this);
-      return curl_easy_setopt(curl_, option, reset ? &EasyHandle::DefaultSockopt : &EasyHandle::OnSockopt);
+      curl_easy_setopt(curl_, data_option, this);
+      return curl_easy_setopt(curl_, option, reset ? nullptr : &EasyHandle::OnSockopt);
     case CURLOPT_CLOSESOCKETFUNCTION:
-      curl_easy_setopt(curl_, data_option, reset ? static_cast<void*>(data_) : this);
-      return curl_easy_setopt(curl_, option, reset ? &EasyHandle::DefaultCloseSocket : &EasyHandle::OnCloseSocket);
+      curl_easy_setopt(curl_, data_option, this);
+      return curl_easy_setopt(curl_, option, reset ? nullptr : &EasyHandle::OnCloseSocket);
     case CURLOPT_SEEKFUNCTION:
       curl_easy_setopt(curl_, data_option, this);
       return curl_easy_setopt(curl_, option, reset ? nullptr : &EasyHandle::OnSeek);
@@ -826,20 +808,8 @@ curl_socket_t EasyHandle::OnOpenSocket(void* clientp, curlsocktype purpose, stru
   return result.As<Napi::Number>().Int32Value();
 }
 
-int EasyHandle::DefaultSockopt(void* clientp, curl_socket_t curlfd, curlsocktype purpose) {
-  // Accepted sockets (FTP active mode) are closed without CLOSESOCKETFUNCTION: not tracked.
-  if (purpose == CURLSOCKTYPE_IPCXN) static_cast<AddonData*>(clientp)->ConnectionSocketOpened(curlfd);
-  return CURL_SOCKOPT_OK;
-}
-
-int EasyHandle::DefaultCloseSocket(void* clientp, curl_socket_t item) {
-  static_cast<AddonData*>(clientp)->ConnectionSocketClosing(item);
-  return close(item);
-}
-
 int EasyHandle::OnSockopt(void* clientp, curl_socket_t curlfd, curlsocktype purpose) {
   auto* self = static_cast<EasyHandle*>(clientp);
-  if (purpose == CURLSOCKTYPE_IPCXN) self->data_->ConnectionSocketOpened(curlfd);
   if (self->close_requested_) return CURL_SOCKOPT_ERROR;
   if (!self->js_.Has(CURLOPT_SOCKOPTFUNCTION)) return CURL_SOCKOPT_OK;
   Napi::Env env = self->data_->env;
@@ -854,7 +824,6 @@ int EasyHandle::OnSockopt(void* clientp, curl_socket_t curlfd, curlsocktype purp
 
 int EasyHandle::OnCloseSocket(void* clientp, curl_socket_t item) {
   auto* self = static_cast<EasyHandle*>(clientp);
-  self->data_->ConnectionSocketClosing(item);
   // The socket must be closed whatever happens in JavaScript, or it leaks.
   if (!self->js_.Has(CURLOPT_CLOSESOCKETFUNCTION) || self->data_->tearing_down || self->close_requested_) {
     return close(item);

@@ -61,7 +61,6 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
   Napi::Value ErrorBuffer(const Napi::CallbackInfo& info);
 
   void ApplyDefaults();
-  void InstallSocketHooks();
   void ReleaseOptions();
   void CopyOptionsFrom(EasyHandle& other);
   CURLcode SetFunction(const Napi::Env& env, CURLoption option, const std::string& name, Napi::Value value);
@@ -82,11 +81,6 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
   static curl_socket_t OnOpenSocket(void* clientp, curlsocktype purpose, struct curl_sockaddr* address);
   static int OnSockopt(void* clientp, curl_socket_t curlfd, curlsocktype purpose);
   static int OnCloseSocket(void* clientp, curl_socket_t item);
-  // Installed when no JavaScript function is: they tell the environment which sockets are
-  // connections and when they close (AddonData::connection_sockets), with the AddonData
-  // as clientp because a connection outlives the easy handle that opened it.
-  static int DefaultSockopt(void* clientp, curl_socket_t curlfd, curlsocktype purpose);
-  static int DefaultCloseSocket(void* clientp, curl_socket_t item);
   static int OnSeek(void* userp, curl_off_t offset, int origin);
 
   AddonData* data_;

@@ -110,7 +110,6 @@ void MultiHandle::CloseResource() {
 
 void MultiHandle::CloseSocketContexts() {
   for (auto& [fd, context] : contexts_) {
-    if (context->parked) data_->parked_sockets.erase(fd);
     uv_poll_stop(context->poll);
     CloseUvHandle(data_, reinterpret_cast<uv_handle_t*>(context->poll));
     delete context;
@@ -475,43 +474,11 @@ int MultiHandle::OnTimer(CURLM* multi, long timeout_ms, void* userp) {
 
 // --- the native driver (multi-uv.c) ----------------------------------------------------
 
-// Between two requests on a keep-alive connection libcurl says CURL_POLL_REMOVE, then
-// CURL_POLL_IN again for the next one. Stopping and restarting the uv_poll costs an
-// EPOLL_CTL_DEL and an EPOLL_CTL_ADD each time (uv_poll_start restarts even an active poll),
-// about 8% of a small request's CPU. So the poll of an idle connection socket is parked:
-// left running, and taken up again by the next request at no cost. That is safe only for
-// sockets whose close we see (AddonData::connection_sockets): a parked poll is stopped
-// before its fd closes, so epoll never holds a stale registration for a reused number.
-void MultiHandle::Park(SocketContext* context) {
-  context->parked = true;
-  data_->parked_sockets[context->fd] = context;
-  // An idle connection must not keep the process alive, as a stopped poll would not.
-  uv_unref(reinterpret_cast<uv_handle_t*>(context->poll));
-}
-
-void MultiHandle::Unpark(SocketContext* context) {
-  context->parked = false;
-  data_->parked_sockets.erase(context->fd);
-  uv_ref(reinterpret_cast<uv_handle_t*>(context->poll));
-}
-
-void MultiHandle::StopPoll(SocketContext* context) {
-  if (context->parked) Unpark(context);
-  uv_poll_stop(context->poll);
-  context->events = 0;
-}
-
-void MultiHandle::SocketContext::StopParked() { multi->StopPoll(this); }
-
 int MultiHandle::DriverSocket(curl_socket_t s, int what, SocketContext* context) {
   if (what == CURL_POLL_REMOVE) {
     if (context != nullptr) {
+      uv_poll_stop(context->poll);
       if (multi_ != nullptr) curl_multi_assign(multi_, s, nullptr);
-      if (!closed_ && context->events != 0 && data_->connection_sockets.count(s) > 0) {
-        Park(context);
-      } else {
-        StopPoll(context);
-      }
     }
     return 0;
   }
@@ -521,7 +488,7 @@ int MultiHandle::DriverSocket(curl_socket_t s, int what, SocketContext* context)
     if (cached != contexts_.end()) {
       context = cached->second;
     } else {
-      context = new SocketContext(new uv_poll_t, s, this);
+      context = new SocketContext{new uv_poll_t, s, this};
       int err = uv_poll_init_socket(data_->loop, context->poll, s);
       if (err != 0) {
         delete context->poll;
@@ -534,25 +501,15 @@ int MultiHandle::DriverSocket(curl_socket_t s, int what, SocketContext* context)
     }
     curl_multi_assign(multi_, s, context);
   }
-  if (context->parked) Unpark(context);
   int events = 0;
   if (what & CURL_POLL_IN) events |= UV_READABLE;
   if (what & CURL_POLL_OUT) events |= UV_WRITABLE;
-  if (events != context->events) {
-    uv_poll_start(context->poll, events, &MultiHandle::OnPollEvent);
-    context->events = events;
-  }
+  uv_poll_start(context->poll, events, &MultiHandle::OnPollEvent);
   return 0;
 }
 
 void MultiHandle::OnPollEvent(uv_poll_t* handle, int status, int events) {
   auto* context = static_cast<SocketContext*>(handle->data);
-  if (context->parked) {
-    // An idle connection became readable (the server closed it, most likely). libcurl is
-    // not watching it and finds out when it next checks the connection: stop polling.
-    context->multi->StopPoll(context);
-    return;
-  }
   int flags = 0;
   if (status < 0) {
     flags = CURL_CSELECT_ERR;

@@ -33,18 +33,11 @@ class MultiHandle : public Napi::ObjectWrap<MultiHandle>, public Resource {
 
  private:
   // One per socket libcurl asks the native driver to watch (multi-uv.c's curl_context_t).
-  struct SocketContext : ParkedSocket {
-    SocketContext(uv_poll_t* p, curl_socket_t s, MultiHandle* m) : poll(p), fd(s), multi(m) {}
+  struct SocketContext {
     uv_poll_t* poll;
     curl_socket_t fd;
     MultiHandle* multi;
-    int events = 0;       // what the uv_poll watches while active
-    bool parked = false;  // libcurl said CURL_POLL_REMOVE, and the poll runs on (see Park)
-    void StopParked() override;
   };
-  void Park(SocketContext* context);
-  void Unpark(SocketContext* context);
-  void StopPoll(SocketContext* context);
 
   Napi::Value SetOpt(const Napi::CallbackInfo& info);
   Napi::Value AddHandle(const Napi::CallbackInfo& info);
