@@ -3,7 +3,6 @@
 // still connecting. These tests hold the driver to what must not change whatever it does
 // with its uv_polls (a try at keeping idle connections' polls running failed the last one:
 // libcurl 7.88 closes a connecting socket without CLOSESOCKETFUNCTION).
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +17,7 @@ import {
   Easy,
   Multi,
 } from '../../lib/libcurl';
+import { runCommand } from '../helpers/run-cli';
 
 const DIST = path.join(__dirname, '..', '..', 'dist', 'libcurl');
 
@@ -51,7 +51,7 @@ async function get(multi: Multi, easy: Easy, url: string): Promise<string> {
   return body.toString();
 }
 
-test('idle keep-alive connections do not keep the process alive', () => {
+test('idle keep-alive connections do not keep the process alive', async () => {
   // The server runs in this process; the client is a child that never cleans up.
   const script = `
     const lc = require(${JSON.stringify(DIST)});
@@ -61,25 +61,8 @@ test('idle keep-alive connections do not keep the process alive', () => {
       for (let i = 0; i < 3; i++) await multi.perform(easy);
       console.log('done');
     })();`;
-  return new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', script, `${base}/`], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error('the process did not exit with an idle connection open'));
-    }, 15_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      try {
-        expect(code).toBe(0);
-        expect(out.trim()).toBe('done');
-        resolve();
-      } catch (e) {
-        reject(e);
-      }
-    });
-  });
+  const child = await runCommand(process.execPath, ['-e', script, `${base}/`], { timeoutMs: 15_000 });
+  expect({ code: child.code, stdout: child.stdout.trim() }).toEqual({ code: 0, stdout: 'done' });
 });
 
 test('a connection the server closes while idle is not polled in a loop, and the next request reconnects', async () => {
@@ -187,33 +170,15 @@ test("the application's SOCKOPT/CLOSESOCKET functions see every socket, also on 
   expect([...closed].sort()).toEqual([...opened].sort());
 });
 
-test('a plain curl_easy_perform (no driver) runs beside them', () => {
+test('a plain curl_easy_perform (no driver) runs beside them', async () => {
   closeEach = true;
-  // Run in a child so the blocking perform does not hold up this process's server.
+  // A child, so the blocking perform does not hold up this process's server.
   const script = `
     const lc = require(${JSON.stringify(DIST)});
     const easy = new lc.Easy().setopt(lc.CURLOPT_URL, process.argv[1]);
     for (let i = 0; i < 3; i++) { easy.perform(); if (easy.takeBody().toString() !== 'ok') process.exit(2); }
     easy.cleanup();
     console.log('done');`;
-  const other = http.createServer((req, res) => res.end('ok'));
-  return new Promise<void>((resolve, reject) => {
-    other.listen(0, '127.0.0.1', () => {
-      const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}/`;
-        const child = spawn(process.execPath, ['-e', script, url], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d));
-      child.once('exit', (code) => {
-        other.close();
-        try {
-          expect(code).toBe(0);
-          expect(out.trim()).toBe('done');
-          resolve();
-        } catch (e) {
-          reject(e);
-        }
-      });
-    });
-  });
+  const child = await runCommand(process.execPath, ['-e', script, `${base}/`], { timeoutMs: 15_000 });
+  expect({ code: child.code, stdout: child.stdout.trim() }).toEqual({ code: 0, stdout: 'done' });
 });
-
