@@ -22,6 +22,17 @@ export function checkOptions(options: OperationOptions | undefined): AbortSignal
   return signal;
 }
 
+// A rejected promise for options that are wrong or already aborted; null: go ahead.
+function refusal(options: OperationOptions | undefined): Promise<never> | null {
+  let signal: AbortSignal | undefined;
+  try {
+    signal = checkOptions(options);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return signal?.aborted ? Promise.reject(abortError(signal)) : null;
+}
+
 /** @internal What an attempt returns when the call has to wait. */
 export const MUST_WAIT: unique symbol = Symbol('curlio.gio.mustWait');
 
@@ -40,13 +51,8 @@ export function attemptOperation<T>(
   start: (done: NativeCallback<T>) => number,
 ): Promise<T> {
   if (options !== undefined) {
-    let signal: AbortSignal | undefined;
-    try {
-      signal = checkOptions(options);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    if (signal?.aborted) return Promise.reject(abortError(signal));
+    const refused = refusal(options);
+    if (refused !== null) return refused;
   }
   let result: T | typeof MUST_WAIT;
   try {
@@ -68,13 +74,9 @@ export function operation<T>(
   timeoutMs: number,
   start: (done: NativeCallback<T>) => number,
 ): Promise<T> {
-  let signal: AbortSignal | undefined;
-  try {
-    signal = checkOptions(options);
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  if (signal?.aborted) return Promise.reject(abortError(signal));
+  const refused = refusal(options);
+  if (refused !== null) return refused;
+  const signal = options?.signal;
   return new Promise<T>((resolve, reject) => {
     let settled = false;
     let id = 0;
