@@ -1,5 +1,9 @@
 #include "curl/multi.h"
 
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
 
 #include "curl/easy.h"
@@ -87,7 +91,7 @@ void MultiHandle::CloseResource() {
   for (EasyHandle* easy : std::vector<EasyHandle*>(attached_.begin(), attached_.end())) Detach(easy);
   curl_multi_cleanup(multi_);
   multi_ = nullptr;
-  CloseSocketContexts();
+  CloseDriverEpoll();
   CloseUvHandle(data_, reinterpret_cast<uv_handle_t*>(timer_));
   CloseUvHandle(data_, reinterpret_cast<uv_handle_t*>(check_));
   CloseUvHandle(data_, reinterpret_cast<uv_handle_t*>(idle_));
@@ -108,13 +112,33 @@ void MultiHandle::CloseResource() {
   async_context_ = nullptr;
 }
 
-void MultiHandle::CloseSocketContexts() {
-  for (auto& [fd, context] : contexts_) {
-    uv_poll_stop(context->poll);
-    CloseUvHandle(data_, reinterpret_cast<uv_handle_t*>(context->poll));
-    delete context;
+bool MultiHandle::OpenDriverEpoll() {
+  if (epoll_fd_ >= 0) return true;
+  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+  if (epoll_fd_ < 0) return false;
+  epoll_poll_ = new uv_poll_t;
+  if (uv_poll_init(data_->loop, epoll_poll_, epoll_fd_) != 0) {
+    delete epoll_poll_;
+    epoll_poll_ = nullptr;
+    close(epoll_fd_);
+    epoll_fd_ = -1;
+    return false;
   }
-  contexts_.clear();
+  data_->open_handles++;
+  epoll_poll_->data = this;
+  uv_poll_start(epoll_poll_, UV_READABLE, &MultiHandle::OnSocketsReady);
+  UpdateKeepAlive();
+  return true;
+}
+
+void MultiHandle::CloseDriverEpoll() {
+  driver_sockets_.clear();
+  if (epoll_poll_ == nullptr) return;
+  // uv_close stops the poll at once (before it returns), so the fd may be closed after it.
+  CloseUvHandle(data_, reinterpret_cast<uv_handle_t*>(epoll_poll_));
+  epoll_poll_ = nullptr;
+  close(epoll_fd_);
+  epoll_fd_ = -1;
 }
 
 void MultiHandle::Detach(EasyHandle* easy) {
@@ -144,11 +168,14 @@ void MultiHandle::UpdateKeepAlive() {
     self_ref_ = false;
     Unref();
   }
-  if (timer_ != nullptr) {
+  // The timer and the epoll set's poll keep the loop alive only while transfers run: idle
+  // keep-alive connections stay in the set without holding the process open.
+  for (uv_handle_t* handle : {reinterpret_cast<uv_handle_t*>(timer_), reinterpret_cast<uv_handle_t*>(epoll_poll_)}) {
+    if (handle == nullptr) continue;
     if (!attached_.empty()) {
-      uv_ref(reinterpret_cast<uv_handle_t*>(timer_));
+      uv_ref(handle);
     } else {
-      uv_unref(reinterpret_cast<uv_handle_t*>(timer_));
+      uv_unref(handle);
     }
   }
 }
@@ -187,7 +214,7 @@ Napi::Value MultiHandle::SetOpt(const Napi::CallbackInfo& info) {
         ThrowError(env, std::string(name) + " must be set before any easy handle is added", "ERR_CURL_MULTI_BUSY");
         return env.Undefined();
       }
-      CloseSocketContexts();  // the driver's cached polls would clash with the application's
+      CloseDriverEpoll();  // the driver's sockets are the application's to watch from now on
       js_.Set(option == CURLMOPT_SOCKETFUNCTION ? kSocketFunction : kTimerFunction, value);
       return Napi::Number::New(env, CURLM_OK);
     }
@@ -433,7 +460,7 @@ Napi::Value MultiHandle::ThrowPendingCallbackError(Napi::Env env, Napi::Value re
 
 int MultiHandle::OnSocket(CURL* easy, curl_socket_t s, int what, void* userp, void* socketp) {
   auto* self = static_cast<MultiHandle*>(userp);
-  if (!self->UserDriven()) return self->DriverSocket(s, what, static_cast<SocketContext*>(socketp));
+  if (!self->UserDriven()) return self->DriverSocket(s, what);
   if (self->data_->tearing_down) return 0;
   if (self->closed_ && !(what == CURL_POLL_REMOVE && self->notify_removals_)) return 0;
   Napi::Env env = self->data_->env;
@@ -474,51 +501,55 @@ int MultiHandle::OnTimer(CURLM* multi, long timeout_ms, void* userp) {
 
 // --- the native driver (multi-uv.c) ----------------------------------------------------
 
-int MultiHandle::DriverSocket(curl_socket_t s, int what, SocketContext* context) {
+int MultiHandle::DriverSocket(curl_socket_t s, int what) {
   if (what == CURL_POLL_REMOVE) {
-    if (context != nullptr) {
-      uv_poll_stop(context->poll);
-      if (multi_ != nullptr) curl_multi_assign(multi_, s, nullptr);
-    }
+    // It stays in the epoll set: an idle keep-alive connection is re-armed by its next request.
+    auto it = driver_sockets_.find(s);
+    if (it != driver_sockets_.end()) it->second.wanted = false;
     return 0;
   }
-  if (closed_) return 0;
-  if (context == nullptr) {
-    auto cached = contexts_.find(s);
-    if (cached != contexts_.end()) {
-      context = cached->second;
-    } else {
-      context = new SocketContext{new uv_poll_t, s, this};
-      int err = uv_poll_init_socket(data_->loop, context->poll, s);
-      if (err != 0) {
-        delete context->poll;
-        delete context;
-        return -1;
-      }
-      data_->open_handles++;
-      context->poll->data = context;
-      contexts_.emplace(s, context);
-    }
-    curl_multi_assign(multi_, s, context);
+  if (closed_ || !OpenDriverEpoll()) return closed_ ? 0 : -1;
+  DriverSocketState& state = driver_sockets_[s];
+  epoll_event ev{};
+  ev.events = ((what & CURL_POLL_IN) ? uint32_t{EPOLLIN} : 0u) | ((what & CURL_POLL_OUT) ? uint32_t{EPOLLOUT} : 0u);
+  ev.data.fd = s;
+  // Never skipped, even for the same events: the fd number may belong to a new socket since
+  // (libcurl closed the old one and opened another), which MOD reports as ENOENT.
+  int op = state.events != 0 ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+  if (epoll_ctl(epoll_fd_, op, s, &ev) != 0) {
+    if (op == EPOLL_CTL_MOD && errno == ENOENT) op = EPOLL_CTL_ADD;
+    else if (op == EPOLL_CTL_ADD && errno == EEXIST) op = EPOLL_CTL_MOD;
+    else return -1;
+    if (epoll_ctl(epoll_fd_, op, s, &ev) != 0) return -1;
   }
-  int events = 0;
-  if (what & CURL_POLL_IN) events |= UV_READABLE;
-  if (what & CURL_POLL_OUT) events |= UV_WRITABLE;
-  uv_poll_start(context->poll, events, &MultiHandle::OnPollEvent);
+  state.events = ev.events;
+  state.wanted = true;
   return 0;
 }
 
-void MultiHandle::OnPollEvent(uv_poll_t* handle, int status, int events) {
-  auto* context = static_cast<SocketContext*>(handle->data);
-  int flags = 0;
-  if (status < 0) {
-    flags = CURL_CSELECT_ERR;
-  } else {
-    if (events & UV_READABLE) flags |= CURL_CSELECT_IN;
-    if (events & UV_WRITABLE) flags |= CURL_CSELECT_OUT;
+// The epoll set has ready sockets: hand each to libcurl, as bench/c/multi_epoll.c does.
+void MultiHandle::OnSocketsReady(uv_poll_t* handle, int status, int events) {
+  auto* self = static_cast<MultiHandle*>(handle->data);
+  if (self->closed_ || self->epoll_fd_ < 0) return;
+  epoll_event ready[256];
+  int n = epoll_wait(self->epoll_fd_, ready, 256, 0);
+  for (int i = 0; i < n && !self->closed_; i++) {
+    curl_socket_t fd = ready[i].data.fd;
+    auto it = self->driver_sockets_.find(fd);
+    if (it == self->driver_sockets_.end() || !it->second.wanted) {
+      // An idle connection turned readable (the server closed it, most likely): libcurl
+      // finds out when it next looks at the connection. Out of the set until then.
+      epoll_ctl(self->epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+      if (it != self->driver_sockets_.end()) it->second.events = 0;
+      continue;
+    }
+    uint32_t e = ready[i].events;
+    int flags = 0;
+    if (e & (EPOLLIN | EPOLLHUP | EPOLLERR)) flags |= CURL_CSELECT_IN;
+    if (e & EPOLLOUT) flags |= CURL_CSELECT_OUT;
+    if (e & EPOLLERR) flags |= CURL_CSELECT_ERR;
+    self->DriveSocketAction(fd, flags);
   }
-  // The context may be freed inside socket_action (CURL_POLL_REMOVE): copy what we need.
-  context->multi->DriveSocketAction(context->fd, flags);
 }
 
 void MultiHandle::OnTimerFired(uv_timer_t* handle) {
