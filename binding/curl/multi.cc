@@ -499,7 +499,7 @@ int MultiHandle::OnTimer(CURLM* multi, long timeout_ms, void* userp) {
   return result.IsNumber() ? result.As<Napi::Number>().Int32Value() : 0;
 }
 
-// --- the native driver (multi-uv.c) ----------------------------------------------------
+// --- the native driver (multi-uv.c, with an epoll set; see multi.h) ----------------------------------------------------
 
 int MultiHandle::DriverSocket(curl_socket_t s, int what) {
   if (what == CURL_POLL_REMOVE) {

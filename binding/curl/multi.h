@@ -2,8 +2,9 @@
 //  - by the application, through CURLMOPT_SOCKETFUNCTION / TIMERFUNCTION in JavaScript
 //    and curl_multi_socket_action calls (the C way, multi-uv.c ported to JavaScript);
 //  - by the native driver when no JavaScript socket function is set: curl's docs/examples/
-//    multi-uv.c in C++ (one uv_poll per socket, one uv_timer), which hands every transfer
-//    that finished in a loop turn to JavaScript in one call.
+//    multi-uv.c in C++ (its sockets in an epoll set of its own under one uv_poll, and one
+//    uv_timer), which hands every transfer that finished in a loop turn to JavaScript in
+//    one call.
 #pragma once
 
 #include <curl/curl.h>
