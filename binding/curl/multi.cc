@@ -499,7 +499,7 @@ int MultiHandle::OnTimer(CURLM* multi, long timeout_ms, void* userp) {
   return result.IsNumber() ? result.As<Napi::Number>().Int32Value() : 0;
 }
 
-// --- the native driver (multi-uv.c, with an epoll set; see multi.h) ----------------------------------------------------
+// --- the native driver (multi-uv.c with an epoll set; see multi.h) ---------------------
 
 int MultiHandle::DriverSocket(curl_socket_t s, int what) {
   if (what == CURL_POLL_REMOVE) {
@@ -533,7 +533,8 @@ void MultiHandle::OnSocketsReady(uv_poll_t* handle, int status, int events) {
   if (self->closed_ || self->epoll_fd_ < 0) return;
   epoll_event ready[256];
   int n = epoll_wait(self->epoll_fd_, ready, 256, 0);
-  for (int i = 0; i < n && !self->closed_; i++) {
+  // A callback may close the multi, or hand its sockets to the application (CloseDriverEpoll).
+  for (int i = 0; i < n && !self->closed_ && self->epoll_fd_ >= 0; i++) {
     curl_socket_t fd = ready[i].data.fd;
     auto it = self->driver_sockets_.find(fd);
     if (it == self->driver_sockets_.end() || !it->second.wanted) {
