@@ -1,6 +1,7 @@
 // Module entry: per-environment instance data, teardown, and the class registrations.
 #include "addon.h"
 
+#include "curl/close_socket_hook.h"
 #include "curl/easy.h"
 #include "curl/multi.h"
 #include "curl/version.h"
@@ -39,8 +40,7 @@ CurlCallScope::~CurlCallScope() {
   }
 }
 
-LazyCallbackScope::LazyCallbackScope(AddonData* data, std::function<napi_value()> resource,
-                                     napi_async_context context)
+LazyCallbackScope::LazyCallbackScope(AddonData* data, std::function<napi_value()> resource, napi_async_context context)
     : data_(data), previous_(data->lazy_scope), resource_(std::move(resource)), context_(context) {
   data_->lazy_scope = this;
 }
@@ -48,7 +48,8 @@ LazyCallbackScope::LazyCallbackScope(AddonData* data, std::function<napi_value()
 void LazyCallbackScope::Open() {
   if (scope_ != nullptr || context_ == nullptr) return;
   napi_value resource = resource_();
-  if (resource == nullptr || napi_open_callback_scope(data_->env, resource, context_, &scope_) != napi_ok) scope_ = nullptr;
+  if (resource == nullptr || napi_open_callback_scope(data_->env, resource, context_, &scope_) != napi_ok)
+    scope_ = nullptr;
 }
 
 LazyCallbackScope::~LazyCallbackScope() {
@@ -104,6 +105,9 @@ static void OnEnvironmentTeardown(napi_async_cleanup_hook_handle hook, void* arg
   }
   resources.assign(data->resources.begin(), data->resources.end());
   for (Resource* r : resources) r->CloseResource();
+  // Every connection is closed now: nothing can reach these hooks any more.
+  for (CloseSocketHook* hook : data->orphaned_close_hooks) delete hook;
+  data->orphaned_close_hooks.clear();
   if (data->open_handles == 0 && data->cleanup_hook != nullptr) {
     data->cleanup_hook = nullptr;
     napi_remove_async_cleanup_hook(hook);

@@ -13,6 +13,8 @@
 
 namespace curlio {
 
+class CloseSocketHook;
+
 // Anything that owns native resources (a CURL*, a uv handle, a GSocket) derives from
 // Resource and registers itself, so that environment teardown (worker exit, process exit)
 // can close it while the loop still runs. CloseResource() must be idempotent and must not
@@ -54,6 +56,10 @@ struct AddonData {
   // fds watched by a Poll of this environment: libuv silently keeps only the first
   // watcher of an fd, so a second Poll on one fd must fail loudly instead.
   std::unordered_set<int> polled_fds;
+
+  // CURLOPT_CLOSESOCKETDATA of closed easy handles whose connections are still cached in a
+  // multi (see curl/close_socket_hook.h). Deleted at teardown, after every multi is closed.
+  std::unordered_set<CloseSocketHook*> orphaned_close_hooks;
 
   // Set while a native driver runs libcurl from the event loop (no JavaScript on the
   // stack): the first JavaScript callback in that call opens the callback scope (async

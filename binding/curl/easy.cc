@@ -160,9 +160,26 @@ void EasyHandle::CopyOptionsFrom(EasyHandle& other) {
   });
   // The callbacks' data pointers must be this handle, not the source.
   for (CURLoption option : {CURLOPT_READDATA, CURLOPT_XFERINFODATA, CURLOPT_PREREQDATA, CURLOPT_DEBUGDATA,
-                            CURLOPT_OPENSOCKETDATA, CURLOPT_SOCKOPTDATA, CURLOPT_CLOSESOCKETDATA, CURLOPT_SEEKDATA}) {
+                            CURLOPT_OPENSOCKETDATA, CURLOPT_SOCKOPTDATA, CURLOPT_SEEKDATA}) {
     curl_easy_setopt(curl_, option, this);
   }
+  // The copy's connections are its own: they count in a hook of its own.
+  if (other.close_hook_ != nullptr) InstallCloseSocketHook();
+}
+
+void EasyHandle::InstallCloseSocketHook() {
+  if (close_hook_ == nullptr) close_hook_ = new CloseSocketHook(this, data_);
+  curl_easy_setopt(curl_, CURLOPT_CLOSESOCKETDATA, close_hook_);
+  curl_easy_setopt(curl_, CURLOPT_OPENSOCKETDATA, this);
+  curl_easy_setopt(curl_, CURLOPT_OPENSOCKETFUNCTION, &EasyHandle::OnOpenSocket);
+}
+
+// After curl_easy_cleanup (or duphandle's replacement of the CURL *): sockets of this
+// handle still cached in a multi keep the hook alive, but no longer reach this handle.
+void EasyHandle::ReleaseCloseSocketHook() {
+  if (close_hook_ == nullptr) return;
+  close_hook_->OwnerClosed();
+  close_hook_ = nullptr;
 }
 
 void EasyHandle::ReleaseOptions() {
@@ -180,6 +197,7 @@ void EasyHandle::CloseResource() {
   if (multi != nullptr) multi->Detach(this);
   curl_easy_cleanup(curl_);
   curl_ = nullptr;
+  ReleaseCloseSocketHook();
   ReleaseOptions();
   callback_error.Reset();
   body.clear();
@@ -435,13 +453,17 @@ CURLcode EasyHandle::SetFunction(const Napi::Env& env, CURLoption option, const 
       return curl_easy_setopt(curl_, option, reset ? nullptr : &EasyHandle::OnDebug);
     case CURLOPT_OPENSOCKETFUNCTION:
       curl_easy_setopt(curl_, data_option, this);
-      return curl_easy_setopt(curl_, option, reset ? nullptr : &EasyHandle::OnOpenSocket);
+      // Kept while a close hook counts the sockets (it opens with socket() as libcurl does).
+      return curl_easy_setopt(curl_, option, reset && close_hook_ == nullptr ? nullptr : &EasyHandle::OnOpenSocket);
     case CURLOPT_SOCKOPTFUNCTION:
       curl_easy_setopt(curl_, data_option, this);
       return curl_easy_setopt(curl_, option, reset ? nullptr : &EasyHandle::OnSockopt);
     case CURLOPT_CLOSESOCKETFUNCTION:
-      curl_easy_setopt(curl_, data_option, this);
-      return curl_easy_setopt(curl_, option, reset ? nullptr : &EasyHandle::OnCloseSocket);
+      // Connections made from now on call the hook. After a reset to null the hook stays
+      // (earlier connections still point at it) and closes with close() by itself.
+      if (reset) return curl_easy_setopt(curl_, option, nullptr);
+      InstallCloseSocketHook();
+      return curl_easy_setopt(curl_, option, &CloseSocketHook::Close);
     case CURLOPT_SEEKFUNCTION:
       curl_easy_setopt(curl_, data_option, this);
       return curl_easy_setopt(curl_, option, reset ? nullptr : &EasyHandle::OnSeek);
@@ -577,6 +599,12 @@ Napi::Value EasyHandle::Reset(const Napi::CallbackInfo& info) {
   body.clear();
   headers.clear();
   ApplyDefaults();
+  // libcurl forgot the close function, so new connections will not call the hook; the
+  // ones made before still do, and it keeps counting what our open function opens.
+  if (close_hook_ != nullptr) {
+    curl_easy_setopt(curl_, CURLOPT_OPENSOCKETDATA, this);
+    curl_easy_setopt(curl_, CURLOPT_OPENSOCKETFUNCTION, &EasyHandle::OnOpenSocket);
+  }
   return env.Undefined();
 }
 
@@ -597,6 +625,7 @@ Napi::Value EasyHandle::DupHandle(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   curl_easy_cleanup(target->curl_);
+  target->ReleaseCloseSocketHook();
   target->ReleaseOptions();
   target->curl_ = copy;
   target->ApplyDefaults();
@@ -778,9 +807,17 @@ int EasyHandle::OnDebug(CURL* curl, curl_infotype type, char* data, size_t size,
 
 curl_socket_t EasyHandle::OnOpenSocket(void* clientp, curlsocktype purpose, struct curl_sockaddr* address) {
   auto* self = static_cast<EasyHandle*>(clientp);
-  if (self->close_requested_) return CURL_SOCKET_BAD;
-  if (!self->js_.Has(CURLOPT_OPENSOCKETFUNCTION)) return socket(address->family, address->socktype, address->protocol);
-  Napi::Env env = self->data_->env;
+  curl_socket_t fd = self->OpenSocket(purpose, address);
+  // Counted whenever the hook exists, even with the close function reset since: a count
+  // too high only keeps the small hook until teardown; one too low could free it early.
+  if (fd != CURL_SOCKET_BAD && self->close_hook_ != nullptr) self->close_hook_->SocketOpened();
+  return fd;
+}
+
+curl_socket_t EasyHandle::OpenSocket(curlsocktype purpose, struct curl_sockaddr* address) {
+  if (close_requested_) return CURL_SOCKET_BAD;
+  if (!js_.Has(CURLOPT_OPENSOCKETFUNCTION)) return socket(address->family, address->socktype, address->protocol);
+  Napi::Env env = data_->env;
   Napi::HandleScope scope(env);
   Napi::Object addr = Napi::Object::New(env);
   addr.Set("family", address->family);
@@ -802,8 +839,8 @@ curl_socket_t EasyHandle::OnOpenSocket(void* clientp, curlsocktype purpose, stru
   }
   addr.Set("address", host);
   addr.Set("port", port);
-  Napi::Value result = self->CallJs(self->js_.Get(CURLOPT_OPENSOCKETFUNCTION),
-                                    {self->UserData(CURLOPT_OPENSOCKETDATA), Napi::Number::New(env, purpose), addr});
+  Napi::Value result = CallJs(js_.Get(CURLOPT_OPENSOCKETFUNCTION),
+                              {UserData(CURLOPT_OPENSOCKETDATA), Napi::Number::New(env, purpose), addr});
   if (result.IsEmpty() || !result.IsNumber()) return CURL_SOCKET_BAD;
   return result.As<Napi::Number>().Int32Value();
 }
@@ -822,16 +859,13 @@ int EasyHandle::OnSockopt(void* clientp, curl_socket_t curlfd, curlsocktype purp
   return CURL_SOCKOPT_OK;
 }
 
-int EasyHandle::OnCloseSocket(void* clientp, curl_socket_t item) {
-  auto* self = static_cast<EasyHandle*>(clientp);
+int EasyHandle::CloseSocket(curl_socket_t item) {
   // The socket must be closed whatever happens in JavaScript, or it leaks.
-  if (!self->js_.Has(CURLOPT_CLOSESOCKETFUNCTION) || self->data_->tearing_down || self->close_requested_) {
-    return close(item);
-  }
-  Napi::Env env = self->data_->env;
+  if (!js_.Has(CURLOPT_CLOSESOCKETFUNCTION) || data_->tearing_down || close_requested_) return close(item);
+  Napi::Env env = data_->env;
   Napi::HandleScope scope(env);
-  Napi::Value result = self->CallJs(self->js_.Get(CURLOPT_CLOSESOCKETFUNCTION),
-                                    {self->UserData(CURLOPT_CLOSESOCKETDATA), Napi::Number::New(env, item)});
+  Napi::Value result =
+      CallJs(js_.Get(CURLOPT_CLOSESOCKETFUNCTION), {UserData(CURLOPT_CLOSESOCKETDATA), Napi::Number::New(env, item)});
   if (result.IsEmpty()) return close(item);
   if (result.IsNumber()) return result.As<Napi::Number>().Int32Value();
   return 0;

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "addon.h"
+#include "curl/close_socket_hook.h"
 #include "js_slots.h"
 
 namespace curlio {
@@ -45,6 +46,10 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
   static constexpr size_t kCopyBelow = 16 * 1024;
   Napi::Value TakeBuffer(std::string& bytes);
 
+  // A socket of this handle's connections is to be closed (CloseSocketHook::Close): by the
+  // JavaScript CURLOPT_CLOSESOCKETFUNCTION if it can run, else with close().
+  int CloseSocket(curl_socket_t item);
+
  private:
   // JavaScript methods; curl errors come back as codes, wrong JavaScript types throw.
   Napi::Value SetOpt(const Napi::CallbackInfo& info);
@@ -63,6 +68,8 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
   void ApplyDefaults();
   void ReleaseOptions();
   void CopyOptionsFrom(EasyHandle& other);
+  void InstallCloseSocketHook();
+  void ReleaseCloseSocketHook();
   CURLcode SetFunction(const Napi::Env& env, CURLoption option, const std::string& name, Napi::Value value);
   CURLcode SetSlist(CURLoption option, Napi::Array list);
 
@@ -79,8 +86,8 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
   static int OnPrereq(void* clientp, char* primary_ip, char* local_ip, int primary_port, int local_port);
   static int OnDebug(CURL* curl, curl_infotype type, char* data, size_t size, void* userptr);
   static curl_socket_t OnOpenSocket(void* clientp, curlsocktype purpose, struct curl_sockaddr* address);
+  curl_socket_t OpenSocket(curlsocktype purpose, struct curl_sockaddr* address);
   static int OnSockopt(void* clientp, curl_socket_t curlfd, curlsocktype purpose);
-  static int OnCloseSocket(void* clientp, curl_socket_t item);
   static int OnSeek(void* userp, curl_off_t offset, int origin);
 
   AddonData* data_;
@@ -94,7 +101,10 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
   // JavaScript functions and values (*FUNCTION, *DATA, PRIVATE...), by option id.
   JsSlots js_;
   bool close_requested_ = false;  // cleanup() called, deferred until libcurl returns
-  std::string read_leftover_;  // READFUNCTION returned more than libcurl asked for
+  std::string read_leftover_;     // READFUNCTION returned more than libcurl asked for
+  // CURLOPT_CLOSESOCKETDATA once a CLOSESOCKETFUNCTION was set (see close_socket_hook.h).
+  // While it exists, CURLOPT_OPENSOCKETFUNCTION is ours too, so that it counts the sockets.
+  CloseSocketHook* close_hook_ = nullptr;
 };
 
 }  // namespace curlio

@@ -87,6 +87,50 @@ const scenarios = {
     console.log('ok');
   },
 
+  // An Easy with a CLOSESOCKETFUNCTION is closed and collected while its connection stays
+  // in the multi's cache (libcurl keeps the close function with the connection). Closing
+  // that connection later must not reach the freed handle: curlio closes the fd itself.
+  // While the Easy is open, the application's function still sees every close.
+  async 'closesocket-outlives-easy'() {
+    const fs = require('node:fs');
+    const { CURLOPT_CLOSESOCKETFUNCTION } = require('curlio/libcurl');
+    const openFds = () => fs.readdirSync('/proc/self/fd').length;
+    const collected = new Set();
+    const registry = new FinalizationRegistry((name) => collected.add(name));
+    const closed = [];
+    const closeSocket = (_clientp, fd) => {
+      closed.push(fd);
+      fs.closeSync(fd);
+      return 0;
+    };
+    const fdsBefore = openFds();
+    const multi = new Multi();
+    await (async () => {
+      for (let i = 0; i < 3; i++) {
+        const easy = new Easy().setopt(CURLOPT_URL, `${base}/hello`).setopt(CURLOPT_CLOSESOCKETFUNCTION, closeSocket);
+        await multi.perform(easy);
+        easy.cleanup();
+        registry.register(easy, `easy${i}`);
+      }
+    })();
+    for (let i = 0; i < 20 && collected.size < 3; i++) {
+      global.gc();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    if (collected.size !== 3) throw new Error(`collected only ${[...collected]}`);
+    multi.cleanup(); // closes the cached connection, whose close function outlived its Easy
+    if (closed.length !== 0) throw new Error(`a closed Easy's CLOSESOCKETFUNCTION ran ${closed.length} times`);
+    if (openFds() !== fdsBefore) throw new Error(`an fd leaked: fds ${fdsBefore} -> ${openFds()}`);
+
+    const second = new Multi();
+    const open = new Easy().setopt(CURLOPT_URL, `${base}/hello`).setopt(CURLOPT_CLOSESOCKETFUNCTION, closeSocket);
+    await second.perform(open);
+    second.cleanup();
+    open.cleanup();
+    if (closed.length !== 1) throw new Error(`an open Easy's CLOSESOCKETFUNCTION saw ${closed.length} closes, expected 1`);
+    console.log('ok');
+  },
+
   // Four workers, each with its own loop and its own Multi, at the same time.
   async workers() {
     if (!isMainThread) {

@@ -34,6 +34,10 @@ test('handles whose callbacks capture themselves are collected when dropped, fds
   expectOutcome(run('collectable', ['--expose-gc']), { status: 0, stdout: 'ok' });
 });
 
+test('a connection cached after its Easy with a CLOSESOCKETFUNCTION was collected is closed safely', () => {
+  expectOutcome(run('closesocket-outlives-easy', ['--expose-gc']), { status: 0, stdout: 'ok' });
+});
+
 test('four worker threads run their own multis at once', () => {
   expectOutcome(run('workers'), { status: 0, stdout: 'ok' });
 });
