@@ -29,7 +29,12 @@ export interface CurlSockaddr {
 export type OpenSocketCallback = (clientp: unknown, purpose: number, address: CurlSockaddr) => number;
 /** CURLOPT_SOCKOPTFUNCTION: CURL_SOCKOPT_OK, CURL_SOCKOPT_ERROR or CURL_SOCKOPT_ALREADY_CONNECTED. */
 export type SockoptCallback = (clientp: unknown, curlfd: number, purpose: number) => number | void;
-/** CURLOPT_CLOSESOCKETFUNCTION: the application closes `item` (or keeps it). 0 on success. */
+/**
+ * CURLOPT_CLOSESOCKETFUNCTION: the application closes `item` (or keeps it). 0 on success.
+ * libcurl keeps the function with each connection, and a connection can stay cached in a
+ * Multi after its Easy is closed: from then on curlio closes that connection's socket with
+ * close() itself (the Easy, its function and its data may be gone).
+ */
 export type CloseSocketCallback = (clientp: unknown, item: number) => number | void;
 /** CURLOPT_SEEKFUNCTION: rewind the request body; CURL_SEEKFUNC_OK / FAIL / CANTSEEK. */
 export type SeekCallback = (userp: unknown, offset: number, origin: number) => number;
