@@ -281,6 +281,22 @@ describe('application-driven multi (C style)', () => {
     expect(() => multi.setopt(CURLMOPT_SOCKETFUNCTION, 'x' as never)).toThrow(/closed/);
     expect(() => new Multi().setopt(CURLMOPT_SOCKETFUNCTION, 'x' as never)).toThrow(/Expected a function or null/);
   });
+
+  test('anything but an Easy as a handle is a TypeError, also an object that only looks like one', () => {
+    const multi = new Multi();
+    try {
+      // Each has Easy's prototype or is another native object: only the constructor's tag counts.
+      const fakes: unknown[] = [Object.create(Easy.prototype), new Multi(), {}, 1, null, undefined];
+      // Thrown by the addon, so from Node's realm, not jest's: matched by name and message.
+      const typeError = expect.objectContaining({ name: 'TypeError', message: expect.stringMatching(/^Expected an easy handle \(CURL\)/) });
+      for (const fake of fakes) {
+        expect(() => multi.addHandle(fake as Easy)).toThrow(typeError);
+        expect(() => multi.removeHandle(fake as Easy)).toThrow(typeError);
+      }
+    } finally {
+      multi.cleanup();
+    }
+  });
 });
 
 describe('Poll', () => {
