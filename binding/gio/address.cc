@@ -16,8 +16,7 @@ GInetAddress* InetAddressFromJs(Napi::Env env, Napi::Value value, const char* wh
   std::string text = value.As<Napi::String>().Utf8Value();
   GInetAddress* address = g_inet_address_new_from_string(text.c_str());
   if (address == nullptr) {
-    ThrowTypeError(env, std::string("Expected an IPv4 or IPv6 address for ") + what + " but received '" +
-                            text + "'");
+    ThrowTypeError(env, std::string("Expected an IPv4 or IPv6 address for ") + what + " but received '" + text + "'");
   }
   return address;
 }
@@ -50,9 +49,8 @@ GSocketAddress* AddressFromJs(Napi::Env env, Napi::Value value, const char* what
     if (inet == nullptr) return nullptr;
     // g_inet_socket_address_new() has no flowinfo/scope-id parameters; the properties do.
     auto* address = static_cast<GSocketAddress*>(
-        g_object_new(G_TYPE_INET_SOCKET_ADDRESS, "address", inet, "port", UintField(object, "port"),
-                     "flowinfo", UintField(object, "flowinfo"), "scope-id", UintField(object, "scopeId"),
-                     nullptr));
+        g_object_new(G_TYPE_INET_SOCKET_ADDRESS, "address", inet, "port", UintField(object, "port"), "flowinfo",
+                     UintField(object, "flowinfo"), "scope-id", UintField(object, "scopeId"), nullptr));
     g_object_unref(inet);
     return address;
   }

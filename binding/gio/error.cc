@@ -36,8 +36,7 @@ void ThrowClosed(Napi::Env env) {
   ThrowGError(env, g_error_new_literal(G_IO_ERROR, G_IO_ERROR_CLOSED, "Socket is already closed"));
 }
 
-bool MakeCallback(Napi::Env env, const Napi::FunctionReference& function,
-                  std::initializer_list<napi_value> args) {
+bool MakeCallback(Napi::Env env, const Napi::FunctionReference& function, std::initializer_list<napi_value> args) {
   napi_value result = function.MakeCallback(env.Global(), args);
   if (env.IsExceptionPending()) {
     Napi::Error error = env.GetAndClearPendingException();

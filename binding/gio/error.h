@@ -21,7 +21,6 @@ void ThrowClosed(Napi::Env env);
 // Calls `function` from a uv callback: runs microtasks afterwards, and reports an exception
 // the way Node reports one thrown from an event handler. False when the call could not
 // run at all (the environment is terminating): whatever was being handed over was not.
-bool MakeCallback(Napi::Env env, const Napi::FunctionReference& function,
-                  std::initializer_list<napi_value> args);
+bool MakeCallback(Napi::Env env, const Napi::FunctionReference& function, std::initializer_list<napi_value> args);
 
 }  // namespace curlio::gio

@@ -91,8 +91,7 @@ bool OutgoingControl::FromJs(Napi::Env env, Napi::Value value, const char* what)
 }
 
 Napi::Value CredentialsToJs(Napi::Env env, GCredentials* credentials) {
-  auto* native = static_cast<struct ucred*>(
-      g_credentials_get_native(credentials, G_CREDENTIALS_TYPE_LINUX_UCRED));
+  auto* native = static_cast<struct ucred*>(g_credentials_get_native(credentials, G_CREDENTIALS_TYPE_LINUX_UCRED));
   Napi::Object out = Napi::Object::New(env);
   out.Set("pid", Napi::Number::New(env, native->pid));
   out.Set("uid", Napi::Number::New(env, native->uid));
@@ -115,8 +114,8 @@ Napi::Value IncomingControl::ToJs(Napi::Env env) const {
       item.Set("fds", fd_array);
     } else if (G_IS_UNIX_CREDENTIALS_MESSAGE(message)) {
       item.Set("type", "credentials");
-      item.Set("credentials", CredentialsToJs(env, g_unix_credentials_message_get_credentials(
-                                                       G_UNIX_CREDENTIALS_MESSAGE(message))));
+      item.Set("credentials",
+               CredentialsToJs(env, g_unix_credentials_message_get_credentials(G_UNIX_CREDENTIALS_MESSAGE(message))));
     } else {
       gsize size = g_socket_control_message_get_size(message);
       auto data = Napi::Buffer<char>::New(env, size);
@@ -197,8 +196,8 @@ bool ReceiveCredentials(GSocket* socket, AncillaryResult* result, GError** error
   IncomingControl control;
   gint flags = 0;
   // GIO's recvmsg: MSG_CMSG_CLOEXEC set, 2 KiB of control buffer (room for SCM_MAX_FD fds).
-  gssize received = g_socket_receive_message(socket, nullptr, &vector, 1, control.out_messages(),
-                                             control.out_count(), &flags, nullptr, error);
+  gssize received = g_socket_receive_message(socket, nullptr, &vector, 1, control.out_messages(), control.out_count(),
+                                             &flags, nullptr, error);
   if (restore_passcred) g_socket_set_option(socket, SOL_SOCKET, SO_PASSCRED, FALSE, nullptr);
   if (received < 0) return false;
   if (!CheckControlTruncation(flags, &control, error)) return false;

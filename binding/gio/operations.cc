@@ -59,8 +59,8 @@ std::vector<GOutputVector> BufferList::OutputVectors(size_t skip) const {
   return out;
 }
 
-bool MessageSender::FromJs(Napi::Env env, Napi::Value address, Napi::Value buffers,
-                           Napi::Value control, Napi::Value flags) {
+bool MessageSender::FromJs(Napi::Env env, Napi::Value address, Napi::Value buffers, Napi::Value control,
+                           Napi::Value flags) {
   if (!address.IsNull() && !address.IsUndefined()) {
     address_ = AddressFromJs(env, address, "address");
     if (address_ == nullptr) return false;
@@ -77,14 +77,14 @@ Progress MessageSender::Step(GSocket* socket, bool blocking, GError** error) {
   int message_count = control_sent_ ? 0 : control_.size();
   gsize written = 0;
   if (blocking) {
-    gssize result = g_socket_send_message(socket, address_, vectors.data(), static_cast<gint>(vectors.size()),
-                                          messages, message_count, flags_, nullptr, error);
+    gssize result = g_socket_send_message(socket, address_, vectors.data(), static_cast<gint>(vectors.size()), messages,
+                                          message_count, flags_, nullptr, error);
     if (result < 0) return Progress::kFailed;
     written = static_cast<gsize>(result);
   } else {
-    GPollableReturn result = g_socket_send_message_with_timeout(
-        socket, address_, vectors.data(), static_cast<gint>(vectors.size()), messages, message_count, flags_,
-        0, &written, nullptr, error);
+    GPollableReturn result =
+        g_socket_send_message_with_timeout(socket, address_, vectors.data(), static_cast<gint>(vectors.size()),
+                                           messages, message_count, flags_, 0, &written, nullptr, error);
     if (result == G_POLLABLE_RETURN_WOULD_BLOCK) return Progress::kWouldBlock;
     if (result == G_POLLABLE_RETURN_FAILED) {
       return TakeWouldBlock(error) ? Progress::kWouldBlock : Progress::kFailed;
@@ -94,14 +94,14 @@ Progress MessageSender::Step(GSocket* socket, bool blocking, GError** error) {
   sent_ += written;
   // Only a message with ancillary data is finished here; plain bytes report what was taken,
   // as g_socket_send_message() does.
-  if (control_.size() > 0 && sent_ < buffers_.total() &&
-      g_socket_get_socket_type(socket) == G_SOCKET_TYPE_STREAM) {
+  if (control_.size() > 0 && sent_ < buffers_.total() && g_socket_get_socket_type(socket) == G_SOCKET_TYPE_STREAM) {
     return Progress::kWouldBlock;
   }
   return Progress::kDone;
 }
 
-Progress ReceiveAncillaryOnce(GSocket* socket, Ancillary kind, bool may_block, AncillaryResult* result, GError** error) {
+Progress ReceiveAncillaryOnce(GSocket* socket, Ancillary kind, bool may_block, AncillaryResult* result,
+                              GError** error) {
   if (kind != Ancillary::kCredentials) return ReceiveFds(socket, kind, may_block, result, error);
   std::optional<NonBlockingScope> scope;
   if (!may_block) scope.emplace(socket);
@@ -109,8 +109,8 @@ Progress ReceiveAncillaryOnce(GSocket* socket, Ancillary kind, bool may_block, A
   return !may_block && TakeWouldBlock(error) ? Progress::kWouldBlock : Progress::kFailed;
 }
 
-Napi::Value ReceivedMessageToJs(Napi::Env env, gssize bytes, GSocketAddress* address,
-                                IncomingControl* control, int flags) {
+Napi::Value ReceivedMessageToJs(Napi::Env env, gssize bytes, GSocketAddress* address, IncomingControl* control,
+                                int flags) {
   Napi::Object out = Napi::Object::New(env);
   out.Set("bytes", Napi::Number::New(env, static_cast<double>(bytes)));
   out.Set("address", AddressToJs(env, address));
@@ -126,7 +126,8 @@ Napi::Value AncillaryResultToJs(Napi::Env env, Ancillary kind, const AncillaryRe
     case Ancillary::kFds: break;
   }
   Napi::Array fds = Napi::Array::New(env, result.fds.size());
-  for (size_t i = 0; i < result.fds.size(); i++) fds.Set(static_cast<uint32_t>(i), Napi::Number::New(env, result.fds[i]));
+  for (size_t i = 0; i < result.fds.size(); i++)
+    fds.Set(static_cast<uint32_t>(i), Napi::Number::New(env, result.fds[i]));
   return fds;
 }
 
@@ -327,9 +328,9 @@ class ReceiveMessageOperation : public Operation {
     std::vector<GInputVector> vectors = buffers_.InputVectors();
     result_flags_ = flags_;
     NonBlockingScope scope(socket);
-    received_ = g_socket_receive_message(socket, &address_, vectors.data(), static_cast<gint>(vectors.size()),
-                                         control_.out_messages(), control_.out_count(), &result_flags_,
-                                         nullptr, &error);
+    received_ =
+        g_socket_receive_message(socket, &address_, vectors.data(), static_cast<gint>(vectors.size()),
+                                 control_.out_messages(), control_.out_count(), &result_flags_, nullptr, &error);
     if (received_ < 0) return TakeWouldBlock(&error) ? Progress::kWouldBlock : Progress::kFailed;
     return CheckControlTruncation(result_flags_, &control_, &error) ? Progress::kDone : Progress::kFailed;
   }
@@ -401,9 +402,7 @@ class SendMessageOperation : public Operation {
   explicit SendMessageOperation(std::unique_ptr<MessageSender> sender)
       : Operation(G_IO_OUT, true), sender_(std::move(sender)) {}
   Progress Attempt(GSocket* socket) override { return sender_->Step(socket, false, &error); }
-  Napi::Value Result(Napi::Env env) override {
-    return Napi::Number::New(env, static_cast<double>(sender_->sent()));
-  }
+  Napi::Value Result(Napi::Env env) override { return Napi::Number::New(env, static_cast<double>(sender_->sent())); }
 
  private:
   std::unique_ptr<MessageSender> sender_;
@@ -478,7 +477,9 @@ class SendFdOperation : public Operation {
 
 }  // namespace
 
-std::unique_ptr<Operation> NewAcceptOperation(Napi::Env env) { return std::make_unique<AcceptOperation>(); }
+std::unique_ptr<Operation> NewAcceptOperation(Napi::Env env) {
+  return std::make_unique<AcceptOperation>();
+}
 
 std::unique_ptr<Operation> NewConnectOperation(GSocketAddress* address) {
   return std::make_unique<ConnectOperation>(address);
@@ -533,6 +534,8 @@ std::unique_ptr<Operation> NewReceiveAncillaryOperation(Napi::Env env, Ancillary
   return std::make_unique<ReceiveAncillaryOperation>(kind);
 }
 
-std::unique_ptr<Operation> NewSendFdOperation(int fd) { return std::make_unique<SendFdOperation>(fd); }
+std::unique_ptr<Operation> NewSendFdOperation(int fd) {
+  return std::make_unique<SendFdOperation>(fd);
+}
 
 }  // namespace curlio::gio

@@ -38,8 +38,7 @@ class BufferList {
 class MessageSender {
  public:
   ~MessageSender() { g_clear_object(&address_); }
-  bool FromJs(Napi::Env env, Napi::Value address, Napi::Value buffers, Napi::Value control,
-              Napi::Value flags);
+  bool FromJs(Napi::Env env, Napi::Value address, Napi::Value buffers, Napi::Value control, Napi::Value flags);
   bool AddFds(Napi::Env env, const std::vector<int>& fds) { return control_.AddFds(env, fds); }
   // One send; `blocking` honours the socket's flag (the ...Sync calls), otherwise it never
   // waits. kDone once everything that must go has gone.
@@ -72,8 +71,8 @@ std::unique_ptr<Operation> NewSendFdOperation(int fd);
 Progress ReceiveAncillaryOnce(GSocket* socket, Ancillary kind, bool may_block, AncillaryResult* result, GError** error);
 
 // Shared by the synchronous and asynchronous forms.
-Napi::Value ReceivedMessageToJs(Napi::Env env, gssize bytes, GSocketAddress* address,
-                                IncomingControl* control, int flags);
+Napi::Value ReceivedMessageToJs(Napi::Env env, gssize bytes, GSocketAddress* address, IncomingControl* control,
+                                int flags);
 Napi::Value AncillaryResultToJs(Napi::Env env, Ancillary kind, const AncillaryResult& result);
 
 // GInputMessage / GOutputMessage arrays built from JavaScript, with what they point at.

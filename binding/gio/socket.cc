@@ -19,60 +19,60 @@ namespace curlio::gio {
 static constexpr const char* kClassName = "GioSocket";
 
 void GioSocket::Init(Napi::Env env, Napi::Object exports) {
-  Napi::Function constructor = DefineClass(
-      env, kClassName,
-      {
-          StaticMethod<&GioSocket::FromFd>("fromFd"),
-          StaticMethod<&GioSocket::SocketPair>("socketPair"),
-          InstanceMethod<&GioSocket::Bind>("bind"),
-          InstanceMethod<&GioSocket::Listen>("listen"),
-          InstanceMethod<&GioSocket::GetLocalAddress>("getLocalAddress"),
-          InstanceMethod<&GioSocket::GetRemoteAddress>("getRemoteAddress"),
-          InstanceMethod<&GioSocket::AcceptSync>("acceptSync"),
-          InstanceMethod<&GioSocket::ConnectSync>("connectSync"),
-          InstanceMethod<&GioSocket::CheckConnectResult>("checkConnectResult"),
-          InstanceMethod<&GioSocket::ReceiveSync>("receiveSync"),
-          InstanceMethod<&GioSocket::ReceiveMessageSync>("receiveMessageSync"),
-          InstanceMethod<&GioSocket::ReceiveMessagesSync>("receiveMessagesSync"),
-          InstanceMethod<&GioSocket::SendSync>("sendSync"),
-          InstanceMethod<&GioSocket::SendMessageSync>("sendMessageSync"),
-          InstanceMethod<&GioSocket::SendMessagesSync>("sendMessagesSync"),
-          InstanceMethod<&GioSocket::ConditionCheck>("conditionCheck"),
-          InstanceMethod<&GioSocket::ConditionWaitSync>("conditionWaitSync"),
-          InstanceMethod<&GioSocket::ConditionTimedWaitSync>("conditionTimedWaitSync"),
-          InstanceMethod<&GioSocket::SendFdSync>("sendFdSync"),
-          InstanceMethod<&GioSocket::SendFdsSync>("sendFdsSync"),
-          InstanceMethod<&GioSocket::ReceiveAncillarySync>("receiveAncillarySync"),
-          InstanceMethod<&GioSocket::SendCredentialsSync>("sendCredentialsSync"),
-          InstanceMethod<&GioSocket::Accept>("accept"),
-          InstanceMethod<&GioSocket::Connect>("connect"),
-          InstanceMethod<&GioSocket::Receive>("receive"),
-          InstanceMethod<&GioSocket::ReceiveMessage>("receiveMessage"),
-          InstanceMethod<&GioSocket::ReceiveMessages>("receiveMessages"),
-          InstanceMethod<&GioSocket::Send>("send"),
-          InstanceMethod<&GioSocket::SendMessage>("sendMessage"),
-          InstanceMethod<&GioSocket::SendMessages>("sendMessages"),
-          InstanceMethod<&GioSocket::SendFd>("sendFd"),
-          InstanceMethod<&GioSocket::ConditionWait>("conditionWait"),
-          InstanceMethod<&GioSocket::ReceiveAncillary>("receiveAncillary"),
-          InstanceMethod<&GioSocket::Cancel>("cancel"),
-          InstanceMethod<&GioSocket::ReceiveAncillaryNow>("receiveAncillaryNow"),
-          InstanceMethod<&GioSocket::SendFdNow>("sendFdNow"),
-          InstanceMethod<&GioSocket::GetAvailableBytes>("getAvailableBytes"),
-          InstanceMethod<&GioSocket::GetCredentials>("getCredentials"),
-          InstanceMethod<&GioSocket::GetOption>("getOption"),
-          InstanceMethod<&GioSocket::SetOption>("setOption"),
-          InstanceMethod<&GioSocket::GetProperty>("getProperty"),
-          InstanceMethod<&GioSocket::SetProperty>("setProperty"),
-          InstanceMethod<&GioSocket::IsClosed>("isClosed"),
-          InstanceMethod<&GioSocket::IsConnected>("isConnected"),
-          InstanceMethod<&GioSocket::Shutdown>("shutdown"),
-          InstanceMethod<&GioSocket::Close>("close"),
-          InstanceMethod<&GioSocket::SpeaksIpv4>("speaksIpv4"),
-          InstanceMethod<&GioSocket::MulticastGroup>("multicastGroup"),
-          InstanceMethod<&GioSocket::CreateConnection>("createConnection"),
-          InstanceMethod<&GioSocket::SetRef>("setRef"),
-      });
+  Napi::Function constructor =
+      DefineClass(env, kClassName,
+                  {
+                      StaticMethod<&GioSocket::FromFd>("fromFd"),
+                      StaticMethod<&GioSocket::SocketPair>("socketPair"),
+                      InstanceMethod<&GioSocket::Bind>("bind"),
+                      InstanceMethod<&GioSocket::Listen>("listen"),
+                      InstanceMethod<&GioSocket::GetLocalAddress>("getLocalAddress"),
+                      InstanceMethod<&GioSocket::GetRemoteAddress>("getRemoteAddress"),
+                      InstanceMethod<&GioSocket::AcceptSync>("acceptSync"),
+                      InstanceMethod<&GioSocket::ConnectSync>("connectSync"),
+                      InstanceMethod<&GioSocket::CheckConnectResult>("checkConnectResult"),
+                      InstanceMethod<&GioSocket::ReceiveSync>("receiveSync"),
+                      InstanceMethod<&GioSocket::ReceiveMessageSync>("receiveMessageSync"),
+                      InstanceMethod<&GioSocket::ReceiveMessagesSync>("receiveMessagesSync"),
+                      InstanceMethod<&GioSocket::SendSync>("sendSync"),
+                      InstanceMethod<&GioSocket::SendMessageSync>("sendMessageSync"),
+                      InstanceMethod<&GioSocket::SendMessagesSync>("sendMessagesSync"),
+                      InstanceMethod<&GioSocket::ConditionCheck>("conditionCheck"),
+                      InstanceMethod<&GioSocket::ConditionWaitSync>("conditionWaitSync"),
+                      InstanceMethod<&GioSocket::ConditionTimedWaitSync>("conditionTimedWaitSync"),
+                      InstanceMethod<&GioSocket::SendFdSync>("sendFdSync"),
+                      InstanceMethod<&GioSocket::SendFdsSync>("sendFdsSync"),
+                      InstanceMethod<&GioSocket::ReceiveAncillarySync>("receiveAncillarySync"),
+                      InstanceMethod<&GioSocket::SendCredentialsSync>("sendCredentialsSync"),
+                      InstanceMethod<&GioSocket::Accept>("accept"),
+                      InstanceMethod<&GioSocket::Connect>("connect"),
+                      InstanceMethod<&GioSocket::Receive>("receive"),
+                      InstanceMethod<&GioSocket::ReceiveMessage>("receiveMessage"),
+                      InstanceMethod<&GioSocket::ReceiveMessages>("receiveMessages"),
+                      InstanceMethod<&GioSocket::Send>("send"),
+                      InstanceMethod<&GioSocket::SendMessage>("sendMessage"),
+                      InstanceMethod<&GioSocket::SendMessages>("sendMessages"),
+                      InstanceMethod<&GioSocket::SendFd>("sendFd"),
+                      InstanceMethod<&GioSocket::ConditionWait>("conditionWait"),
+                      InstanceMethod<&GioSocket::ReceiveAncillary>("receiveAncillary"),
+                      InstanceMethod<&GioSocket::Cancel>("cancel"),
+                      InstanceMethod<&GioSocket::ReceiveAncillaryNow>("receiveAncillaryNow"),
+                      InstanceMethod<&GioSocket::SendFdNow>("sendFdNow"),
+                      InstanceMethod<&GioSocket::GetAvailableBytes>("getAvailableBytes"),
+                      InstanceMethod<&GioSocket::GetCredentials>("getCredentials"),
+                      InstanceMethod<&GioSocket::GetOption>("getOption"),
+                      InstanceMethod<&GioSocket::SetOption>("setOption"),
+                      InstanceMethod<&GioSocket::GetProperty>("getProperty"),
+                      InstanceMethod<&GioSocket::SetProperty>("setProperty"),
+                      InstanceMethod<&GioSocket::IsClosed>("isClosed"),
+                      InstanceMethod<&GioSocket::IsConnected>("isConnected"),
+                      InstanceMethod<&GioSocket::Shutdown>("shutdown"),
+                      InstanceMethod<&GioSocket::Close>("close"),
+                      InstanceMethod<&GioSocket::SpeaksIpv4>("speaksIpv4"),
+                      InstanceMethod<&GioSocket::MulticastGroup>("multicastGroup"),
+                      InstanceMethod<&GioSocket::CreateConnection>("createConnection"),
+                      InstanceMethod<&GioSocket::SetRef>("setRef"),
+                  });
   GetAddonData(env)->constructors[kClassName] = Napi::Persistent(constructor);
   exports.Set(kClassName, constructor);
 }
@@ -149,8 +149,7 @@ bool GioSocket::CheckOpen(Napi::Env env) {
 bool GioSocket::CheckInet(Napi::Env env, const char* what) {
   GSocketFamily family = g_socket_get_family(socket_);
   if (family == G_SOCKET_FAMILY_IPV4 || family == G_SOCKET_FAMILY_IPV6) return true;
-  ThrowGError(env, g_error_new(G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                               "%s applies to IPv4 and IPv6 sockets only", what));
+  ThrowGError(env, g_error_new(G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "%s applies to IPv4 and IPv6 sockets only", what));
   return false;
 }
 
@@ -168,8 +167,8 @@ Napi::Value GioSocket::FromFd(const Napi::CallbackInfo& info) {
   int fd = fcntl(info[0].As<Napi::Number>().Int32Value(), F_DUPFD_CLOEXEC, 0);
   if (fd < 0) {
     int saved = errno;
-    ThrowGError(env, g_error_new(G_IO_ERROR, g_io_error_from_errno(saved), "Cannot duplicate fd: %s",
-                                 g_strerror(saved)));
+    ThrowGError(env,
+                g_error_new(G_IO_ERROR, g_io_error_from_errno(saved), "Cannot duplicate fd: %s", g_strerror(saved)));
     return env.Undefined();
   }
   GError* error = nullptr;
@@ -376,9 +375,8 @@ Napi::Value GioSocket::SendSync(const Napi::CallbackInfo& info) {
     if (address == nullptr) return env.Undefined();
   }
   GError* error = nullptr;
-  gssize sent = address != nullptr
-                    ? g_socket_send_to(socket_, address, buffer.Data(), buffer.Length(), nullptr, &error)
-                    : g_socket_send(socket_, buffer.Data(), buffer.Length(), nullptr, &error);
+  gssize sent = address != nullptr ? g_socket_send_to(socket_, address, buffer.Data(), buffer.Length(), nullptr, &error)
+                                   : g_socket_send(socket_, buffer.Data(), buffer.Length(), nullptr, &error);
   g_clear_object(&address);
   if (sent < 0) {
     ThrowGError(env, error);
@@ -470,8 +468,8 @@ Napi::Value GioSocket::SendFdSync(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   GError* error = nullptr;
-  Progress progress = gio::SendFd(socket_, info[0].As<Napi::Number>().Int32Value(), g_socket_get_blocking(socket_),
-                                  &error);
+  Progress progress =
+      gio::SendFd(socket_, info[0].As<Napi::Number>().Int32Value(), g_socket_get_blocking(socket_), &error);
   if (progress == Progress::kWouldBlock) SetWouldBlock(&error);
   if (progress != Progress::kDone) ThrowGError(env, error);
   return env.Undefined();
@@ -543,7 +541,9 @@ Napi::Value GioSocket::SendCredentialsSync(const Napi::CallbackInfo& info) {
 
 // ---- asynchronous calls ----
 
-static Napi::Value LastArg(const Napi::CallbackInfo& info) { return info[info.Length() - 1]; }
+static Napi::Value LastArg(const Napi::CallbackInfo& info) {
+  return info[info.Length() - 1];
+}
 
 Napi::Value GioSocket::Accept(const Napi::CallbackInfo& info) {
   return Start(info.Env(), NewAcceptOperation(info.Env()), LastArg(info));
