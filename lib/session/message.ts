@@ -101,6 +101,11 @@ export class Message extends EventEmitter<MessageEvents> {
 
   constructor(method: string, uri: string | URL) {
     super();
+    // EventEmitter's constructor gives every instance a null-prototype listener table, a
+    // dictionary-mode object of about 290 bytes that lives as long as the message. Most
+    // messages never get a listener, and EventEmitter creates the table on the first one
+    // when it is undefined (as for subclasses that skip its constructor).
+    (this as unknown as { _events: undefined })._events = undefined;
     if (typeof method !== 'string' || !METHOD.test(method)) {
       throw new TypeError(`Expected an HTTP method token for method but received ${JSON.stringify(method)}`);
     }
