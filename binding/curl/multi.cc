@@ -49,7 +49,6 @@ MultiHandle::MultiHandle(const Napi::CallbackInfo& info)
     state_data_ = state_.Value().Data();
   }
   js_.Attach(info.This().As<Napi::Object>(), "_curlioSlots");
-  assigned_.Attach(info.This().As<Napi::Object>(), "_curlioAssigned");
   multi_ = curl_multi_init();
   if (multi_ == nullptr) {
     ThrowError(env, "curl_multi_init failed (out of memory)", "CURLM_OUT_OF_MEMORY");
@@ -100,7 +99,6 @@ void MultiHandle::CloseResource() {
   idle_ = nullptr;
   for (Done& done : done_) done.easy->Unref();
   done_.clear();
-  assigned_.Clear(!data_->tearing_down);
   js_.Clear(!data_->tearing_down);
   callback_error_.Reset();
   if (self_ref_) {
@@ -218,8 +216,9 @@ Napi::Value MultiHandle::SetOpt(const Napi::CallbackInfo& info) {
       js_.Set(option == CURLMOPT_SOCKETFUNCTION ? kSocketFunction : kTimerFunction, value);
       return Napi::Number::New(env, CURLM_OK);
     }
-    case CURLMOPT_SOCKETDATA: js_.Set(kSocketData, value); return Napi::Number::New(env, CURLM_OK);
-    case CURLMOPT_TIMERDATA: js_.Set(kTimerData, value); return Napi::Number::New(env, CURLM_OK);
+    // Kept by the JavaScript layer, which hands them to the application's functions.
+    case CURLMOPT_SOCKETDATA:
+    case CURLMOPT_TIMERDATA: return Napi::Number::New(env, CURLM_OK);
     default: break;
   }
   if (option >= CURLOPTTYPE_OFF_T) {
@@ -370,13 +369,10 @@ Napi::Value MultiHandle::Assign(const Napi::CallbackInfo& info) {
                "ERR_CURL_MULTI_DRIVER");
     return env.Undefined();
   }
-  Napi::Value value = info[1];
-  bool clear = value.IsUndefined() || value.IsNull();
-  // libcurl keeps only a pointer; the value itself lives in assigned_. The pointer is
-  // non-null exactly when a value is set, so curl's bookkeeping matches ours.
-  CURLMcode code = curl_multi_assign(multi_, fd, clear ? nullptr : this);
-  if (code == CURLM_OK) assigned_.Set(static_cast<uint32_t>(fd), value);
-  return Napi::Number::New(env, code);
+  // libcurl keeps only a pointer, non-null exactly when a value is set; the value itself
+  // is kept by the JavaScript layer once libcurl said CURLM_OK.
+  bool clear = info[1].IsUndefined() || info[1].IsNull();
+  return Napi::Number::New(env, curl_multi_assign(multi_, fd, clear ? nullptr : this));
 }
 
 Napi::Value MultiHandle::Timeout(const Napi::CallbackInfo& info) {
@@ -465,13 +461,11 @@ int MultiHandle::OnSocket(CURL* easy, curl_socket_t s, int what, void* userp, vo
   if (self->closed_ && !(what == CURL_POLL_REMOVE && self->notify_removals_)) return 0;
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
-  Napi::Value assigned = self->assigned_.Get(static_cast<uint32_t>(s));
   EasyHandle* owner = EasyHandle::FromCurl(easy);
-  Napi::Value result = self->CallJs(self->js_.Get(kSocketFunction),
-                                    {owner != nullptr ? owner->Value() : env.Null(), Napi::Number::New(env, s),
-                                     Napi::Number::New(env, what), self->js_.Get(kSocketData), assigned});
-  if (what == CURL_POLL_REMOVE)
-    self->assigned_.Set(static_cast<uint32_t>(s), env.Undefined());  // libcurl forgets the socket now
+  // The dispatcher adds CURLMOPT_SOCKETDATA and the assigned value (lib/libcurl/multi.ts).
+  Napi::Value result = self->CallJs(
+      self->js_.Get(kSocketFunction),
+      {owner != nullptr ? owner->Value() : env.Null(), Napi::Number::New(env, s), Napi::Number::New(env, what)});
   if (result.IsEmpty()) return -1;
   return result.IsNumber() ? result.As<Napi::Number>().Int32Value() : 0;
 }
@@ -492,9 +486,9 @@ int MultiHandle::OnTimer(CURLM* multi, long timeout_ms, void* userp) {
   }
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
+  // The dispatcher adds the multi and CURLMOPT_TIMERDATA (lib/libcurl/multi.ts).
   Napi::Value result =
-      self->CallJs(self->js_.Get(kTimerFunction),
-                   {self->Value(), Napi::Number::New(env, static_cast<double>(timeout_ms)), self->js_.Get(kTimerData)});
+      self->CallJs(self->js_.Get(kTimerFunction), {Napi::Number::New(env, static_cast<double>(timeout_ms))});
   if (result.IsEmpty()) return -1;
   return result.IsNumber() ? result.As<Napi::Number>().Int32Value() : 0;
 }
@@ -517,9 +511,12 @@ int MultiHandle::DriverSocket(curl_socket_t s, int what) {
   // (libcurl closed the old one and opened another), which MOD reports as ENOENT.
   int op = state.events != 0 ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
   if (epoll_ctl(epoll_fd_, op, s, &ev) != 0) {
-    if (op == EPOLL_CTL_MOD && errno == ENOENT) op = EPOLL_CTL_ADD;
-    else if (op == EPOLL_CTL_ADD && errno == EEXIST) op = EPOLL_CTL_MOD;
-    else return -1;
+    if (op == EPOLL_CTL_MOD && errno == ENOENT)
+      op = EPOLL_CTL_ADD;
+    else if (op == EPOLL_CTL_ADD && errno == EEXIST)
+      op = EPOLL_CTL_MOD;
+    else
+      return -1;
     if (epoll_ctl(epoll_fd_, op, s, &ev) != 0) return -1;
   }
   state.events = ev.events;
@@ -568,7 +565,8 @@ void MultiHandle::DriveSocketAction(curl_socket_t fd, int ev_bitmask) {
   // opened by the first of them (EnterJs); a transfer with no JavaScript callbacks pays
   // for none.
   {
-    LazyCallbackScope callback_scope(data_, [this] { return static_cast<napi_value>(Value()); }, async_context_);
+    LazyCallbackScope callback_scope(
+        data_, [this] { return static_cast<napi_value>(Value()); }, async_context_);
     {
       CurlCallScope scope(data_);
       int running = 0;

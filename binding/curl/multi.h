@@ -70,13 +70,13 @@ class MultiHandle : public Napi::ObjectWrap<MultiHandle>, public Resource {
   CURLM* multi_ = nullptr;
   napi_async_context async_context_ = nullptr;
 
-  enum Slot : uint32_t { kSocketFunction, kTimerFunction, kSocketData, kTimerData, kDoneFunction };
+  // The JavaScript layer's dispatchers (lib/libcurl/multi.ts). CURLMOPT_SOCKETDATA,
+  // CURLMOPT_TIMERDATA and the values given to curl_multi_assign live in JavaScript with
+  // the application's functions: each napi call to store or fetch one here cost about a
+  // thousand instructions, several times per request.
+  enum Slot : uint32_t { kSocketFunction, kTimerFunction, kDoneFunction };
   JsSlots js_;
   Napi::Reference<Napi::Value> callback_error_;  // thrown by a socket/timer callback
-
-  // Values given to curl_multi_assign by fd, handed back as `socketp`, released on
-  // CURL_POLL_REMOVE and at cleanup.
-  JsSlots assigned_;
 
   std::unordered_set<EasyHandle*> attached_;  // each holds a reference to its JS object
   // The native driver's sockets live in an epoll set of its own; libuv watches only that

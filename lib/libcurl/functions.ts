@@ -2,7 +2,7 @@
 // that the call fills; the return value is what C returns (a CURLcode or CURLMcode).
 import { easyMethods, multiMethods, nativeFunctions, type CurlVersionInfo } from './binding';
 import { Easy } from './easy';
-import { Multi, readMessage, type CURLMsg } from './multi';
+import { Multi, kAssign, kSetopt, readMessage, type CURLMsg } from './multi';
 import type { EasyOption, EasyOptionValueTypes, MultiOption, MultiOptionValueTypes } from './constants.generated';
 
 export type CURL = Easy;
@@ -81,7 +81,7 @@ export function curl_multi_init(): CURLM {
 }
 
 export function curl_multi_setopt<O extends MultiOption>(multi: CURLM, option: O, value: MultiOptionValueTypes[O]): CURLMcode {
-  return multiMethods.setopt.call(multiArg(multi), option, value);
+  return multiArg(multi)[kSetopt](option, value);
 }
 
 export function curl_multi_add_handle(multi: CURLM, easy: CURL): CURLMcode {
@@ -113,7 +113,7 @@ export function curl_multi_socket_all(multi: CURLM, runningHandles?: OutParam<nu
 }
 
 export function curl_multi_assign(multi: CURLM, sockfd: number, sockp: unknown): CURLMcode {
-  return multiMethods.assign.call(multiArg(multi), sockfd, sockp);
+  return multiArg(multi)[kAssign](sockfd, sockp);
 }
 
 export function curl_multi_timeout(multi: CURLM, timeout: OutParam<number>): CURLMcode {

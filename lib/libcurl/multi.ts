@@ -5,9 +5,15 @@
 import { NativeMulti, multiMethods } from './binding';
 import { check, CurlError } from './errors';
 import { Easy, kTransferHandler, kTransferOwner, type TransferHandler } from './easy';
+import type { SocketCallback, TimerCallback } from './callbacks';
 import {
   CURLE_ABORTED_BY_CALLBACK,
+  CURLMOPT_SOCKETDATA,
+  CURLMOPT_SOCKETFUNCTION,
+  CURLMOPT_TIMERDATA,
+  CURLMOPT_TIMERFUNCTION,
   CURLMSG_DONE,
+  CURL_POLL_REMOVE,
   CURL_SOCKET_TIMEOUT,
   type MultiOption,
   type MultiOptionValueTypes,
@@ -34,6 +40,10 @@ export interface PerformResult {
 
 const STRIDE = 6; // [easy, result, body, headers, error, response code] per finished transfer
 
+/** @internal curl_multi_setopt and curl_multi_assign, returning the CURLMcode (functions.ts). */
+export const kSetopt = Symbol('curlio.multi.setopt');
+export const kAssign = Symbol('curlio.multi.assign');
+
 export class Multi extends NativeMulti {
   /** @internal [running handles, timeout ms, messages in queue], written by the native side. */
   readonly state: Int32Array;
@@ -44,6 +54,23 @@ export class Multi extends NativeMulti {
   #listening = false;
   /** Transfers started with startTransfer() whose handler has not run yet. */
   readonly #transfers = new Set<Easy>();
+  // The application's socket and timer functions, their CURLMOPT_*DATA and the values
+  // assigned to sockets stay here, in JavaScript: the native side calls the two
+  // dispatchers below with only what libcurl gave it, and storing or fetching a JavaScript
+  // value from C++ costs a napi call each (about a thousand instructions).
+  #socketFunction: SocketCallback | null = null;
+  #socketData: unknown = undefined;
+  #timerFunction: TimerCallback | null = null;
+  #timerData: unknown = undefined;
+  readonly #assigned = new Map<number, unknown>();
+  readonly #onSocket = (easy: Easy | null, s: number, what: number): number | void => {
+    try {
+      return (this.#socketFunction as SocketCallback)(easy as Easy, s, what, this.#socketData, this.#assigned.get(s));
+    } finally {
+      if (what === CURL_POLL_REMOVE) this.#assigned.delete(s); // libcurl forgets the socket now
+    }
+  };
+  readonly #onTimer = (timeoutMs: number): number | void => (this.#timerFunction as TimerCallback)(this, timeoutMs, this.#timerData);
 
   constructor() {
     const state = new Int32Array(3);
@@ -53,8 +80,28 @@ export class Multi extends NativeMulti {
 
   /** curl_multi_setopt; the value's type follows the option. */
   setopt<O extends MultiOption>(option: O, value: MultiOptionValueTypes[O]): this {
-    check('multi', multiMethods.setopt.call(this, option, value));
+    check('multi', this[kSetopt](option, value));
     return this;
+  }
+
+  /** @internal */
+  [kSetopt](option: number, value: unknown): number {
+    // The native side checks the value (and that the multi is open) before anything is kept.
+    const fn = typeof value === 'function';
+    if (option === CURLMOPT_SOCKETFUNCTION) {
+      const code = multiMethods.setopt.call(this, option, fn ? this.#onSocket : value);
+      if (code === 0) this.#socketFunction = fn ? (value as SocketCallback) : null;
+      return code;
+    }
+    if (option === CURLMOPT_TIMERFUNCTION) {
+      const code = multiMethods.setopt.call(this, option, fn ? this.#onTimer : value);
+      if (code === 0) this.#timerFunction = fn ? (value as TimerCallback) : null;
+      return code;
+    }
+    const code = multiMethods.setopt.call(this, option, option === CURLMOPT_SOCKETDATA || option === CURLMOPT_TIMERDATA ? undefined : value);
+    if (code === 0 && option === CURLMOPT_SOCKETDATA) this.#socketData = value;
+    if (code === 0 && option === CURLMOPT_TIMERDATA) this.#timerData = value;
+    return code;
   }
 
   /** curl_multi_add_handle. */
@@ -135,8 +182,18 @@ export class Multi extends NativeMulti {
 
   /** curl_multi_assign: `value` comes back as `socketp` in the socket callback. */
   assign(sockfd: number, value: unknown): this {
-    check('multi', multiMethods.assign.call(this, sockfd, value));
+    check('multi', this[kAssign](sockfd, value));
     return this;
+  }
+
+  /** @internal */
+  [kAssign](sockfd: number, value: unknown): number {
+    const code = multiMethods.assign.call(this, sockfd, value);
+    if (code === 0) {
+      if (value === null || value === undefined) this.#assigned.delete(sockfd);
+      else this.#assigned.set(sockfd, value);
+    }
+    return code;
   }
 
   /** curl_multi_timeout, in milliseconds (-1: none set). */
@@ -159,6 +216,7 @@ export class Multi extends NativeMulti {
   cleanup(): void {
     multiMethods.cleanup.call(this);
     for (const easy of [...this.#transfers]) this.abandonTransfer(easy);
+    if (multiMethods.isClosed.call(this)) this.#assigned.clear(); // not when deferred (called from a callback)
   }
 
   /** Alias of cleanup(), in Node's words. */
