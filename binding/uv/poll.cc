@@ -106,7 +106,10 @@ Napi::Value PollHandle::Start(const Napi::CallbackInfo& info) {
     ThrowTypeError(env, "Unknown bits in events: " + std::to_string(events));
     return env.Undefined();
   }
-  if (!info[1].IsFunction()) {
+  // Without a callback the one given last is kept: the JavaScript layer passes none when
+  // it is the same function, so a restart costs no store into the slots.
+  bool keep_callback = info[1].IsUndefined() && js_.Has(0);
+  if (!keep_callback && !info[1].IsFunction()) {
     ThrowTypeError(env, "Expected a function (err, events) for the callback");
     return env.Undefined();
   }
@@ -115,7 +118,7 @@ Napi::Value PollHandle::Start(const Napi::CallbackInfo& info) {
     ThrowUvError(env, "Poll.start", err);
     return env.Undefined();
   }
-  js_.Set(0, info[1]);
+  if (!keep_callback) js_.Set(0, info[1]);
   SetActive(true);
   return env.Undefined();
 }

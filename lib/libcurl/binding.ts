@@ -38,7 +38,8 @@ export interface NativeMultiMethods {
 }
 
 export interface NativePoll {
-  start(events: number, callback: (err: Error | null, events: number) => void): void;
+  /** Without a callback, the one given last is kept. */
+  start(events: number, callback?: (err: Error | null, events: number) => void): void;
   stop(): void;
   close(): void;
   readonly fd: number;
@@ -54,6 +55,7 @@ export const NativePoll = native.Poll as new (fd: number) => NativePoll;
 
 export const easyMethods = native.Easy.prototype as NativeEasyMethods;
 export const multiMethods = native.Multi.prototype as NativeMultiMethods;
+export const pollMethods = native.Poll.prototype as NativePoll;
 
 export const uvConstants = {
   UV_READABLE: native.UV_READABLE as number,

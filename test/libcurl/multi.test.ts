@@ -223,6 +223,8 @@ describe('application-driven multi (C style)', () => {
     await done;
     expect(timerClientps[0]).toBe(timerData);
     expect(socketps).toContainEqual({ fd: expect.any(Number) });
+    // The first call for a socket has nothing assigned yet; CURL_POLL_REMOVE drops the value.
+    expect(socketps[0]).toBeUndefined();
     expect(running.value).toBe(0);
     clearTimeout(timer);
     expect(curl_multi_cleanup(multi)).toBe(CURLM_OK);
@@ -315,6 +317,42 @@ describe('Poll', () => {
     p.close();
     p.close();
     expect(() => p.start(UV_READABLE, () => undefined)).toThrow(/closed/);
+    fs.closeSync(r);
+    fs.closeSync(w);
+  });
+
+  test('a restart runs the callback given last: the same one again, or a new one', async () => {
+    const [r, w] = await pipe();
+    const p = new Poll(r);
+    const seen: string[] = [];
+    const first = (): void => {
+      seen.push('first');
+      p.stop();
+    };
+    const second = (): void => {
+      seen.push('second');
+      p.stop();
+    };
+    fs.writeSync(w, 'x'); // stays readable: every start reports it
+    const next = (cb: () => void) =>
+      new Promise<void>((resolve) => {
+        p.start(UV_READABLE, () => {
+          cb();
+          resolve();
+        });
+      });
+    // Wrapped callbacks differ each time; start the raw ones too, so the same function is reused.
+    await next(first);
+    for (const cb of [first, first, second, second, first]) {
+      await new Promise<void>((resolve) => {
+        p.start(UV_READABLE, cb);
+        setTimeout(resolve, 20);
+      });
+    }
+    expect(seen).toEqual(['first', 'first', 'first', 'second', 'second', 'first']);
+    expect(() => p.start(UV_READABLE, 'nope' as never)).toThrow(/Expected a function/);
+    p.close();
+    expect(() => p.start(UV_READABLE, first)).toThrow(/closed/);
     fs.closeSync(r);
     fs.closeSync(w);
   });
