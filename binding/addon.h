@@ -35,6 +35,9 @@ struct AddonData {
   std::unordered_map<std::string, Napi::FunctionReference> constructors;
 
   std::unordered_set<Resource*> resources;
+  // The EasyHandles alive in this environment, as napi_unwrap returns them: an argument is
+  // an easy handle only if the pointer wrapped in it is one of these (EasyHandle::Unwrap).
+  std::unordered_set<const void*> easy_handles;
 
   // A native object (a GSocket made by accept, socketpair, fromFd) for the constructor
   // being called next to adopt. Handing it over in a Napi::External instead would leak the
