@@ -11,7 +11,16 @@
 namespace curlio {
 
 namespace {
-enum StateIndex { kRunningHandles = 0, kTimeoutMs = 1, kMsgsInQueue = 2 };
+// The Int32Array shared with the JavaScript layer (lib/libcurl/multi.ts): numbers it reads
+// after a call instead of unpacking an array made for them.
+enum StateIndex {
+  kRunningHandles = 0,
+  kTimeoutMs = 1,
+  kMsgsInQueue = 2,
+  kMsgKind = 3,
+  kMsgResult = 4,
+  kStateLength = 5
+};
 
 bool IsInteger(Napi::Value v) {
   if (!v.IsNumber()) return false;
@@ -44,7 +53,7 @@ MultiHandle::MultiHandle(const Napi::CallbackInfo& info)
   Napi::Env env = info.Env();
   if (info.Length() > 0 && info[0].IsTypedArray() &&
       info[0].As<Napi::TypedArray>().TypedArrayType() == napi_int32_array &&
-      info[0].As<Napi::TypedArray>().ElementLength() >= 3) {
+      info[0].As<Napi::TypedArray>().ElementLength() >= kStateLength) {
     state_ = Napi::Persistent(info[0].As<Napi::Int32Array>());
     state_data_ = state_.Value().Data();
   }
@@ -392,15 +401,15 @@ Napi::Value MultiHandle::InfoRead(const Napi::CallbackInfo& info) {
   SetState(kMsgsInQueue, queued);
   if (msg == nullptr) return env.Null();
   EasyHandle* easy = EasyHandle::FromCurl(msg->easy_handle);
-  // [msg, easy, result, error thrown by one of the transfer's callbacks]
-  Napi::Array result = Napi::Array::New(env, 4);
-  result.Set(0u, Napi::Number::New(env, msg->msg));
-  result.Set(1u, easy->Value());
-  result.Set(2u, Napi::Number::New(env, msg->msg == CURLMSG_DONE ? msg->data.result : CURLE_OK));
-  if (!easy->callback_error.IsEmpty()) {
-    result.Set(3u, easy->callback_error.Value());
-    easy->callback_error.Reset();
-  }
+  // The message's kind and result go into the shared state; the easy handle comes back,
+  // or [easy, error] when one of the transfer's callbacks threw.
+  SetState(kMsgKind, msg->msg);
+  SetState(kMsgResult, msg->msg == CURLMSG_DONE ? msg->data.result : CURLE_OK);
+  if (easy->callback_error.IsEmpty()) return easy->Value();
+  Napi::Array result = Napi::Array::New(env, 2);
+  result.Set(0u, easy->Value());
+  result.Set(1u, easy->callback_error.Value());
+  easy->callback_error.Reset();
   return result;
 }
 

@@ -27,7 +27,8 @@ export interface NativeMultiMethods {
   socketAll(): number;
   assign(sockfd: number, value: unknown): number;
   timeout(): number;
-  infoRead(): [number, object, number, unknown] | null;
+  /** The easy handle, or [easy, error thrown by its callbacks]; kind and result go to state[3], state[4]. */
+  infoRead(): object | [object, unknown] | null;
   cleanup(): number;
   /**
    * The driver's completions: `items` as [easy, result, body, headers, error, status] per

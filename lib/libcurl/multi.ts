@@ -45,7 +45,10 @@ export const kSetopt = Symbol('curlio.multi.setopt');
 export const kAssign = Symbol('curlio.multi.assign');
 
 export class Multi extends NativeMulti {
-  /** @internal [running handles, timeout ms, messages in queue], written by the native side. */
+  /**
+   * @internal [running handles, timeout ms, messages in queue, last message's kind, its
+   * result], written by the native side.
+   */
   readonly state: Int32Array;
   /** Called for finished transfers added with addHandle() when the native driver runs them. */
   onMessage: ((msg: CURLMsg) => void) | undefined = undefined;
@@ -73,7 +76,7 @@ export class Multi extends NativeMulti {
   readonly #onTimer = (timeoutMs: number): number | void => (this.#timerFunction as TimerCallback)(this, timeoutMs, this.#timerData);
 
   constructor() {
-    const state = new Int32Array(3);
+    const state = new Int32Array(5);
     super(state);
     this.state = state;
   }
@@ -270,7 +273,7 @@ export class Multi extends NativeMulti {
 export function readMessage(multi: Multi): CURLMsg | null {
   const raw = multiMethods.infoRead.call(multi);
   if (raw === null) return null;
-  const msg: CURLMsg = { msg: raw[0], easy_handle: raw[1] as Easy, data: { result: raw[2] } };
-  if (raw[3] !== undefined) msg.error = raw[3];
-  return msg;
+  const state = multi.state;
+  if (!Array.isArray(raw)) return { msg: state[3], easy_handle: raw as Easy, data: { result: state[4] } };
+  return { msg: state[3], easy_handle: raw[0] as Easy, data: { result: state[4] }, error: raw[1] };
 }

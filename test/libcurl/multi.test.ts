@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   CURLE_OK,
+  CURLMSG_DONE,
   CURLE_WRITE_ERROR,
   CURLINFO_RESPONSE_CODE,
   CURLMOPT_MAX_HOST_CONNECTIONS,
@@ -248,11 +249,24 @@ describe('application-driven multi (C style)', () => {
     const queued = { value: -1 };
     const first = curl_multi_info_read(multi, queued);
     expect(first?.data.result).toBe(CURLE_OK);
+    expect(first?.msg).toBe(CURLMSG_DONE);
+    expect(first?.error).toBeUndefined();
     expect(queued.value).toBe(2); // msgs_in_queue: two more finished transfers waiting
     expect(curl_multi_info_read(multi, queued)).not.toBeNull();
     expect(curl_multi_info_read(multi, queued)).not.toBeNull();
     expect(queued.value).toBe(0);
     expect(curl_multi_info_read(multi, queued)).toBeNull();
+    // A transfer whose write callback threw: CURLE_WRITE_ERROR, and the exception with it.
+    const failing = new Easy().setopt(CURLOPT_URL, `${server.url}/bytes/10`).setopt(CURLOPT_WRITEFUNCTION, () => {
+      throw new Error('write callback failed');
+    });
+    curl_multi_add_handle(multi, failing);
+    do {
+      expect(curl_multi_socket_all(multi, running)).toBe(CURLM_OK);
+      await new Promise((r) => setTimeout(r, 2));
+    } while (running.value > 0 && Date.now() < deadline);
+    const failed = curl_multi_info_read(multi, queued);
+    expect(failed).toEqual({ msg: CURLMSG_DONE, easy_handle: failing, data: { result: CURLE_WRITE_ERROR }, error: new Error('write callback failed') });
     curl_multi_cleanup(multi);
   });
 
