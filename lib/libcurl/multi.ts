@@ -2,6 +2,7 @@
 // CURLMOPT_SOCKETFUNCTION the native driver runs it (binding/curl/multi.cc) and
 // finished transfers arrive in one call per loop turn; with one, the application drives
 // it with socketAction, as in C.
+import { markAsUntransferable } from 'node:worker_threads';
 import { NativeMulti, multiMethods } from './binding';
 import { check, CurlError } from './errors';
 import { Easy, kTransferHandler, kTransferOwner, type TransferHandler } from './easy';
@@ -77,6 +78,9 @@ export class Multi extends NativeMulti {
 
   constructor() {
     const state = new Int32Array(5);
+    // The native side keeps a pointer into this memory: transferring the buffer away
+    // (postMessage, structuredClone with `transfer`) would leave it writing to freed memory.
+    markAsUntransferable(state.buffer);
     super(state);
     this.state = state;
   }

@@ -298,6 +298,21 @@ describe('application-driven multi (C style)', () => {
     expect(() => new Multi().setopt(CURLMOPT_SOCKETFUNCTION, 'x' as never)).toThrow(/Expected a function or null/);
   });
 
+  test("the multi's shared state cannot be transferred away from under the native side", async () => {
+    const multi = new Multi();
+    try {
+      const buffer = multi.state.buffer;
+      // Node copies an untransferable buffer instead of detaching it (a plain one would
+      // detach: byteLength 0, and the native side would write into freed memory).
+      structuredClone(buffer, { transfer: [buffer] });
+      expect(buffer.byteLength).toBe(20);
+      const { status } = await multi.perform(new Easy().setopt(CURLOPT_URL, `${server.url}/hello`));
+      expect(status).toBe(200);
+    } finally {
+      multi.cleanup();
+    }
+  });
+
   test('anything but an Easy as a handle is a TypeError, also an object that only looks like one', () => {
     const multi = new Multi();
     try {
