@@ -1,5 +1,6 @@
 // Socket: GIO's GSocket, the Node way. Calls that may wait return promises and never block
 // the event loop; their `...Sync` twins block like GIO's own calls.
+import { markAsUntransferable } from 'node:worker_threads';
 import { type SocketAddress, SocketAddress as SocketAddressClass, describe, nativeAddress } from './address';
 import { gio, type NativeAddress, type NativeControlMessage, type NativeReceived, type NativeSocket } from './binding';
 import { SocketControlMessage } from './control-message';
@@ -47,6 +48,17 @@ export function toBuffer(data: unknown, what: string): Buffer {
 
 function toBuffers(data: unknown, what: string): Buffer[] {
   return Array.isArray(data) ? data.map((item) => toBuffer(item, what)) : [toBuffer(data, what)];
+}
+
+/**
+ * Buffers the native side reads or fills after this call returns (an operation that waits):
+ * their memory is marked untransferable, as Node marks its own pooled Buffers, so a
+ * postMessage or structuredClone that transfers it copies it instead of detaching it from
+ * under the pending operation (which would then touch freed memory).
+ */
+function lend(buffers: Buffer[]): Buffer[] {
+  for (const buffer of buffers) markAsUntransferable(buffer.buffer);
+  return buffers;
 }
 
 function checkSize(size: unknown, what: string): number {
@@ -249,7 +261,7 @@ export class Socket {
    * @param flags {@link SocketMsgFlags} (PEEK, OOB, ...).
    */
   async receiveMessage(size: number | Buffer | Buffer[] = DEFAULT_RECEIVE_SIZE, flags = 0, options?: OperationOptions): Promise<InputMessage> {
-    const buffers = receiveBuffers(size);
+    const buffers = lend(receiveBuffers(size));
     const f = checkInt(flags, 'flags');
     return operation<NativeReceived>(this[kNative], options, this.timeoutMs(), (done) =>
       this[kNative].receiveMessage(buffers, f, done),
@@ -293,7 +305,7 @@ export class Socket {
    * on a stream socket may be fewer than given, as with GIO.
    */
   async send(data: BufferSource, options?: OperationOptions): Promise<number> {
-    const buffer = toBuffer(data, 'data');
+    const [buffer] = lend([toBuffer(data, 'data')]);
     return operation(this[kNative], options, this.timeoutMs(), (done) => this[kNative].send(buffer, null, done));
   }
 
@@ -305,7 +317,7 @@ export class Socket {
   /** Sends a datagram to `address` (g_socket_send_to). */
   async sendTo(address: SocketAddress | null, data: BufferSource, options?: OperationOptions): Promise<number> {
     const target = address === null ? null : nativeAddress(address, 'address');
-    const buffer = toBuffer(data, 'data');
+    const [buffer] = lend([toBuffer(data, 'data')]);
     return operation(this[kNative], options, this.timeoutMs(), (done) => this[kNative].send(buffer, target, done));
   }
 
@@ -328,7 +340,7 @@ export class Socket {
     options?: OperationOptions,
   ): Promise<number> {
     const target = address === null ? null : nativeAddress(address, 'address');
-    const buffers = toBuffers(vectors, 'vectors');
+    const buffers = lend(toBuffers(vectors, 'vectors'));
     const control = nativeControl(controlMessages);
     const f = checkInt(flags, 'flags');
     return operation(this[kNative], options, this.timeoutMs(), (done) =>
@@ -354,6 +366,7 @@ export class Socket {
   /** Sends several messages in one call (g_socket_send_messages, sendmmsg); resolves with how many went. */
   async sendMessages(messages: OutputMessage[], flags = 0, options?: OperationOptions): Promise<number> {
     const list = outputMessages(messages);
+    for (const message of list) lend(message.vectors);
     const f = checkInt(flags, 'flags');
     return operation(this[kNative], options, this.timeoutMs(), (done) => this[kNative].sendMessages(list, f, done));
   }

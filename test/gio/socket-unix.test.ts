@@ -85,6 +85,27 @@ describe('UNIX stream sockets', () => {
     for (const s of [server, client, accepted]) s.close();
   });
 
+  test('a Buffer lent to a pending operation cannot be transferred away (it is copied, not detached)', async () => {
+    const { server, client, accepted } = await streamPair();
+    // Large enough not to come from Node's pool (whose memory is untransferable already).
+    const target = Buffer.alloc(64 * 1024);
+    const pending = accepted.receiveMessage(target);
+    await tick();
+    structuredClone(target.buffer, { transfer: [target.buffer] });
+    expect(target.buffer.byteLength).toBe(64 * 1024); // still ours: the receive fills it
+    await client.send('into the lent buffer');
+    const message = await pending;
+    expect(message.data.toString()).toBe('into the lent buffer');
+    expect(target.subarray(0, 20).toString()).toBe('into the lent buffer');
+    // Sends too: the bytes stay readable while the send may still be waiting.
+    const outgoing = Buffer.from('x'.repeat(64 * 1024));
+    const sent = client.send(outgoing);
+    structuredClone(outgoing.buffer, { transfer: [outgoing.buffer] });
+    expect(outgoing.buffer.byteLength).toBeGreaterThan(0);
+    expect(await sent).toBeGreaterThan(0);
+    for (const s of [server, client, accepted]) s.close();
+  });
+
   test('concurrent receives complete in the order they were started', async () => {
     const { server, client, accepted } = await streamPair();
     const first = accepted.receive(3);
