@@ -11,6 +11,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "curl/chunk_pool.h"
+
 namespace curlio {
 
 class CloseSocketHook;
@@ -63,6 +65,9 @@ struct AddonData {
   // CURLOPT_CLOSESOCKETDATA of closed easy handles whose connections are still cached in a
   // multi (see curl/close_socket_hook.h). Deleted at teardown, after every multi is closed.
   std::unordered_set<CloseSocketHook*> orphaned_close_hooks;
+
+  // Small chunks for JavaScript write/header callbacks (see curl/chunk_pool.h).
+  ChunkPool chunks;
 
   // Set while a native driver runs libcurl from the event loop (no JavaScript on the
   // stack): the first JavaScript callback in that call opens the callback scope (async

@@ -708,9 +708,17 @@ size_t EasyHandle::Sink(CURLoption function_option, std::string& buffer, char* p
     buffer.append(ptr, n);
     return n;
   }
-  Napi::HandleScope scope(data_->env);
-  Napi::Value result = CallJs(js_.Get(function_option),
-                              {Napi::Buffer<char>::Copy(data_->env, ptr, n), UserData(DataOptionFor(function_option))});
+  Napi::Env env = data_->env;
+  Napi::HandleScope scope(env);
+  napi_value pool;
+  size_t offset = 0;
+  Napi::Value result =
+      data_->chunks.Place(env, ptr, n, &pool, &offset)
+          ? CallJs(Napi::Value(env, data_->chunks.View()),
+                   {js_.Get(function_option), pool, Napi::Number::New(env, static_cast<double>(offset)),
+                    Napi::Number::New(env, static_cast<double>(n)), UserData(DataOptionFor(function_option))})
+          : CallJs(js_.Get(function_option),
+                   {Napi::Buffer<char>::Copy(env, ptr, n), UserData(DataOptionFor(function_option))});
   if (result.IsEmpty() || !(result.IsNumber() || result.IsUndefined())) return n == 0 ? 1 : 0;  // anything but n fails
   if (result.IsUndefined()) return n;
   return static_cast<size_t>(result.As<Napi::Number>().Int64Value());

@@ -1,6 +1,16 @@
 // The native classes as the addon exports them. Their methods return libcurl's codes and
 // throw only for wrong JavaScript input; the TypeScript classes wrap them.
+import { markAsUntransferable } from 'node:worker_threads';
 import { native } from '../native';
+
+// Write and header callbacks get small chunks as views of a shared, untransferable
+// ArrayBuffer (binding/curl/chunk_pool.h): the view is made here, in JavaScript, where it is
+// cheap. `fn` is the application's callback, `userdata` its *DATA value, as in C.
+native.setChunkHelpers(
+  (fn: (chunk: Buffer, userdata: unknown) => unknown, pool: ArrayBuffer, offset: number, length: number, userdata: unknown) =>
+    fn(Buffer.from(pool, offset, length), userdata),
+  markAsUntransferable,
+);
 
 /** Methods of the native easy handle (binding/curl/easy.cc). */
 export interface NativeEasyMethods {

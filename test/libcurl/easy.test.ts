@@ -107,6 +107,33 @@ test('WRITEFUNCTION and HEADERFUNCTION receive C-ordered arguments with their *D
   easy.cleanup();
 });
 
+test('small chunks are views of a shared pool that stays put; large ones are Buffers of their own', () => {
+  const small: Buffer[] = [];
+  const large: Buffer[] = [];
+  const keep = (list: Buffer[]) => (data: Buffer) => {
+    list.push(data);
+    return data.length;
+  };
+  // 40 chunks of 1000 bytes span three 16 KiB pools; every chunk must keep its own bytes.
+  new Easy().setopt(CURLOPT_URL, `${server.url}/chunked/40/1000`).setopt(CURLOPT_WRITEFUNCTION, keep(small)).perform().cleanup();
+  new Easy().setopt(CURLOPT_URL, `${server.url}/chunked/3/10000`).setopt(CURLOPT_WRITEFUNCTION, keep(large)).perform().cleanup();
+  expect(small.every((chunk) => Buffer.isBuffer(chunk) && chunk.length === 1000)).toBe(true);
+  expect(Buffer.concat(small).equals(Buffer.concat(Array.from({ length: 40 }, () => pattern(1000))))).toBe(true);
+  expect(new Set(small.map((chunk) => chunk.buffer)).size).toBeLessThan(small.length); // pooled
+  const big = large.filter((chunk) => chunk.length >= 4096);
+  expect(big.length).toBeGreaterThan(0);
+  expect(big.every((chunk) => chunk.byteOffset === 0 && chunk.buffer.byteLength === chunk.length)).toBe(true);
+  expect(Buffer.concat(large).equals(Buffer.concat(Array.from({ length: 3 }, () => pattern(10000))))).toBe(true);
+  // The pool may still be written to: transferring it copies instead of detaching it.
+  const pool = small[small.length - 1].buffer;
+  structuredClone(pool, { transfer: [pool] });
+  expect(pool.byteLength).toBeGreaterThan(0);
+  const after: Buffer[] = [];
+  new Easy().setopt(CURLOPT_URL, `${server.url}/chunked/3/100`).setopt(CURLOPT_WRITEFUNCTION, keep(after)).perform().cleanup();
+  expect(Buffer.concat(after).equals(Buffer.concat(Array.from({ length: 3 }, () => pattern(100))))).toBe(true);
+  expect(Buffer.concat(small).equals(Buffer.concat(Array.from({ length: 40 }, () => pattern(1000))))).toBe(true);
+});
+
 test('a short count from WRITEFUNCTION fails the transfer with CURLE_WRITE_ERROR', () => {
   const easy = curl_easy_init();
   curl_easy_setopt(easy, CURLOPT_URL, `${server.url}/hello`);
