@@ -73,8 +73,10 @@ Napi::Value AddressToJs(Napi::Env env, GSocketAddress* address) {
     out.Set("address", text);
     g_free(text);
     out.Set("port", Napi::Number::New(env, g_inet_socket_address_get_port(inet_socket_address)));
-    out.Set("flowinfo", Napi::Number::New(env, g_inet_socket_address_get_flowinfo(inet_socket_address)));
-    out.Set("scopeId", Napi::Number::New(env, g_inet_socket_address_get_scope_id(inet_socket_address)));
+    // IPv6 only: GIO's getters log a GLib-GIO-CRITICAL for an IPv4 address (and return 0).
+    bool ipv6 = g_socket_address_get_family(address) == G_SOCKET_FAMILY_IPV6;
+    out.Set("flowinfo", Napi::Number::New(env, ipv6 ? g_inet_socket_address_get_flowinfo(inet_socket_address) : 0));
+    out.Set("scopeId", Napi::Number::New(env, ipv6 ? g_inet_socket_address_get_scope_id(inet_socket_address) : 0));
   }
   return out;
 }

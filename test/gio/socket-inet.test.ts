@@ -2,6 +2,7 @@
 // multicast on loopback where the kernel routes it.
 import * as net from 'node:net';
 import * as os from 'node:os';
+import * as path from 'node:path';
 
 import {
   InetSocketAddress,
@@ -14,6 +15,7 @@ import {
   SocketConnection,
 } from '../../lib/gio';
 import { expectNoFdLeak, checkFdsAroundEachTest } from '../helpers/gio-fds';
+import { runCommand } from '../helpers/run-cli';
 
 // Every test: the fds open afterwards are the fds open before.
 checkFdsAroundEachTest();
@@ -247,5 +249,24 @@ describe('multicast on loopback', () => {
     );
     sender.close();
     receiver.close();
+  });
+});
+
+describe('addresses read back from GIO', () => {
+  test('an IPv4 address is read without GLib-GIO-CRITICAL warnings (flowinfo and scope id are IPv6 only)', async () => {
+    // GLib logs to stderr of the process that made the call: a child, so the log is ours to read.
+    const script = `
+      const { Socket, SocketFamily, SocketType, InetSocketAddress } = require(${JSON.stringify(path.join(__dirname, '..', '..', 'dist', 'gio'))});
+      const s = new Socket(SocketFamily.IPV4, SocketType.DATAGRAM);
+      s.bind(new InetSocketAddress('127.0.0.1', 0));
+      const a = s.localAddress;
+      console.log(JSON.stringify({ port: a.port > 0, flowinfo: a.flowinfo, scopeId: a.scopeId }));
+      s.close();`;
+    const child = await runCommand(process.execPath, ['-e', script], { timeoutMs: 15_000 });
+    expect({ code: child.code, stdout: child.stdout.trim(), stderr: child.stderr }).toEqual({
+      code: 0,
+      stdout: JSON.stringify({ port: true, flowinfo: 0, scopeId: 0 }),
+      stderr: '',
+    });
   });
 });
