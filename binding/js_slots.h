@@ -2,34 +2,53 @@
 // a plain object stored on the object's own wrapper, reached from C++ through a weak
 // reference. A callback that captures its own handle then forms a cycle the GC can
 // collect; a strong napi reference would be a root and keep the handle forever.
+//
+// Reading a slot is on the hot path (every JavaScript callback libcurl makes reads one or
+// two), so an object value also gets a weak reference of its own: one
+// napi_get_reference_value instead of fetching the holder and one of its elements (about
+// 350 instructions more, most of it napi_get_element's exception scope). The holder still
+// keeps the value alive; primitives, which Node-API 8 cannot reference, are read from it.
 #pragma once
 
 #include <napi.h>
 
 #include <cstdint>
-#include <unordered_set>
+#include <vector>
 
 namespace curlio {
 
 class JsSlots {
  public:
+  JsSlots() = default;
+  JsSlots(const JsSlots&) = delete;
+  JsSlots& operator=(const JsSlots&) = delete;
+  ~JsSlots();
+
   // `owner` gets a hidden, non-enumerable property `name` holding the values.
   void Attach(Napi::Object owner, const char* name);
   void Set(uint32_t slot, Napi::Value value);  // undefined or null clears the slot
   Napi::Value Get(uint32_t slot) const;        // undefined when unset
-  bool Has(uint32_t slot) const { return slots_.count(slot) > 0; }
+  bool Has(uint32_t slot) const { return Find(slot) != nullptr; }
   bool Empty() const { return slots_.empty(); }
   template <typename F>
   void ForEach(F f) const {
-    for (uint32_t slot : slots_) f(slot, Get(slot));
+    for (const Entry& entry : slots_) f(entry.id, Get(entry.id));
   }
-  // Drops every value (when JavaScript can still run) and forgets the holder.
+  // Drops every value (from the holder too when JavaScript can still run) and forgets them.
   void Clear(bool can_call_js);
 
  private:
+  struct Entry {
+    uint32_t id;
+    napi_ref fast;  // weak, to an object value; nullptr for a primitive
+  };
+  // A handful of slots at most: a linear search beats hashing, and costs no allocation.
+  const Entry* Find(uint32_t slot) const;
+  void DropFast(Entry& entry);
+
   napi_env env_ = nullptr;
   Napi::ObjectReference holder_;  // weak: the owner keeps the holder alive
-  std::unordered_set<uint32_t> slots_;
+  std::vector<Entry> slots_;
 };
 
 }  // namespace curlio
