@@ -66,6 +66,9 @@ struct AddonData {
   // multi (see curl/close_socket_hook.h). Deleted at teardown, after every multi is closed.
   std::unordered_set<CloseSocketHook*> orphaned_close_hooks;
 
+  // The CURLcode of this environment's last curl_easy_getinfo (EasyHandle::GetInfo).
+  int getinfo_code = 0;
+
   // Small chunks for JavaScript write/header callbacks (see curl/chunk_pool.h).
   ChunkPool chunks;
 

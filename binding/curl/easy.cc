@@ -80,6 +80,7 @@ void EasyHandle::Init(Napi::Env env, Napi::Object exports) {
                                     {
                                         InstanceMethod<&EasyHandle::SetOpt>("setopt"),
                                         InstanceMethod<&EasyHandle::GetInfo>("getinfo"),
+                                        InstanceMethod<&EasyHandle::GetInfoCode>("getinfoCode"),
                                         InstanceMethod<&EasyHandle::Perform>("perform"),
                                         InstanceMethod<&EasyHandle::Pause>("pause"),
                                         InstanceMethod<&EasyHandle::Reset>("reset"),
@@ -549,14 +550,17 @@ Napi::Value EasyHandle::GetInfo(const Napi::CallbackInfo& info) {
         value = array;
         break;
       }
-      default: return Napi::Number::New(env, CURLE_UNKNOWN_OPTION);
+      default: code = CURLE_UNKNOWN_OPTION; break;
     }
   }
-  // [code, value]: the JavaScript layer fills the caller's { value } out-parameter.
-  Napi::Array result = Napi::Array::New(env, 2);
-  result.Set(0u, Napi::Number::New(env, code));
-  result.Set(1u, value);
-  return result;
+  // The value itself, or undefined when the call failed; the JavaScript layer asks for the
+  // code (getinfoCode) only when it sees undefined, so no array is made per call.
+  data_->getinfo_code = code;
+  return code == CURLE_OK ? value : env.Undefined();
+}
+
+Napi::Value EasyHandle::GetInfoCode(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), data_->getinfo_code);
 }
 
 Napi::Value EasyHandle::Perform(const Napi::CallbackInfo& info) {

@@ -54,6 +54,7 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
   // JavaScript methods; curl errors come back as codes, wrong JavaScript types throw.
   Napi::Value SetOpt(const Napi::CallbackInfo& info);
   Napi::Value GetInfo(const Napi::CallbackInfo& info);
+  Napi::Value GetInfoCode(const Napi::CallbackInfo& info);
   Napi::Value Perform(const Napi::CallbackInfo& info);
   Napi::Value Pause(const Napi::CallbackInfo& info);
   Napi::Value Reset(const Napi::CallbackInfo& info);

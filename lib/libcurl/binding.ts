@@ -15,7 +15,10 @@ native.setChunkHelpers(
 /** Methods of the native easy handle (binding/curl/easy.cc). */
 export interface NativeEasyMethods {
   setopt(option: number, value: unknown): number;
-  getinfo(info: number): [number, unknown] | number;
+  /** The value; undefined when the call failed (or CURLINFO_PRIVATE is unset): then see getinfoCode. */
+  getinfo(info: number): unknown;
+  /** The CURLcode of the last getinfo on this thread. */
+  getinfoCode(): number;
   perform(): number;
   pause(bitmask: number): number;
   reset(): void;

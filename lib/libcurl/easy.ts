@@ -38,10 +38,9 @@ export class Easy extends NativeEasy {
 
   /** curl_easy_getinfo: the value, typed by the caller (string, number, string[]...). */
   getinfo<T = unknown>(info: number): T {
-    const result = easyMethods.getinfo.call(this, info);
-    if (typeof result === 'number') throw new CurlError('easy', result, `getinfo ${info}`);
-    check('easy', result[0], `getinfo ${info}`);
-    return result[1] as T;
+    const value = easyMethods.getinfo.call(this, info);
+    if (value === undefined) check('easy', easyMethods.getinfoCode.call(this), `getinfo ${info}`);
+    return value as T;
   }
 
   /** curl_easy_perform: blocks this thread until the transfer is done (like C). */

@@ -42,10 +42,11 @@ export function curl_easy_setopt<O extends EasyOption>(easy: CURL, option: O, va
 
 export function curl_easy_getinfo(easy: CURL, info: number, out: OutParam<unknown>): CURLcode {
   if (out === null || typeof out !== 'object') throw new TypeError('Expected an out-parameter object { value } for curl_easy_getinfo');
-  const result = easyMethods.getinfo.call(easyArg(easy), info);
-  if (typeof result === 'number') return result;
-  if (result[0] === 0) out.value = result[1];
-  return result[0];
+  const handle = easyArg(easy);
+  const value = easyMethods.getinfo.call(handle, info);
+  const code = value === undefined ? easyMethods.getinfoCode.call(handle) : 0;
+  if (code === 0) out.value = value;
+  return code;
 }
 
 /** Blocks the thread until the transfer is done, like C. */

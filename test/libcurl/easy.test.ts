@@ -386,3 +386,18 @@ test('getinfo of a string info gives a string', () => {
   expect(easy.getinfo<string>(CURLINFO_EFFECTIVE_URL)).toBe(`${server.url}/hello`);
   easy.cleanup();
 });
+
+test('getinfo failures: C codes from curl_easy_getinfo, a CurlError from Easy.getinfo; undefined PRIVATE is a value', () => {
+  const easy = new Easy();
+  const out = { value: 'untouched' as unknown };
+  const notAnInfo = 0x700000 + 99; // no CURLINFO_* type bit libcurl knows
+  expect(curl_easy_getinfo(easy, notAnInfo, out)).toBe(CURLE_UNKNOWN_OPTION);
+  expect(out.value).toBe('untouched');
+  expect(() => easy.getinfo(notAnInfo)).toThrow(expect.objectContaining({ code: CURLE_UNKNOWN_OPTION }));
+  // CURLINFO_PRIVATE never set: undefined, and CURLE_OK (not the previous call's failure).
+  expect(curl_easy_getinfo(easy, CURLINFO_PRIVATE, out)).toBe(CURLE_OK);
+  expect(out.value).toBeUndefined();
+  expect(easy.getinfo(CURLINFO_PRIVATE)).toBeUndefined();
+  easy.cleanup();
+  expect(() => easy.getinfo(CURLINFO_PRIVATE)).toThrow(/closed/);
+});
