@@ -821,6 +821,9 @@ export class Session extends EventEmitter<SessionEvents> {
     msg.requestHeaders.appendLines(lines);
     for (const line of this.#extraHeaders) lines.push(line);
     for (const f of this.#headerFeatures) if (this.#isEnabled(f, msg)) f.prepareRequest!(this, msg, lines);
+    // The ContentDecoder's Accept-Encoding, unless the request has one of its own (libcurl
+    // leaves its own out in both cases: see ContentDecoder.headerLine).
+    if (this.#decoder !== null && !hasAcceptEncoding(lines)) lines.push(this.#decoder.headerLine);
     easy.setHeaders(CURLOPT_HTTPHEADER, lines);
 
     // Proxy.
@@ -1382,6 +1385,15 @@ function isIdempotent(method: string): boolean {
 
 function isSafe(method: string): boolean {
   return method === 'GET' || method === 'HEAD' || method === 'OPTIONS' || method === 'PROPFIND';
+}
+
+function hasAcceptEncoding(lines: readonly string[]): boolean {
+  for (const line of lines) {
+    // "Name: value", or libcurl's "Name;" (send it empty) and "Name:" (leave it out).
+    const separator = line.charCodeAt(15);
+    if ((separator === 58 || separator === 59) && line.slice(0, 15).toLowerCase() === 'accept-encoding') return true;
+  }
+  return false;
 }
 
 function readTimings(easy: PooledEasy): MessageTimings | null {

@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { AuthManager, ContentDecoder, CookieJar, Logger, LoggerLogLevel, Message, MessageFlags, Session, Status, type Auth } from '../../lib/session';
 import { startHttpServer, type TestServer } from '../helpers/http-server';
+import { CURLOPT_ACCEPT_ENCODING, CURLOPT_URL, Multi, Easy } from '../../lib/libcurl';
 
 let server: TestServer;
 let other: TestServer;
@@ -283,6 +284,30 @@ describe('features', () => {
     expect(raw.responseBody.toString()).not.toBe('compressed hello '.repeat(100));
     expect(raw.flags & MessageFlags.CONTENT_DECODED).toBe(0);
     expect(msg.responseHeaders.get('Content-Length')).toBe(String(raw.responseBody.length));
+    session.close();
+  });
+
+  test("ContentDecoder's Accept-Encoding is libcurl's own, sent once; the message's own replaces it", async () => {
+    // What libcurl itself sends for CURLOPT_ACCEPT_ENCODING "".
+    const multi = new Multi();
+    const { body } = await multi.perform(new Easy().setopt(CURLOPT_URL, `${server.url}/echo`).setopt(CURLOPT_ACCEPT_ENCODING, ''));
+    multi.cleanup();
+    const libcurls = JSON.parse(body.toString()).headers['accept-encoding'];
+    expect(libcurls).toMatch(/gzip/);
+    const session = new Session();
+    // Node joins a repeated header with ", ": a second Accept-Encoding would show.
+    const sent = async (setup: (msg: Message) => void = () => undefined) => {
+      const msg = new Message('GET', `${server.url}/echo`);
+      setup(msg);
+      await session.send(msg);
+      return echo(msg).headers['accept-encoding'];
+    };
+    expect(await sent()).toBe(libcurls);
+    expect(await sent((m) => m.requestHeaders.append('Accept-Encoding', 'identity'))).toBe('identity');
+    session.removeFeatureByType(ContentDecoder);
+    expect(await sent()).toBeUndefined();
+    session.addFeature(new ContentDecoder('gzip'));
+    expect(await sent()).toBe('gzip');
     session.close();
   });
 
