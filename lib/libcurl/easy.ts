@@ -12,6 +12,8 @@ export type TransferHandler = (
   headers: Buffer | undefined,
   error: unknown,
   responseCode: number,
+  /** The transfer's easy handle: one handler can serve many handles without a closure each. */
+  easy: Easy,
 ) => void;
 
 /** @internal the per-transfer completion handler used by Multi.startTransfer. */

@@ -153,7 +153,7 @@ export class Multi extends NativeMulti {
       const handler = easy[kTransferHandler];
       if (handler === undefined) return;
       easy[kTransferHandler] = undefined;
-      handler(CURLE_ABORTED_BY_CALLBACK, undefined, undefined, new Error('The transfer was stopped: its easy or multi handle was removed or closed'), 0);
+      handler(CURLE_ABORTED_BY_CALLBACK, undefined, undefined, new Error('The transfer was stopped: its easy or multi handle was removed or closed'), 0, easy);
     });
   }
 
@@ -263,7 +263,7 @@ export class Multi extends NativeMulti {
         easy[kTransferHandler] = undefined;
         easy[kTransferOwner] = undefined;
         this.#transfers.delete(easy);
-        handler(items[i + 1] as number, body, headers, items[i + 4], items[i + 5] as number);
+        handler(items[i + 1] as number, body, headers, items[i + 4], items[i + 5] as number, easy);
       } else {
         const msg: CURLMsg = { msg: CURLMSG_DONE, easy_handle: easy, data: { result: items[i + 1] as number } };
         if (items[i + 4] !== undefined) msg.error = items[i + 4];

@@ -2,9 +2,19 @@
 // sets only what differs from the last one it ran. libcurl keeps the connections in the
 // multi handle, so a pooled handle costs nothing but its options.
 import { easyMethods } from '../libcurl/binding';
-import { Easy, type TransferHandler } from '../libcurl/easy';
+import { Easy } from '../libcurl/easy';
 import type { DebugCallback, PrereqCallback } from '../libcurl/callbacks';
 import { CurlError } from '../libcurl/errors';
+import {
+  CURLINFO_APPCONNECT_TIME_T,
+  CURLINFO_CONNECT_TIME_T,
+  CURLINFO_NAMELOOKUP_TIME_T,
+  CURLINFO_PRETRANSFER_TIME_T,
+  CURLINFO_REDIRECT_TIME_T,
+  CURLINFO_STARTTRANSFER_TIME_T,
+  CURLINFO_TOTAL_TIME_T,
+} from '../libcurl/constants.generated';
+import type { MessageTimings } from './message';
 
 export class PooledEasy extends Easy {
   /** @internal the queue item this handle runs, null while pooled or abandoned. */
@@ -13,8 +23,7 @@ export class PooledEasy extends Easy {
   run = 0;
   /** The session configuration generation last applied. */
   configVersion = -1;
-  /** The completion handler, and the JavaScript callbacks, made once per handle. */
-  done: TransferHandler | null = null;
+  /** The JavaScript callbacks, made once per handle (when a message needs them). */
   headerFn: ((data: Buffer) => number) | null = null;
   writeFn: ((data: Buffer) => number) | null = null;
   prereqFn: PrereqCallback | null = null;
@@ -29,27 +38,26 @@ export class PooledEasy extends Easy {
   plainAuth = false;
   /** Which JavaScript callbacks are installed (a bit each); -1: unknown. */
   callbackMask = -1;
-  /** Reads this handle's timings for the message it ran last; made once per handle. */
-  timingsFn: (() => unknown) | null = null;
-  // The options set through set(), as parallel arrays searched from the start: a handle
-  // holds a dozen at most, and a Map's table cost about 500 bytes on each of thousands of
-  // pooled handles (10,000 concurrent transfers) for no faster lookup.
-  #optKeys: number[] = [];
-  #optValues: unknown[] = [];
+  // The options set through set(), as [option, value, option, value, ...] searched from the
+  // start: a handle holds a dozen at most, and a Map's table cost about 500 bytes on each of
+  // thousands of pooled handles (10,000 concurrent transfers) for no faster lookup.
+  #opts: unknown[] = [];
   #headers: readonly string[] = [];
 
-  /** curl_easy_setopt, skipped when the handle already holds `value`. */
+  /**
+   * curl_easy_setopt, skipped when the handle already holds `value`. An option never set
+   * since the handle was made or reset holds libcurl's default, which for every pointer
+   * option (strings, functions) is NULL: setting it to null is skipped and not remembered,
+   * which keeps the memo to the few options a message really sets.
+   */
   set(option: number, value: unknown): void {
-    const i = this.#optKeys.indexOf(option);
-    if (i !== -1 && this.#optValues[i] === value) return;
+    const opts = this.#opts;
+    const i = indexOfOption(opts, option);
+    if (i !== -1 ? opts[i + 1] === value : value === null) return;
     const code = easyMethods.setopt.call(this, option, value);
     if (code !== 0) throw new CurlError('easy', code, `setting option ${option}`);
-    if (i !== -1) {
-      this.#optValues[i] = value;
-    } else {
-      this.#optKeys.push(option);
-      this.#optValues.push(value);
-    }
+    if (i !== -1) opts[i + 1] = value;
+    else opts.push(option, value);
   }
 
   /**
@@ -62,29 +70,41 @@ export class PooledEasy extends Easy {
     if (code !== 0) throw new CurlError('easy', code, `setting option ${option}`);
   }
 
-  /** The value last set for `option` through set(). */
+  /** The value last set for `option` through set() (undefined: never set, or forgotten). */
   current(option: number): unknown {
-    const i = this.#optKeys.indexOf(option);
-    return i === -1 ? undefined : this.#optValues[i];
+    const i = indexOfOption(this.#opts, option);
+    const value = i === -1 ? undefined : this.#opts[i + 1];
+    return value === UNKNOWN ? undefined : value;
   }
 
-  /** Forget a value so the next set() applies it again (e.g. POSTFIELDS, whose copy is per transfer). */
+  /**
+   * Forget a value so the next set() applies it again, null included (e.g. POSTFIELDS,
+   * whose copy is per transfer, or what CURLOPT_HTTPGET changed behind the memo's back).
+   */
   forget(option: number): void {
-    const i = this.#optKeys.indexOf(option);
-    if (i === -1) return;
-    // Swap with the last entry: the order does not matter, the arrays stay dense.
-    const last = this.#optKeys.length - 1;
-    this.#optKeys[i] = this.#optKeys[last];
-    this.#optValues[i] = this.#optValues[last];
-    this.#optKeys.pop();
-    this.#optValues.pop();
+    const i = indexOfOption(this.#opts, option);
+    if (i === -1) this.#opts.push(option, UNKNOWN);
+    else this.#opts[i + 1] = UNKNOWN;
+  }
+
+  /** Timings of the message this handle ran last (Message.timings reads them on first use). */
+  readTimings(): MessageTimings | null {
+    if (this.isClosed()) return null;
+    return {
+      nameLookup: this.getinfo<number>(CURLINFO_NAMELOOKUP_TIME_T),
+      connect: this.getinfo<number>(CURLINFO_CONNECT_TIME_T),
+      appConnect: this.getinfo<number>(CURLINFO_APPCONNECT_TIME_T),
+      preTransfer: this.getinfo<number>(CURLINFO_PRETRANSFER_TIME_T),
+      startTransfer: this.getinfo<number>(CURLINFO_STARTTRANSFER_TIME_T),
+      total: this.getinfo<number>(CURLINFO_TOTAL_TIME_T),
+      redirect: this.getinfo<number>(CURLINFO_REDIRECT_TIME_T),
+    };
   }
 
   /** curl_easy_reset, and forget what was set. */
   resetAll(): void {
     this.reset();
-    this.#optKeys = [];
-    this.#optValues = [];
+    this.#opts = [];
     this.#headers = [];
     this.plainMethod = false;
     this.plainAuth = false;
@@ -106,6 +126,15 @@ export class PooledEasy extends Easy {
     }
     const code = easyMethods.setopt.call(this, option, lines.length === 0 ? null : lines);
     if (code !== 0) throw new CurlError('easy', code, 'setting request headers');
-    this.#headers = lines;
+    this.#headers = lines.slice(); // exact size: `lines` grew by push, with room to spare
   }
+}
+
+/** A forgotten option's value: not known, so any set() applies. */
+const UNKNOWN: unique symbol = Symbol('curlio.session.unknownOption');
+
+// The index of `option` in an [option, value, ...] array, or -1.
+function indexOfOption(opts: unknown[], option: number): number {
+  for (let i = 0; i < opts.length; i += 2) if (opts[i] === option) return i;
+  return -1;
 }

@@ -92,7 +92,7 @@ export class Message extends EventEmitter<MessageEvents> {
   /** @internal */
   [kItem]: unknown = null;
   /** @internal */
-  [kTimingsSource]: (() => MessageTimings | null) | null = null;
+  [kTimingsSource]: { readTimings(): MessageTimings | null } | null = null;
   /** @internal */
   [kDisabled]: Set<Function> | null = null;
   #timings: MessageTimings | null = null;
@@ -250,7 +250,7 @@ export class Message extends EventEmitter<MessageEvents> {
   /** Timings of the last request, read from libcurl on first use (null before one ran). */
   get timings(): MessageTimings | null {
     if (this.#timings === null && this[kTimingsSource] !== null) {
-      this.#timings = this[kTimingsSource]();
+      this.#timings = this[kTimingsSource].readTimings();
       this[kTimingsSource] = null;
     }
     return this.#timings;

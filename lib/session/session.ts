@@ -163,6 +163,8 @@ class QueueItem {
   streamResolve: ((stream: Readable) => void) | null = null;
   streamReject: ((error: Error) => void) | null = null;
   streamWaiting = false;
+  /** send()'s promise: settled with the status once the message finished. */
+  statusResolve: ((status: number) => void) | null = null;
   inCallback = 0;
   connects = 0;
   reader: BodyReader | null = null;
@@ -549,19 +551,30 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#queue(msg, callback ?? null, null);
   }
 
-  #queue(msg: Message, callback: QueueCallback | null, stream: { resolve: (s: Readable) => void; reject: (e: Error) => void } | null): void {
+  #queue(
+    msg: Message,
+    callback: QueueCallback | null,
+    stream: { resolve: (s: Readable) => void; reject: (e: Error) => void } | null,
+    statusResolve: ((status: number) => void) | null = null,
+  ): void {
     if (!(msg instanceof Message)) throw new TypeError('Expected a Message for msg');
     this.#checkOpen();
     const current = msg[kItem] as QueueItem | null;
     if (current !== null) {
       if (current.finishing && this.#items.has(current)) {
-        current.callback = callback ?? current.callback;
+        if (statusResolve !== null) {
+          current.callback = null;
+          current.statusResolve = statusResolve;
+        } else {
+          current.callback = callback ?? current.callback;
+        }
         current.requeue = true;
         return;
       }
       throw new Error('The message is already queued');
     }
     const item = new QueueItem(msg, callback);
+    item.statusResolve = statusResolve;
     if (stream !== null) {
       item.streamResolve = stream.resolve;
       item.streamReject = stream.reject;
@@ -577,13 +590,16 @@ export class Session extends EventEmitter<SessionEvents> {
 
   /** Promise form of queueMessage: resolves with the status (HTTP or transport). */
   send(msg: Message): Promise<number> {
-    return new Promise((resolve, reject) => {
-      try {
-        this.queueMessage(msg, (_, m) => resolve(m.statusCode));
-      } catch (error) {
-        reject(error);
-      }
-    });
+    // The queue item holds the promise's resolve function itself: no callback closure (and
+    // its contexts) lives with every message in flight.
+    let resolve!: (status: number) => void;
+    const promise = new Promise<number>((r) => (resolve = r));
+    try {
+      this.#queue(msg, null, null, resolve);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return promise;
   }
 
   /**
@@ -753,10 +769,13 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   #newEasy(): PooledEasy {
-    const easy = new PooledEasy();
-    easy.done = (result, body, headers, error, status) => this.#onDone(easy, result, body, headers, error, status);
-    return easy;
+    return new PooledEasy();
   }
+
+  // One completion handler for every pooled handle (the handle comes with the result), not a
+  // closure and a context on each of them.
+  readonly #transferDone: TransferHandler = (result, body, headers, error, status, easy) =>
+    this.#onDone(easy as PooledEasy, result, body, headers, error, status);
 
   #start(item: QueueItem): void {
     if (item.paused) {
@@ -778,7 +797,7 @@ export class Session extends EventEmitter<SessionEvents> {
       this.#pool.push(easy);
       return;
     }
-    this.#multi.startTransfer(easy, easy.done as TransferHandler);
+    this.#multi.startTransfer(easy, this.#transferDone);
   }
 
   // Sets the options of one request on `easy`: the session's when they changed since this
@@ -1139,7 +1158,7 @@ export class Session extends EventEmitter<SessionEvents> {
   // A transfer of `item` ended. true: run it again (redirect, authentication, requeue).
   #completed(item: QueueItem, easy: PooledEasy, result: number, rawHeaders: Buffer, rawBody: Buffer, status = 0): boolean {
     const msg = item.msg;
-    msg[kTimingsSource] = (easy.timingsFn ??= () => readTimings(easy)) as () => MessageTimings | null;
+    msg[kTimingsSource] = easy;
     // A proxy that refuses CONNECT fails the transfer (CURLE_RECV_ERROR) in libcurl; in
     // libsoup the tunnel's reply is the message's response (a 407 is an authentication round
     // like any other): carry on with the CONNECT reply (its block is the last in rawHeaders).
@@ -1290,6 +1309,11 @@ export class Session extends EventEmitter<SessionEvents> {
         this.#inCurl--;
       }
     }
+    if (item.statusResolve !== null) {
+      const resolve = item.statusResolve;
+      item.statusResolve = null;
+      resolve(msg.statusCode);
+    }
     if (item.requeue && this.#items.has(item) && !this.#closed) return this.#requeueFinished(item);
     item.finishing = false;
     this.#items.delete(item);
@@ -1394,19 +1418,6 @@ function hasAcceptEncoding(lines: readonly string[]): boolean {
     if ((separator === 58 || separator === 59) && line.slice(0, 15).toLowerCase() === 'accept-encoding') return true;
   }
   return false;
-}
-
-function readTimings(easy: PooledEasy): MessageTimings | null {
-  if (easy.isClosed()) return null;
-  return {
-    nameLookup: easy.getinfo<number>(CURLINFO_NAMELOOKUP_TIME_T),
-    connect: easy.getinfo<number>(CURLINFO_CONNECT_TIME_T),
-    appConnect: easy.getinfo<number>(CURLINFO_APPCONNECT_TIME_T),
-    preTransfer: easy.getinfo<number>(CURLINFO_PRETRANSFER_TIME_T),
-    startTransfer: easy.getinfo<number>(CURLINFO_STARTTRANSFER_TIME_T),
-    total: easy.getinfo<number>(CURLINFO_TOTAL_TIME_T),
-    redirect: easy.getinfo<number>(CURLINFO_REDIRECT_TIME_T),
-  };
 }
 
 /** Accept-Language from the locale environment, as libsoup builds it from g_get_language_names. */
