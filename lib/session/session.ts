@@ -163,6 +163,8 @@ class QueueItem {
   streamResolve: ((stream: Readable) => void) | null = null;
   streamReject: ((error: Error) => void) | null = null;
   streamWaiting = false;
+  /** Whether libcurl decodes this attempt's response (the ContentDecoder is on for it). */
+  decoding = false;
   /** send()'s promise: settled with the status once the message finished. */
   statusResolve: ((status: number) => void) | null = null;
   inCallback = 0;
@@ -840,9 +842,13 @@ export class Session extends EventEmitter<SessionEvents> {
     msg.requestHeaders.appendLines(lines);
     for (const line of this.#extraHeaders) lines.push(line);
     for (const f of this.#headerFeatures) if (this.#isEnabled(f, msg)) f.prepareRequest!(this, msg, lines);
-    // The ContentDecoder's Accept-Encoding, unless the request has one of its own (libcurl
-    // leaves its own out in both cases: see ContentDecoder.headerLine).
-    if (this.#decoder !== null && !hasAcceptEncoding(lines)) lines.push(this.#decoder.headerLine);
+    // The ContentDecoder, unless the message disabled it (soup_message_disable_feature):
+    // libcurl decodes, and its Accept-Encoding goes out unless the request has one of its
+    // own (libcurl leaves its own out in both cases: see ContentDecoder.headerLine).
+    const decoder = this.#decoder !== null && this.#isEnabled(this.#decoder, msg) ? this.#decoder : null;
+    item.decoding = decoder !== null;
+    easy.set(CURLOPT_ACCEPT_ENCODING, decoder !== null ? decoder.acceptEncoding : null);
+    if (decoder !== null && !hasAcceptEncoding(lines)) lines.push(decoder.headerLine);
     easy.setHeaders(CURLOPT_HTTPHEADER, lines);
 
     // Proxy.
@@ -966,7 +972,6 @@ export class Session extends EventEmitter<SessionEvents> {
     easy.apply(CURLOPT_MAXAGE_CONN, this.#idleTimeout > 0 ? Math.max(1, Math.round(this.#idleTimeout)) : 1 << 30);
     easy.apply(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
     if (process.env.CURLIO_VERBOSE) easy.apply(CURLOPT_VERBOSE, 1);
-    easy.apply(CURLOPT_ACCEPT_ENCODING, this.#decoder !== null ? this.#decoder.acceptEncoding : null);
     // With sslStrict off the handshake always completes and msg.tlsErrors carries the
     // verification result that was computed anyway.
     easy.apply(CURLOPT_SSL_VERIFYPEER, this.#sslStrict ? 1 : 0);
@@ -1174,7 +1179,7 @@ export class Session extends EventEmitter<SessionEvents> {
     // A chunked body whose last chunk libcurl sent without a DATA_OUT after the reader's end.
     if (item.wrote === 1 && item.bodyLength < 0 && item.reader?.ended === true) this.#wrote(item, 2);
     msg[kSetResponse](rawHeaders, rawBody, status);
-    if (this.#decoder !== null) msg[kContentDecoded]();
+    if (item.decoding) msg[kContentDecoded]();
     if (!this.#sslStrict && item.https) msg.tlsErrors = easy.getinfo<number>(CURLINFO_SSL_VERIFYRESULT);
     for (const f of this.#features) if (f.responseReceived !== undefined && this.#isEnabled(f, msg)) f.responseReceived(this, msg);
     if (!item.gotHeaders && msg.listenerCount('got-headers') > 0) msg.emit('got-headers');

@@ -287,7 +287,7 @@ describe('features', () => {
     session.close();
   });
 
-  test("ContentDecoder's Accept-Encoding is libcurl's own, sent once; the message's own replaces it", async () => {
+  test("ContentDecoder's Accept-Encoding is libcurl's own, sent once; the message's own replaces it; disabling it per message", async () => {
     // What libcurl itself sends for CURLOPT_ACCEPT_ENCODING "".
     const multi = new Multi();
     const { body } = await multi.perform(new Easy().setopt(CURLOPT_URL, `${server.url}/echo`).setopt(CURLOPT_ACCEPT_ENCODING, ''));
@@ -304,6 +304,14 @@ describe('features', () => {
     };
     expect(await sent()).toBe(libcurls);
     expect(await sent((m) => m.requestHeaders.append('Accept-Encoding', 'identity'))).toBe('identity');
+    // Disabled for one message (soup_message_disable_feature): no header, and no decoding.
+    expect(await sent((m) => m.disableFeature(ContentDecoder))).toBeUndefined();
+    const raw = new Message('GET', `${server.url}/gzip`);
+    raw.disableFeature(ContentDecoder);
+    await session.send(raw);
+    expect(raw.responseBody.toString()).not.toBe('compressed hello '.repeat(100));
+    expect(raw.flags & MessageFlags.CONTENT_DECODED).toBe(0);
+    expect(await sent()).toBe(libcurls); // the next message decodes again
     session.removeFeatureByType(ContentDecoder);
     expect(await sent()).toBeUndefined();
     session.addFeature(new ContentDecoder('gzip'));
