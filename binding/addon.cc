@@ -121,14 +121,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   napi_add_async_cleanup_hook(env, OnEnvironmentTeardown, data, &ignored);
 
   // The JavaScript helpers of the chunk pool (curl/chunk_pool.h), given once by lib/libcurl.
-  exports.Set("setChunkHelpers", Napi::Function::New(env, [](const Napi::CallbackInfo& info) -> Napi::Value {
-                if (!info[0].IsFunction() || !info[1].IsFunction()) {
-                  ThrowTypeError(info.Env(), "Expected two functions (view, markAsUntransferable)");
-                  return info.Env().Undefined();
-                }
-                GetAddonData(info.Env())->chunks.SetHelpers(info[0].As<Napi::Function>(), info[1].As<Napi::Function>());
-                return info.Env().Undefined();
-              }));
+  exports.Set("setChunkHelpers", Napi::Function::New<SetChunkHelpers>(env, "setChunkHelpers"));
   InitCurlVersion(env, exports);
   EasyHandle::Init(env, exports);
   MultiHandle::Init(env, exports);

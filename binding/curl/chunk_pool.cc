@@ -2,10 +2,13 @@
 
 #include <cstring>
 
+#include "addon.h"
+
 namespace curlio {
 
-void ChunkPool::SetHelpers(Napi::Function view, Napi::Function untransferable) {
+void ChunkPool::SetHelpers(Napi::Function view, Napi::Function debug_view, Napi::Function untransferable) {
   view_ = Napi::Persistent(view);
+  debug_view_ = Napi::Persistent(debug_view);
   untransferable_ = Napi::Persistent(untransferable);
 }
 
@@ -29,6 +32,17 @@ bool ChunkPool::Place(Napi::Env env, const char* bytes, size_t length, napi_valu
   *offset = used_;
   used_ += (length + 7) & ~size_t{7};  // views start 8-byte aligned, as Node's pool does
   return true;
+}
+
+Napi::Value SetChunkHelpers(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsFunction() || !info[1].IsFunction() || !info[2].IsFunction()) {
+    ThrowTypeError(env, "Expected three functions (view, debugView, markAsUntransferable)");
+    return env.Undefined();
+  }
+  GetAddonData(env)->chunks.SetHelpers(info[0].As<Napi::Function>(), info[1].As<Napi::Function>(),
+                                       info[2].As<Napi::Function>());
+  return env.Undefined();
 }
 
 }  // namespace curlio

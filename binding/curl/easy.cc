@@ -819,9 +819,19 @@ int EasyHandle::OnDebug(CURL* curl, curl_infotype type, char* data, size_t size,
   if (!self->js_.Has(CURLOPT_DEBUGFUNCTION)) return 0;
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
-  self->CallJs(self->js_.Get(CURLOPT_DEBUGFUNCTION),
-               {self->Value(), Napi::Number::New(env, type), Napi::Buffer<char>::Copy(env, data, size),
-                self->UserData(CURLOPT_DEBUGDATA)});
+  // Every text line, header and data chunk comes through here: small ones from the pool.
+  napi_value pool;
+  size_t offset = 0;
+  if (self->data_->chunks.Place(env, data, size, &pool, &offset)) {
+    self->CallJs(Napi::Value(env, self->data_->chunks.DebugView()),
+                 {self->js_.Get(CURLOPT_DEBUGFUNCTION), self->Value(), Napi::Number::New(env, type), pool,
+                  Napi::Number::New(env, static_cast<double>(offset)),
+                  Napi::Number::New(env, static_cast<double>(size)), self->UserData(CURLOPT_DEBUGDATA)});
+  } else {
+    self->CallJs(self->js_.Get(CURLOPT_DEBUGFUNCTION),
+                 {self->Value(), Napi::Number::New(env, type), Napi::Buffer<char>::Copy(env, data, size),
+                  self->UserData(CURLOPT_DEBUGDATA)});
+  }
   return 0;  // libcurl ignores the debug callback's result
 }
 

@@ -3,12 +3,21 @@
 import { markAsUntransferable } from 'node:worker_threads';
 import { native } from '../native';
 
-// Write and header callbacks get small chunks as views of a shared, untransferable
+// Write, header and debug callbacks get small chunks as views of a shared, untransferable
 // ArrayBuffer (binding/curl/chunk_pool.h): the view is made here, in JavaScript, where it is
 // cheap. `fn` is the application's callback, `userdata` its *DATA value, as in C.
 native.setChunkHelpers(
   (fn: (chunk: Buffer, userdata: unknown) => unknown, pool: ArrayBuffer, offset: number, length: number, userdata: unknown) =>
     fn(Buffer.from(pool, offset, length), userdata),
+  (
+    fn: (handle: unknown, type: number, data: Buffer, userptr: unknown) => unknown,
+    handle: unknown,
+    type: number,
+    pool: ArrayBuffer,
+    offset: number,
+    length: number,
+    userptr: unknown,
+  ) => fn(handle, type, Buffer.from(pool, offset, length), userptr),
   markAsUntransferable,
 );
 

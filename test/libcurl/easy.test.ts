@@ -28,6 +28,7 @@ import {
   CURLOPT_URL,
   CURLOPT_USERAGENT,
   CURLOPT_VERBOSE,
+  CURLOPT_DEBUGDATA,
   CURLOPT_DEBUGFUNCTION,
   CURLOPT_WRITEDATA,
   CURLOPT_WRITEFUNCTION,
@@ -233,22 +234,33 @@ test('PREREQFUNCTION sees the connection before the request is sent', () => {
   easy.cleanup();
 });
 
-test('DEBUGFUNCTION receives the handle, the info type and the bytes', () => {
+test('DEBUGFUNCTION receives the handle, the info type, the bytes and DEBUGDATA', () => {
   const types = new Set<number>();
   const easy = new Easy();
+  const debugData = { tag: 'debug' };
   let sameHandle = true;
+  let sameData = true;
+  const kept: { type: number; data: Buffer }[] = []; // kept past the callback: pooled views must stay intact
   easy
-    .setopt(CURLOPT_URL, `${server.url}/hello`)
+    .setopt(CURLOPT_URL, `${server.url}/bytes/3000`)
     .setopt(CURLOPT_VERBOSE, 1)
-    .setopt(CURLOPT_DEBUGFUNCTION, (handle, type, data) => {
+    .setopt(CURLOPT_DEBUGDATA, debugData)
+    .setopt(CURLOPT_DEBUGFUNCTION, (handle, type, data, userptr) => {
       sameHandle &&= handle === easy;
+      sameData &&= userptr === debugData;
       types.add(type);
       expect(Buffer.isBuffer(data)).toBe(true);
+      kept.push({ type, data });
       return 0;
     })
     .perform();
   expect(sameHandle).toBe(true);
+  expect(sameData).toBe(true);
   expect(types.has(2 /* CURLINFO_HEADER_OUT */)).toBe(true);
+  const headerOut = Buffer.concat(kept.filter((k) => k.type === 2).map((k) => k.data)).toString();
+  expect(headerOut).toMatch(/^GET \/bytes\/3000 HTTP\/1\.1\r\n/);
+  const dataIn = Buffer.concat(kept.filter((k) => k.type === 3 /* CURLINFO_DATA_IN */).map((k) => k.data));
+  expect(dataIn.equals(pattern(3000))).toBe(true);
   easy.cleanup();
 });
 
