@@ -5,12 +5,12 @@
 // owning its fd — and that a call settled at once keeps the order and the cancellation rules of
 // one that waits.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 import { GioError, Socket, SocketType, UnixConnection } from '../../lib/gio';
 import { checkFdsAroundEachTest, isOpen } from '../helpers/gio-fds';
+import { readAll, useTempFiles } from '../helpers/temp-files';
 
 checkFdsAroundEachTest();
 
@@ -18,22 +18,7 @@ const SOL_SOCKET = 1;
 const SO_SNDBUF = 7;
 const SO_PASSCRED = 16;
 
-let dir: string;
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'curlio-gio-fdpass-'));
-});
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-function tempFile(text: string): number {
-  const file = path.join(dir, `f${Math.random().toString(36).slice(2)}`);
-  fs.writeFileSync(file, text);
-  return fs.openSync(file, 'r');
-}
-
-function readAll(fd: number): string {
-  const buffer = Buffer.alloc(100);
-  return buffer.subarray(0, fs.readSync(fd, buffer, 0, 100, 0)).toString();
-}
+const { tempFile } = useTempFiles('curlio-gio-fdpass-');
 
 function thrown(body: () => unknown): GioError {
   try {

@@ -3,8 +3,6 @@
 // AbortSignal, close(), Node's fd holders.
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
-import * as path from 'node:path';
 
 import {
   Credentials,
@@ -16,27 +14,12 @@ import {
   UnixFDMessage,
 } from '../../lib/gio';
 import { expectNoFdLeak, isCloseOnExec, isOpen, checkFdsAroundEachTest } from '../helpers/gio-fds';
+import { readAll, useTempFiles } from '../helpers/temp-files';
 
 // Every test: the fds open afterwards are the fds open before.
 checkFdsAroundEachTest();
 
-let dir: string;
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'curlio-gio-conn-'));
-});
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-/** A temporary file with `text`, open read-write; the fd is the caller's. */
-function tempFile(text: string): number {
-  const file = path.join(dir, `f${Math.random().toString(36).slice(2)}`);
-  fs.writeFileSync(file, text);
-  return fs.openSync(file, 'r+');
-}
-
-function readAll(fd: number): string {
-  const buffer = Buffer.alloc(100);
-  return buffer.subarray(0, fs.readSync(fd, buffer, 0, 100, 0)).toString();
-}
+const { tempFile, tempPath } = useTempFiles('curlio-gio-conn-');
 
 const SOL_SOCKET = 1;
 const SO_SNDBUF = 7;
@@ -247,7 +230,7 @@ describe('UnixConnection edges', () => {
       left.destroy();
       right.destroy();
 
-      const handle = await fs.promises.open(path.join(dir, 'handle.txt'), 'w+');
+      const handle = await fs.promises.open(tempPath('handle.txt'), 'w+');
       await handle.write('file handle');
       await a.sendFd(handle);
       const fileFd = await b.receiveFd();
