@@ -126,7 +126,7 @@ test('small chunks are views of a shared pool that stays put; large ones are Buf
   expect(big.every((chunk) => chunk.byteOffset === 0 && chunk.buffer.byteLength === chunk.length)).toBe(true);
   expect(Buffer.concat(large).equals(Buffer.concat(Array.from({ length: 3 }, () => pattern(10000))))).toBe(true);
   // The pool may still be written to: transferring it copies instead of detaching it.
-  const pool = small[small.length - 1].buffer;
+  const pool = small[small.length - 1].buffer as ArrayBuffer;
   structuredClone(pool, { transfer: [pool] });
   expect(pool.byteLength).toBeGreaterThan(0);
   const after: Buffer[] = [];

@@ -301,7 +301,7 @@ describe('application-driven multi (C style)', () => {
   test("the multi's shared state cannot be transferred away from under the native side", async () => {
     const multi = new Multi();
     try {
-      const buffer = multi.state.buffer;
+      const buffer = multi.state.buffer as ArrayBuffer;
       // Node copies an untransferable buffer instead of detaching it (a plain one would
       // detach: byteLength 0, and the native side would write into freed memory).
       structuredClone(buffer, { transfer: [buffer] });
