@@ -169,7 +169,7 @@ test('the install PATH has no compiler and no cmake', async () => {
 test('npm install <tarball> uses the prebuild: nothing is compiled', async () => {
   const install = await run(
     'npm',
-    ['install', tarball, '--offline', '--ignore-scripts=false', '--foreground-scripts', '--no-audit', '--no-fund'],
+    ['install', tarball, '--prefer-offline', '--ignore-scripts=false', '--foreground-scripts', '--no-audit', '--no-fund'],
     { cwd: project, env: bareEnv() },
   );
   const output = install.stdout + install.stderr;
