@@ -3,6 +3,8 @@
 
 #include "curl/close_socket_hook.h"
 #include "curl/easy.h"
+#include "curl/functions.h"
+#include "curl/multi_state.h"
 #include "curl/multi.h"
 #include "curl/version.h"
 #include "gio/init.h"
@@ -125,6 +127,18 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitCurlVersion(env, exports);
   EasyHandle::Init(env, exports);
   MultiHandle::Init(env, exports);
+  InitMultiState(env, exports);
+  InitMultiPerform(env, exports);
+  InitGlobal(env, exports);
+  InitEscape(env, exports);
+  InitParsedate(env, exports);
+  InitEasyOptions(env, exports);
+  InitEasyIo(env, exports);
+  InitHeaders(env, exports);
+  InitShare(env, exports);
+  InitUrl(env, exports);
+  InitMime(env, exports);
+  InitWebSockets(env, exports);
   PollHandle::Init(env, exports);
   InitGio(env, exports);
   return exports;

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "curl/handle_options.h"
 #include "curl/multi.h"
 
 namespace curlio {
@@ -309,8 +310,17 @@ Napi::Value EasyHandle::SetOpt(const Napi::CallbackInfo& info) {
       break;
     }
     case CURLOPT_ERRORBUFFER:
+      // libcurl writes into ours; curl_easy_setopt (lib/libcurl/c-defaults.ts) copies it
+      // into the caller's Buffer.
       ThrowTypeError(env, "CURLOPT_ERRORBUFFER is managed by curlio: read easy.errorBuffer() instead");
       return env.Undefined();
+    case CURLOPT_SHARE:
+    case CURLOPT_CURLU:
+    case CURLOPT_MIMEPOST:
+      code = SetHandleOption(curl_, option, value);
+      if (env.IsExceptionPending()) return env.Undefined();
+      if (code == CURLE_OK) js_.Set(option, value);  // the C handle lives as long as it is set
+      break;
     default:
       switch (meta->type) {
         case CURLOT_LONG:

@@ -7,21 +7,11 @@
 #include <cstring>
 
 #include "curl/easy.h"
+#include "curl/multi_state.h"
 
 namespace curlio {
 
 namespace {
-// The Int32Array shared with the JavaScript layer (lib/libcurl/multi.ts): numbers it reads
-// after a call instead of unpacking an array made for them.
-enum StateIndex {
-  kRunningHandles = 0,
-  kTimeoutMs = 1,
-  kMsgsInQueue = 2,
-  kMsgKind = 3,
-  kMsgResult = 4,
-  kStateLength = 5
-};
-
 bool IsInteger(Napi::Value v) {
   if (!v.IsNumber()) return false;
   double d = v.As<Napi::Number>().DoubleValue();
@@ -43,6 +33,12 @@ void MultiHandle::Init(Napi::Env env, Napi::Object exports) {
                                         InstanceMethod<&MultiHandle::Cleanup>("cleanup"),
                                         InstanceMethod<&MultiHandle::SetDoneCallback>("setDoneCallback"),
                                         InstanceMethod<&MultiHandle::IsClosed>("isClosed"),
+                                        InstanceMethod<&MultiHandle::MultiPerform>("multiPerform"),
+                                        InstanceMethod<&MultiHandle::Wait>("wait"),
+                                        InstanceMethod<&MultiHandle::Poll>("poll"),
+                                        InstanceMethod<&MultiHandle::Fdset>("fdset"),
+                                        InstanceMethod<&MultiHandle::Wakeup>("wakeup"),
+                                        InstanceMethod<&MultiHandle::WakeupId>("wakeupId"),
                                     });
   GetAddonData(env)->constructors["Multi"] = Napi::Persistent(ctor);
   exports.Set("Multi", ctor);
@@ -96,6 +92,7 @@ void MultiHandle::CloseResource() {
   // From here on no JavaScript call reaches libcurl, and no JavaScript callback runs but the
   // CURL_POLL_REMOVEs of an application-driven cleanup() (see OnSocket).
   closed_ = true;
+  UnregisterWakeup();  // before curl_multi_cleanup: no other thread may reach the handle then
   for (EasyHandle* easy : std::vector<EasyHandle*>(attached_.begin(), attached_.end())) Detach(easy);
   curl_multi_cleanup(multi_);
   multi_ = nullptr;
@@ -167,7 +164,7 @@ void MultiHandle::SetState(int index, int32_t value) {
 // an active socket alive), and keeps the loop alive only while it has work.
 void MultiHandle::UpdateKeepAlive() {
   bool busy = !closed_ && (!attached_.empty() || !done_.empty());
-  bool want_self_ref = busy && !UserDriven();
+  bool want_self_ref = busy && !UserDriven() && !perform_driven_;
   if (want_self_ref && !self_ref_) {
     Ref();
     self_ref_ = true;
@@ -465,7 +462,7 @@ Napi::Value MultiHandle::ThrowPendingCallbackError(Napi::Env env, Napi::Value re
 
 int MultiHandle::OnSocket(CURL* easy, curl_socket_t s, int what, void* userp, void* socketp) {
   auto* self = static_cast<MultiHandle*>(userp);
-  if (!self->UserDriven()) return self->DriverSocket(s, what);
+  if (!self->UserDriven()) return self->perform_driven_ ? 0 : self->DriverSocket(s, what);
   if (self->data_->tearing_down) return 0;
   if (self->closed_ && !(what == CURL_POLL_REMOVE && self->notify_removals_)) return 0;
   Napi::Env env = self->data_->env;
@@ -483,7 +480,7 @@ int MultiHandle::OnTimer(CURLM* multi, long timeout_ms, void* userp) {
   auto* self = static_cast<MultiHandle*>(userp);
   if (self->closed_ || self->data_->tearing_down) return 0;
   if (!self->js_.Has(kTimerFunction)) {
-    if (self->UserDriven()) return 0;  // the application polls curl_multi_timeout itself
+    if (self->UserDriven() || self->perform_driven_) return 0;  // the application polls curl_multi_timeout itself
     // timeout 0 too goes through the timer: socket_action must not be called from here.
     self->timeout_due_now_ = timeout_ms == 0;
     if (timeout_ms < 0) {

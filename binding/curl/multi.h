@@ -32,6 +32,9 @@ class MultiHandle : public Napi::ObjectWrap<MultiHandle>, public Resource {
   // curl_multi_remove_handle plus our bookkeeping; used when the easy handle closes.
   void Detach(EasyHandle* easy);
 
+  // curl_multi_wakeup from any thread, by the number wakeupId() gave (multi_perform.cc).
+  static CURLMcode WakeupById(uint32_t id);
+
  private:
   Napi::Value SetOpt(const Napi::CallbackInfo& info);
   Napi::Value AddHandle(const Napi::CallbackInfo& info);
@@ -44,6 +47,19 @@ class MultiHandle : public Napi::ObjectWrap<MultiHandle>, public Resource {
   Napi::Value Cleanup(const Napi::CallbackInfo& info);
   Napi::Value SetDoneCallback(const Napi::CallbackInfo& info);
   Napi::Value IsClosed(const Napi::CallbackInfo& info);
+
+  // The C program's own loop (multi_perform.cc): curl_multi_perform, curl_multi_wait,
+  // curl_multi_poll, curl_multi_fdset, curl_multi_wakeup. The first of them sends the
+  // native driver away: libcurl must not be driven by socket_action and perform at once.
+  Napi::Value MultiPerform(const Napi::CallbackInfo& info);
+  Napi::Value Wait(const Napi::CallbackInfo& info);
+  Napi::Value Poll(const Napi::CallbackInfo& info);
+  Napi::Value Fdset(const Napi::CallbackInfo& info);
+  Napi::Value Wakeup(const Napi::CallbackInfo& info);
+  Napi::Value WakeupId(const Napi::CallbackInfo& info);
+  Napi::Value WaitOrPoll(const Napi::CallbackInfo& info, bool poll);
+  void DriveByPerform();
+  void UnregisterWakeup();
 
   bool UserDriven() const { return js_.Has(kSocketFunction); }
   void SetState(int index, int32_t value);
@@ -113,6 +129,8 @@ class MultiHandle : public Napi::ObjectWrap<MultiHandle>, public Resource {
   bool timeout_due_now_ = false;  // libcurl's last timer request was "run me at once"
   bool self_ref_ = false;
   bool closed_ = false;
+  bool perform_driven_ = false;  // curl_multi_perform was called: the native driver stays off
+  uint32_t wakeup_id_ = 0;       // registered for curl_multi_wakeup from other threads (0: not)
 };
 
 }  // namespace curlio
