@@ -139,6 +139,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitUrl(env, exports);
   InitMime(env, exports);
   InitWebSockets(env, exports);
+  InitMultiPush(env, exports);
   PollHandle::Init(env, exports);
   InitGio(env, exports);
   return exports;

@@ -46,6 +46,12 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
   static constexpr size_t kCopyBelow = 16 * 1024;
   Napi::Value TakeBuffer(std::string& bytes);
 
+  // A handle libcurl made itself (a server push duplicates its parent): this fresh object
+  // takes it over, with `source`'s JavaScript options, as duphandle does (easy_adopt.cc).
+  void AdoptDuplicate(CURL* copy, EasyHandle& source);
+  // libcurl freed the CURL * it gave (a refused push): forget it without a cleanup.
+  void ForgetCurl();
+
   // A socket of this handle's connections is to be closed (CloseSocketHook::Close): by the
   // JavaScript CURLOPT_CLOSESOCKETFUNCTION if it can run, else with close().
   int CloseSocket(curl_socket_t item);

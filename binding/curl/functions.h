@@ -17,6 +17,7 @@ void InitUrl(Napi::Env env, Napi::Object exports);          // urlapi.cc
 void InitMime(Napi::Env env, Napi::Object exports);         // mime.cc
 void InitMultiPerform(Napi::Env env, Napi::Object exports); // multi_perform.cc
 void InitWebSockets(Napi::Env env, Napi::Object exports);   // ws.cc
+void InitMultiPush(Napi::Env env, Napi::Object exports);    // multi_push.cc
 
 // Shared by the files above: argument checks that throw a TypeError naming the argument.
 bool ArgInt(const Napi::CallbackInfo& info, size_t i, const char* name, int64_t* out);

@@ -39,6 +39,7 @@ void MultiHandle::Init(Napi::Env env, Napi::Object exports) {
                                         InstanceMethod<&MultiHandle::Fdset>("fdset"),
                                         InstanceMethod<&MultiHandle::Wakeup>("wakeup"),
                                         InstanceMethod<&MultiHandle::WakeupId>("wakeupId"),
+                                        InstanceMethod<&MultiHandle::SetPushFunction>("setPushFunction"),
                                     });
   GetAddonData(env)->constructors["Multi"] = Napi::Persistent(ctor);
   exports.Set("Multi", ctor);

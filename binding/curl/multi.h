@@ -59,6 +59,10 @@ class MultiHandle : public Napi::ObjectWrap<MultiHandle>, public Resource {
   Napi::Value WakeupId(const Napi::CallbackInfo& info);
   Napi::Value WaitOrPoll(const Napi::CallbackInfo& info, bool poll);
   void DriveByPerform();
+  // CURLMOPT_PUSHFUNCTION (multi_push.cc): the JavaScript layer's dispatcher gets each
+  // pushed stream's new easy handle, already wrapped.
+  Napi::Value SetPushFunction(const Napi::CallbackInfo& info);
+  static int OnPush(CURL* parent, CURL* easy, size_t num_headers, struct curl_pushheaders* headers, void* userp);
   void UnregisterWakeup();
 
   bool UserDriven() const { return js_.Has(kSocketFunction); }
@@ -90,7 +94,7 @@ class MultiHandle : public Napi::ObjectWrap<MultiHandle>, public Resource {
   // CURLMOPT_TIMERDATA and the values given to curl_multi_assign live in JavaScript with
   // the application's functions: each napi call to store or fetch one here cost about a
   // thousand instructions, several times per request.
-  enum Slot : uint32_t { kSocketFunction, kTimerFunction, kDoneFunction };
+  enum Slot : uint32_t { kSocketFunction, kTimerFunction, kDoneFunction, kPushFunction };
   JsSlots js_;
   Napi::Reference<Napi::Value> callback_error_;  // thrown by a socket/timer callback
 

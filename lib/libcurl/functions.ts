@@ -4,6 +4,11 @@ import { easyMethods, multiMethods, nativeFunctions, type CurlVersionInfo } from
 import { Easy } from './easy';
 import { Multi, kAssign, kSetopt, readMessage, type CURLMsg } from './multi';
 import type { EasyOption, EasyOptionValueTypes, MultiOption, MultiOptionValueTypes } from './constants.generated';
+import { CURLMSG_DONE } from './constants.generated';
+import { easyArg, multiArg } from './args';
+import { adoptC, isCHandle, resetC, setoptC, transferEnded } from './c-defaults';
+import { MultiState } from './multi-state';
+import { setoptPush } from './push';
 
 export type CURL = Easy;
 export type CURLM = Multi;
@@ -16,28 +21,19 @@ export interface OutParam<T> {
   value: T;
 }
 
-function easyArg(easy: unknown): Easy {
-  if (!(easy instanceof Easy)) throw new TypeError(`Expected a CURL handle (from curl_easy_init) but received ${describe(easy)}`);
+/**
+ * A handle of the C-shaped layer: C's defaults hold for it (no WRITEFUNCTION writes to
+ * WRITEDATA, stdout when unset; see c-defaults.ts). `new Easy()` buffers instead.
+ */
+export function curl_easy_init(): CURL {
+  const easy = new Easy();
+  adoptC(easy);
   return easy;
 }
 
-function multiArg(multi: unknown): Multi {
-  if (!(multi instanceof Multi)) throw new TypeError(`Expected a CURLM handle (from curl_multi_init) but received ${describe(multi)}`);
-  return multi;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'object') return value.constructor?.name ?? 'an object';
-  return typeof value;
-}
-
-export function curl_easy_init(): CURL {
-  return new Easy();
-}
-
 export function curl_easy_setopt<O extends EasyOption>(easy: CURL, option: O, value: EasyOptionValueTypes[O]): CURLcode {
-  return easyMethods.setopt.call(easyArg(easy), option, value);
+  const handle = easyArg(easy);
+  return setoptC(handle, option, value) ?? easyMethods.setopt.call(handle, option, value);
 }
 
 export function curl_easy_getinfo(easy: CURL, info: number, out: OutParam<unknown>): CURLcode {
@@ -51,7 +47,12 @@ export function curl_easy_getinfo(easy: CURL, info: number, out: OutParam<unknow
 
 /** Blocks the thread until the transfer is done, like C. */
 export function curl_easy_perform(easy: CURL): CURLcode {
-  return easyMethods.perform.call(easyArg(easy));
+  const handle = easyArg(easy);
+  try {
+    return easyMethods.perform.call(handle);
+  } finally {
+    transferEnded(handle);
+  }
 }
 
 export function curl_easy_pause(easy: CURL, bitmask: number): CURLcode {
@@ -59,11 +60,17 @@ export function curl_easy_pause(easy: CURL, bitmask: number): CURLcode {
 }
 
 export function curl_easy_reset(easy: CURL): void {
-  easyMethods.reset.call(easyArg(easy));
+  const handle = easyArg(easy);
+  easyMethods.reset.call(handle);
+  resetC(handle);
 }
 
+/** The copy is of the same layer as `easy` (C's defaults hold for it when they hold for `easy`). */
 export function curl_easy_duphandle(easy: CURL): CURL {
-  return easyArg(easy).duphandle();
+  const handle = easyArg(easy);
+  const copy = handle.duphandle();
+  if (isCHandle(handle)) adoptC(copy, handle);
+  return copy;
 }
 
 export function curl_easy_cleanup(easy: CURL): void {
@@ -82,7 +89,8 @@ export function curl_multi_init(): CURLM {
 }
 
 export function curl_multi_setopt<O extends MultiOption>(multi: CURLM, option: O, value: MultiOptionValueTypes[O]): CURLMcode {
-  return multiArg(multi)[kSetopt](option, value);
+  const m = multiArg(multi);
+  return setoptPush(m, option, value) ?? m[kSetopt](option, value);
 }
 
 export function curl_multi_add_handle(multi: CURLM, easy: CURL): CURLMcode {
@@ -96,7 +104,7 @@ export function curl_multi_remove_handle(multi: CURLM, easy: CURL): CURLMcode {
 export function curl_multi_socket_action(multi: CURLM, sockfd: number, evBitmask: number, runningHandles?: OutParam<number>): CURLMcode {
   const m = multiArg(multi);
   const code = multiMethods.socketAction.call(m, sockfd, evBitmask);
-  if (runningHandles) runningHandles.value = m.state[0];
+  if (runningHandles) runningHandles.value = m.state[MultiState.runningHandles];
   return code;
 }
 
@@ -109,7 +117,7 @@ export function curl_multi_socket(multi: CURLM, sockfd: number, runningHandles?:
 export function curl_multi_socket_all(multi: CURLM, runningHandles?: OutParam<number>): CURLMcode {
   const m = multiArg(multi);
   const code = multiMethods.socketAll.call(m);
-  if (runningHandles) runningHandles.value = m.state[0];
+  if (runningHandles) runningHandles.value = m.state[MultiState.runningHandles];
   return code;
 }
 
@@ -121,14 +129,15 @@ export function curl_multi_timeout(multi: CURLM, timeout: OutParam<number>): CUR
   if (timeout === null || typeof timeout !== 'object') throw new TypeError('Expected an out-parameter object { value } for curl_multi_timeout');
   const m = multiArg(multi);
   const code = multiMethods.timeout.call(m);
-  if (code === 0) timeout.value = m.state[1];
+  if (code === 0) timeout.value = m.state[MultiState.timeoutMs];
   return code;
 }
 
 export function curl_multi_info_read(multi: CURLM, msgsInQueue?: OutParam<number>): CURLMsg | null {
   const m = multiArg(multi);
   const msg = readMessage(m);
-  if (msgsInQueue) msgsInQueue.value = m.state[2];
+  if (msg !== null && msg.msg === CURLMSG_DONE) transferEnded(msg.easy_handle);
+  if (msgsInQueue) msgsInQueue.value = m.state[MultiState.msgsInQueue];
   return msg;
 }
 
