@@ -1,15 +1,35 @@
 // curl's easy-interface examples (examples/c/), run against local servers with their
 // output checked: one child process runs them all, one after the other.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { runPorts, type PortResult } from './run';
 import { startPortServers, type PortServers } from './servers';
 
 let servers: PortServers;
 let results: Map<string, PortResult>;
+let dir: string; // the ports' working directory: the files they read and write
+const upload = Buffer.from(Array.from({ length: 70000 }, (_, i) => (i * 7) % 256));
 
 beforeAll(async () => {
   servers = await startPortServers();
   const h = servers.http;
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'curlio-easy-ports-'));
+  fs.writeFileSync(path.join(dir, 'upload.bin'), upload);
   results = await runPorts([
+    { name: 'getinfo', args: [`${h}/echo`] },
+    { name: 'cookie_interface', args: [`${h}/cookies`] },
+    { name: 'debug', args: [`${h}/redirect`] },
+    { name: 'progressfunc', args: [`${h}/bytes/20000000`] },
+    { name: 'chkspeed', args: ['-a', '-x', `${h}/bytes/300000`] },
+    { name: 'fileupload', args: ['upload.bin', `file://${dir}/uploaded.bin`], cwd: dir },
+    { name: 'httpput', args: [path.join(dir, 'upload.bin'), `${h}/echo`] },
+    { name: 'http-post', args: [`${h}/echo`] },
+    { name: 'getredirect', args: [`${h}/redirect`] },
+    { name: 'getreferrer', args: [`${h}/hello`] },
+    { name: 'httpcustomheader', args: [`${h}/echo`] },
+    { name: 'url2file', args: [`${h}/bytes/5000`], cwd: dir },
+    { name: 'sepheaders', args: [`${h}/headers`], cwd: dir },
     { name: 'simple', args: [`${h}/redirect`] },
     { name: 'getinmemory', args: [`${h}/bytes/12345`] },
     { name: 'postinmemory', args: [`${h}/echo`] },
@@ -17,7 +37,10 @@ beforeAll(async () => {
   ]);
 }, 120_000);
 
-afterAll(() => servers?.close());
+afterAll(async () => {
+  await servers?.close();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 function port(name: string): PortResult {
   const result = results.get(name);
@@ -41,4 +64,87 @@ test('postinmemory.c: POSTFIELDS with POSTFIELDSIZE, the response kept in memory
 
 test('simplepost.c: the POST response goes to stdout', () => {
   expect(JSON.parse(port('simplepost').stdout)).toMatchObject({ method: 'POST', body: 'moo mooo moo moo' });
+});
+
+test('getinfo.c: CURLINFO_CONTENT_TYPE', () => {
+  expect(port('getinfo').stdout).toMatch(/\}We received Content-Type: application\/json\n$/);
+});
+
+test('cookie_interface.c: CURLINFO_COOKIELIST lists, CURLOPT_COOKIELIST erases and adds', () => {
+  const out = port('cookie_interface').stdout;
+  const sections = out.split('Cookies, curl knows:\n');
+  expect(sections[0]).toBe('cookie header: (none)\n');
+  expect(sections[1]).toMatch(/^\[1\]: 127\.0\.0\.1\tFALSE\t\/\tFALSE\t0\tflavour\tchocolate\n\[2\]: 127\.0\.0\.1\tFALSE\t\/\tFALSE\t0\tsize\tlarge\nErasing/);
+  expect(sections[2]).toMatch(/^\(none\)\n-{47}\nSetting a cookie "PREF" via cookie interface:\n$/);
+  expect(sections[3]).toMatch(/^\[1\]: 127\.0\.0\.1\tFALSE\t\/\tFALSE\t\d+\tPREF\thello example, i like you very much!\n\[2\]: \.?127\.0\.0\.1\t\w+\t\/\tFALSE\t2147483647\tOLD_PREF\t3d141414bf4209321\ncookie header: /);
+  expect(sections[3]).toMatch(/cookie header: .*PREF=hello example, i like you very much!/);
+});
+
+test('debug.c: DEBUGFUNCTION with DEBUGDATA traces a followed redirect in ascii', () => {
+  const { stdout, stderr } = port('debug');
+  expect(stdout).toBe('hello from /landed\n'); // libcurl skips the body of a followed redirect
+  expect(stderr).toMatch(/^=> Send header, \d{10} bytes \(0x[0-9a-f]{8}\)\n0000: GET \/redirect HTTP\/1\.1\n/m);
+  expect(stderr).toMatch(/^0000: HTTP\/1\.1 302 Found\n/m);
+  expect(stderr).toMatch(/^=> Send header, \d{10} bytes \(0x[0-9a-f]{8}\)\n0000: GET \/landed HTTP\/1\.1\n/m);
+});
+
+test('progressfunc.c: XFERINFOFUNCTION returning 1 stops the download (CURLE_ABORTED_BY_CALLBACK)', () => {
+  const { code, stdout, stderr } = port('progressfunc');
+  expect(code).toBe('42');
+  expect(stdout.length).toBeGreaterThan(6000);
+  expect(stdout.length).toBeLessThan(20000000);
+  expect(stderr).toMatch(/UP: 0 of 0  DOWN: 0 of 0\r\n/);
+  expect(stderr).toMatch(/Callback aborted\n$/);
+});
+
+test('chkspeed.c: size, time and speed of a download from getinfo', () => {
+  const out = port('chkspeed').stdout;
+  expect(out).toMatch(/^-{49}\nData downloaded: 300000 bytes\.\nTotal download time: 0\.\d{6} sec\.\nAverage download speed: \d+ kbyte\/sec\.\n/);
+  expect(out).toMatch(/Connect time: 0\.\d{6} sec\.\n$/);
+});
+
+test('fileupload.c: no READFUNCTION: libcurl reads READDATA (an fd) into a file:// upload', () => {
+  expect(port('fileupload').stderr).toMatch(/Speed: \d+ bytes\/sec during 0\.\d{6} seconds\n/);
+  expect(fs.readFileSync(path.join(dir, 'uploaded.bin')).equals(upload)).toBe(true);
+});
+
+test('httpput.c: a READFUNCTION reading READDATA sends a PUT', () => {
+  const { stdout, stderr } = port('httpput');
+  const echo = JSON.parse(stdout);
+  expect(echo.method).toBe('PUT');
+  expect(Buffer.from(echo.body, 'latin1').equals(upload)).toBe(true);
+  expect(stderr).toMatch(/^\*\*\* We read \d+ bytes from file\n/);
+});
+
+test('http-post.c: POSTFIELDS alone (libcurl takes its length)', () => {
+  expect(JSON.parse(port('http-post').stdout)).toMatchObject({ method: 'POST', body: 'name=daniel&project=curl' });
+});
+
+test('getredirect.c: CURLINFO_REDIRECT_URL without following', () => {
+  expect(port('getredirect').stdout).toBe(`movedRedirected to: ${servers.http}/landed\n`);
+});
+
+test('getreferrer.c: CURLINFO_REFERER gives back CURLOPT_REFERER', () => {
+  expect(port('getreferrer').stdout).toBe('hello from /hello\nReferrer header: https://example.org/referrer\n');
+  expect(servers.requests.find((r) => r.url === '/hello')?.headers.referer).toBe('https://example.org/referrer');
+});
+
+test('httpcustomheader.c: removed, added, replaced and blank headers', () => {
+  const echo = JSON.parse(port('httpcustomheader').stdout);
+  expect(echo.headers.accept).toBeUndefined();
+  expect(echo.headers.another).toBe('yes');
+  expect(echo.headers.host).toBe('example.com');
+  expect(echo.headers['x-silly-header']).toBe('');
+});
+
+test('url2file.c: a WRITEFUNCTION writing to the WRITEDATA fd', () => {
+  expect(fs.readFileSync(path.join(dir, 'page.out')).length).toBe(5000);
+});
+
+test('sepheaders.c: HEADERDATA without HEADERFUNCTION: headers go through the write function to their own file', () => {
+  expect(fs.readFileSync(path.join(dir, 'body.out'), 'utf8')).toBe('headers\n');
+  const head = fs.readFileSync(path.join(dir, 'head.out'), 'utf8');
+  expect(head).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+  expect(head).toContain('x-example: one\r\nx-example: two\r\n');
+  expect(head).not.toContain('headers\n');
 });
