@@ -30,6 +30,11 @@ beforeAll(async () => {
     { name: 'httpcustomheader', args: [`${h}/echo`] },
     { name: 'url2file', args: [`${h}/bytes/5000`], cwd: dir },
     { name: 'sepheaders', args: [`${h}/headers`], cwd: dir },
+    { name: 'headerapi', args: [`${h}/redirect`] },
+    { name: 'urlapi', args: [`${h}/urlapi/path/index.html`] },
+    { name: 'parseurl', args: [] },
+    { name: 'sendrecv', args: [`${h}/sendrecv`] },
+    { name: 'shared-connection-cache', args: [`${h}/shared`] },
     { name: 'simple', args: [`${h}/redirect`] },
     { name: 'getinmemory', args: [`${h}/bytes/12345`] },
     { name: 'postinmemory', args: [`${h}/echo`] },
@@ -147,4 +152,35 @@ test('sepheaders.c: HEADERDATA without HEADERFUNCTION: headers go through the wr
   expect(head).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
   expect(head).toContain('x-example: one\r\nx-example: two\r\n');
   expect(head).not.toContain('headers\n');
+});
+
+test('headerapi.c: curl_easy_header and curl_easy_nextheader over the last response of a redirect', () => {
+  const out = port('headerapi').stdout;
+  expect(out).toMatch(/^All server headers:\n Date: .+ \(1\)\n Connection: keep-alive \(1\)\n Keep-Alive: timeout=5 \(1\)\n Content-Length: 19 \(1\)\n$/);
+});
+
+test('urlapi.c: CURLOPT_CURLU', () => {
+  const { stdout, stderr } = port('urlapi');
+  expect(stdout).toBe('hello from /urlapi/path/index.html\n');
+  expect(stderr).toMatch(/^> GET \/urlapi\/path\/index\.html HTTP\/1\.1\r$/m);
+});
+
+test('parseurl.c: host and path of a URL, then of a relative one', () => {
+  expect(port('parseurl').stdout).toBe('Host name: example.com\nPath: /path/index.html\nPath: /another/second.html\n');
+});
+
+test('sendrecv.c: CONNECT_ONLY, curl_easy_send and curl_easy_recv, waiting with curl_multi_wait', () => {
+  const out = port('sendrecv').stdout;
+  expect(out).toMatch(/^Sending request\.\nSent 37 bytes\.\nReading response\.\n(Received \d+ bytes\.\n)+$/);
+  const received = [...out.matchAll(/Received (\d+) bytes/g)].reduce((n, m) => n + Number(m[1]), 0);
+  expect(received).toBeGreaterThan(50);
+  expect(servers.requests.some((r) => r.url === '/' && r.httpVersion === '1.0' && r.headers.host === 'example.com')).toBe(true);
+});
+
+test('shared-connection-cache.c: three easy handles reuse one connection through the share, with its lock functions', () => {
+  const { stdout, stderr } = port('shared-connection-cache');
+  expect(stdout).toBe('hello from /shared\n'.repeat(3));
+  const ports = new Set(servers.requests.filter((r) => r.url === '/shared').map((r) => r.remotePort));
+  expect(ports.size).toBe(1);
+  expect(stderr).toMatch(/^(-> Mutex lock\n<- Mutex unlock\n)+$/);
 });

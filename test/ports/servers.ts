@@ -18,7 +18,7 @@ export interface PortServers {
   http: string;
   https: string;
   cert: Certificate;
-  requests: { method: string; url: string; httpVersion: string; headers: http.IncomingHttpHeaders }[];
+  requests: { method: string; url: string; httpVersion: string; headers: http.IncomingHttpHeaders; remotePort: number }[];
   close(): Promise<void>;
 }
 
@@ -39,7 +39,7 @@ export async function startPortServers(): Promise<PortServers> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const url = req.url ?? '/';
-      requests.push({ method: req.method ?? '', url, httpVersion: req.httpVersion, headers: req.headers });
+      requests.push({ method: req.method ?? '', url, httpVersion: req.httpVersion, headers: req.headers, remotePort: req.socket?.remotePort ?? 0 });
       const body = Buffer.concat(chunks);
       const r = res as http.ServerResponse;
       if (url.startsWith('/echo')) {
