@@ -67,8 +67,10 @@ test('curl_version and curl_version_info describe the linked libcurl', () => {
   expect(curl_multi_strerror(5)).toBe('Invalid socket argument');
 });
 
-test('curl_easy_perform blocks, buffers the body and fills getinfo out-parameters', () => {
-  const easy = curl_easy_init();
+test('curl_easy_perform on an object-layer Easy blocks, buffers the body and fills getinfo out-parameters', () => {
+  // `new Easy()` keeps the object layer's buffering; a curl_easy_init handle writes to
+  // WRITEDATA as C does (test/libcurl/c-defaults.test.ts).
+  const easy = new Easy();
   expect(curl_easy_setopt(easy, CURLOPT_URL, `${server.url}/bytes/100000`)).toBe(CURLE_OK);
   expect(curl_easy_perform(easy)).toBe(CURLE_OK);
   const code = { value: 0 as unknown };
