@@ -15,20 +15,20 @@ CURLcode SetHandleOption(CURL* curl, CURLoption option, Napi::Value value) {
   switch (option) {
     case CURLOPT_SHARE: {
       if (unset) return curl_easy_setopt(curl, option, static_cast<CURLSH*>(nullptr));
-      ShareHandle* share = ShareHandle::Unwrap(value);
+      ShareHandle* share = ShareHandle::FromValue(value);
       if (share == nullptr) return CURLE_BAD_FUNCTION_ARGUMENT;
       if (share->share() == nullptr) return CURLE_BAD_FUNCTION_ARGUMENT;  // cleaned up
       return curl_easy_setopt(curl, option, share->share());
     }
     case CURLOPT_CURLU: {
       if (unset) return curl_easy_setopt(curl, option, static_cast<CURLU*>(nullptr));
-      UrlHandle* url = UrlHandle::Unwrap(value);
+      UrlHandle* url = UrlHandle::FromValue(value);
       if (url == nullptr) return CURLE_BAD_FUNCTION_ARGUMENT;
       return curl_easy_setopt(curl, option, url->url());
     }
     case CURLOPT_MIMEPOST: {
       if (unset) return curl_easy_setopt(curl, option, static_cast<curl_mime*>(nullptr));
-      MimeHandle* mime = MimeHandle::Unwrap(value);
+      MimeHandle* mime = MimeHandle::FromValue(value);
       if (mime == nullptr) return CURLE_BAD_FUNCTION_ARGUMENT;
       if (!mime->Alive()) return CURLE_BAD_FUNCTION_ARGUMENT;
       return curl_easy_setopt(curl, option, mime->mime());

@@ -14,8 +14,8 @@ struct DataCallbacks {
   Napi::FunctionReference read;
   Napi::FunctionReference seek;
   Napi::FunctionReference free;
-  Napi::Reference<Napi::Value> arg;
-  std::string leftover;  // read returned more than libcurl asked for
+  Napi::ObjectReference holder;  // { arg }: Node-API 8 cannot reference a primitive arg itself
+  std::string leftover;          // read returned more than libcurl asked for
 };
 
 Napi::Value Call(DataCallbacks* cb, Napi::FunctionReference& fn, std::initializer_list<napi_value> args) {
@@ -42,7 +42,8 @@ size_t ReadPart(char* buffer, size_t size, size_t nitems, void* arg) {
   }
   Napi::Env env = cb->data->env;
   Napi::HandleScope scope(env);
-  Napi::Value result = Call(cb, cb->read, {Napi::Number::New(env, static_cast<double>(capacity)), cb->arg.Value()});
+  Napi::Value result =
+      Call(cb, cb->read, {Napi::Number::New(env, static_cast<double>(capacity)), cb->holder.Value().Get("arg")});
   if (result.IsEmpty()) return CURL_READFUNC_ABORT;
   if (result.IsNull() || result.IsUndefined()) return 0;
   if (result.IsNumber()) return static_cast<size_t>(result.As<Napi::Number>().Int64Value());
@@ -71,9 +72,9 @@ int SeekPart(void* arg, curl_off_t offset, int origin) {
   Napi::Env env = cb->data->env;
   Napi::HandleScope scope(env);
   cb->leftover.clear();
-  Napi::Value result =
-      Call(cb, cb->seek,
-           {cb->arg.Value(), Napi::Number::New(env, static_cast<double>(offset)), Napi::Number::New(env, origin)});
+  Napi::Value result = Call(cb, cb->seek,
+                            {cb->holder.Value().Get("arg"), Napi::Number::New(env, static_cast<double>(offset)),
+                             Napi::Number::New(env, origin)});
   if (result.IsEmpty() || !result.IsNumber()) return CURL_SEEKFUNC_FAIL;
   return result.As<Napi::Number>().Int32Value();
 }
@@ -82,7 +83,7 @@ void FreePart(void* arg) {
   auto* cb = static_cast<DataCallbacks*>(arg);
   if (!cb->free.IsEmpty() && !cb->data->tearing_down) {
     Napi::HandleScope scope(cb->data->env);
-    Call(cb, cb->free, {cb->arg.Value()});
+    Call(cb, cb->free, {cb->holder.Value().Get("arg")});
   }
   delete cb;
 }
@@ -101,7 +102,7 @@ void MimeHandle::Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Mime", ctor);
 }
 
-MimeHandle* MimeHandle::Unwrap(Napi::Value value) {
+MimeHandle* MimeHandle::FromValue(Napi::Value value) {
   Napi::Env env = value.Env();
   if (value.IsObject() && value.As<Napi::Object>().InstanceOf(GetAddonData(env)->constructors.at("Mime").Value())) {
     return Napi::ObjectWrap<MimeHandle>::Unwrap(value.As<Napi::Object>());
@@ -262,7 +263,7 @@ Napi::Value MimePartHandle::Subparts(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   REQUIRE_PART(env);
   if (info[0].IsNull() || info[0].IsUndefined()) return Napi::Number::New(env, curl_mime_subparts(part_, nullptr));
-  MimeHandle* sub = MimeHandle::Unwrap(info[0]);
+  MimeHandle* sub = MimeHandle::FromValue(info[0]);
   if (sub == nullptr) return env.Undefined();
   if (!sub->Alive() || sub->owner_ != nullptr) return Napi::Number::New(env, CURLE_BAD_FUNCTION_ARGUMENT);
   CURLcode code = curl_mime_subparts(part_, sub->mime_);
@@ -289,7 +290,9 @@ Napi::Value MimePartHandle::DataCb(const Napi::CallbackInfo& info) {
   if (info[1].IsFunction()) cb->read = Napi::Persistent(info[1].As<Napi::Function>());
   if (info[2].IsFunction()) cb->seek = Napi::Persistent(info[2].As<Napi::Function>());
   if (info[3].IsFunction()) cb->free = Napi::Persistent(info[3].As<Napi::Function>());
-  cb->arg = Napi::Persistent(info[4]);
+  Napi::Object holder = Napi::Object::New(env);
+  holder.Set("arg", info[4]);
+  cb->holder = Napi::Persistent(holder);
   CURLcode code = curl_mime_data_cb(part_, static_cast<curl_off_t>(size), cb->read.IsEmpty() ? nullptr : ReadPart,
                                     SeekPart, FreePart, cb);
   if (code != CURLE_OK) delete cb;

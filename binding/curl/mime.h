@@ -15,7 +15,7 @@ namespace curlio {
 class MimeHandle : public Napi::ObjectWrap<MimeHandle>, public Resource {
  public:
   static void Init(Napi::Env env, Napi::Object exports);
-  static MimeHandle* Unwrap(Napi::Value value);  // nullptr (and a TypeError) if not a Mime
+  static MimeHandle* FromValue(Napi::Value value);  // nullptr (and a TypeError) if not a Mime
 
   explicit MimeHandle(const Napi::CallbackInfo& info);
   ~MimeHandle() override;

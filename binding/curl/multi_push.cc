@@ -38,7 +38,8 @@ Napi::Value MultiHandle::SetPushFunction(const Napi::CallbackInfo& info) {
   }
   js_.Set(kPushFunction, info[0]);
   curl_multi_setopt(multi_, CURLMOPT_PUSHDATA, this);
-  return Napi::Number::New(env, curl_multi_setopt(multi_, CURLMOPT_PUSHFUNCTION, reset ? nullptr : &MultiHandle::OnPush));
+  return Napi::Number::New(env,
+                           curl_multi_setopt(multi_, CURLMOPT_PUSHFUNCTION, reset ? nullptr : &MultiHandle::OnPush));
 }
 
 int MultiHandle::OnPush(CURL* parent, CURL* easy, size_t num_headers, struct curl_pushheaders* headers, void* userp) {
@@ -62,10 +63,12 @@ int MultiHandle::OnPush(CURL* parent, CURL* easy, size_t num_headers, struct cur
     char* line = curl_pushheader_bynum(headers, i);
     lines.Set(static_cast<uint32_t>(i), line != nullptr ? Napi::String::New(env, line) : env.Null());
   }
-  Napi::Value result = self->CallJs(self->js_.Get(kPushFunction),
-                                    {parent_handle->Value(), child_object,
-                                     Napi::Number::New(env, static_cast<double>(num_headers)), lines});
-  int code = result.IsEmpty() ? CURL_PUSH_DENY : result.IsNumber() ? result.As<Napi::Number>().Int32Value() : CURL_PUSH_OK;
+  Napi::Value result = self->CallJs(
+      self->js_.Get(kPushFunction),
+      {parent_handle->Value(), child_object, Napi::Number::New(env, static_cast<double>(num_headers)), lines});
+  int code = result.IsEmpty()    ? CURL_PUSH_DENY
+             : result.IsNumber() ? result.As<Napi::Number>().Int32Value()
+                                 : CURL_PUSH_OK;
   if (code != CURL_PUSH_OK || child->closed()) {
     child->ForgetCurl();  // libcurl frees the handle it made
     return code == CURL_PUSH_OK ? CURL_PUSH_DENY : code;

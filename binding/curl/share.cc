@@ -16,7 +16,7 @@ void ShareHandle::Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Share", ctor);
 }
 
-ShareHandle* ShareHandle::Unwrap(Napi::Value value) {
+ShareHandle* ShareHandle::FromValue(Napi::Value value) {
   Napi::Env env = value.Env();
   if (value.IsObject() && value.As<Napi::Object>().InstanceOf(GetAddonData(env)->constructors.at("Share").Value())) {
     return Napi::ObjectWrap<ShareHandle>::Unwrap(value.As<Napi::Object>());

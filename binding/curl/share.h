@@ -12,7 +12,7 @@ namespace curlio {
 class ShareHandle : public Napi::ObjectWrap<ShareHandle>, public Resource {
  public:
   static void Init(Napi::Env env, Napi::Object exports);
-  static ShareHandle* Unwrap(Napi::Value value);  // nullptr (and a TypeError) if not a Share
+  static ShareHandle* FromValue(Napi::Value value);  // nullptr (and a TypeError) if not a Share
 
   explicit ShareHandle(const Napi::CallbackInfo& info);
   ~ShareHandle() override;

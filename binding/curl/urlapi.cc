@@ -17,7 +17,7 @@ void UrlHandle::Init(Napi::Env env, Napi::Object exports) {
   exports.Set("Url", ctor);
 }
 
-UrlHandle* UrlHandle::Unwrap(Napi::Value value) {
+UrlHandle* UrlHandle::FromValue(Napi::Value value) {
   Napi::Env env = value.Env();
   if (value.IsObject() && value.As<Napi::Object>().InstanceOf(GetAddonData(env)->constructors.at("Url").Value())) {
     UrlHandle* url = Napi::ObjectWrap<UrlHandle>::Unwrap(value.As<Napi::Object>());

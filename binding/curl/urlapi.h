@@ -11,7 +11,7 @@ namespace curlio {
 class UrlHandle : public Napi::ObjectWrap<UrlHandle>, public Resource {
  public:
   static void Init(Napi::Env env, Napi::Object exports);
-  static UrlHandle* Unwrap(Napi::Value value);  // nullptr (and a TypeError) if not a usable Url
+  static UrlHandle* FromValue(Napi::Value value);  // nullptr (and a TypeError) if not a usable Url
 
   explicit UrlHandle(const Napi::CallbackInfo& info);
   ~UrlHandle() override;

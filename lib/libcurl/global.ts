@@ -14,9 +14,10 @@ export function curl_global_cleanup(): void {
 }
 
 /**
- * Chooses the TLS backend: libcurl allows it only before its first global init, which
- * curlio made when it loaded, so the answer is CURLSSLSET_TOO_LATE (or UNKNOWN_BACKEND);
- * `avail.value` gets the backends, as { id, name }.
+ * Chooses the TLS backend. libcurl allows a change only before its first global init,
+ * which curlio made when it loaded: a multi-backend libcurl answers CURLSSLSET_TOO_LATE, a
+ * single-backend one OK for its backend and UNKNOWN_BACKEND for others. `avail.value` gets
+ * the backends, as { id, name }.
  */
 export function curl_global_sslset(id: number, name: string | null, avail?: OutParam<{ id: number; name: string }[]>): number {
   const out = outArg(avail, 'curl_global_sslset', 'avail');
