@@ -49,7 +49,7 @@ export interface NativeMultiMethods {
   socketAll(): number;
   assign(sockfd: number, value: unknown): number;
   timeout(): number;
-  /** The easy handle, or [easy, error thrown by its callbacks]; kind and result go to state[3], state[4]. */
+  /** The easy handle, or [easy, error thrown by its callbacks]; kind and result go to state[MultiState.msgKind] and [MultiState.msgResult]. */
   infoRead(): object | [object, unknown] | null;
   cleanup(): number;
   /**

@@ -17,7 +17,7 @@ import type { CURLM, CURLMcode, OutParam } from './functions';
 const c = multiMethods as unknown as NativeMultiCMethods;
 
 /** Runs every transfer as far as it goes without waiting; `running_handles` gets how many still run. */
-export function curl_multi_perform(multi: CURLM, runningHandles?: OutParam<number>): CURLMcode {
+export function curl_multi_perform(multi: CURLM, runningHandles?: OutParam<number> | null): CURLMcode {
   const m = multiArg(multi);
   const out = outArg(runningHandles, 'curl_multi_perform', 'running_handles');
   const code = c.multiPerform.call(m);
@@ -26,12 +26,12 @@ export function curl_multi_perform(multi: CURLM, runningHandles?: OutParam<numbe
 }
 
 /** Blocks until activity, `timeout_ms` or (curl_multi_poll only) a wakeup. */
-export function curl_multi_wait(multi: CURLM, extraFds: CurlWaitFd[] | null, extraNfds: number, timeoutMs: number, numfds?: OutParam<number>): CURLMcode {
+export function curl_multi_wait(multi: CURLM, extraFds: CurlWaitFd[] | null, extraNfds: number, timeoutMs: number, numfds?: OutParam<number> | null): CURLMcode {
   return waitOrPoll('curl_multi_wait', multi, extraFds, extraNfds, timeoutMs, numfds);
 }
 
 /** As curl_multi_wait, but waits the full timeout when there is nothing to wait on, and curl_multi_wakeup ends it. */
-export function curl_multi_poll(multi: CURLM, extraFds: CurlWaitFd[] | null, extraNfds: number, timeoutMs: number, numfds?: OutParam<number>): CURLMcode {
+export function curl_multi_poll(multi: CURLM, extraFds: CurlWaitFd[] | null, extraNfds: number, timeoutMs: number, numfds?: OutParam<number> | null): CURLMcode {
   return waitOrPoll('curl_multi_poll', multi, extraFds, extraNfds, timeoutMs, numfds);
 }
 

@@ -5,6 +5,7 @@
 import { markAsUntransferable } from 'node:worker_threads';
 import { NativeMulti, multiMethods } from './binding';
 import { check, CurlError } from './errors';
+import { MultiState } from './multi-state';
 import { Easy, kTransferHandler, kTransferOwner, type TransferHandler } from './easy';
 import type { SocketCallback, TimerCallback } from './callbacks';
 import {
@@ -46,10 +47,7 @@ export const kSetopt = Symbol('curlio.multi.setopt');
 export const kAssign = Symbol('curlio.multi.assign');
 
 export class Multi extends NativeMulti {
-  /**
-   * @internal [running handles, timeout ms, messages in queue, last message's kind, its
-   * result], written by the native side.
-   */
+  /** @internal written by the native side; slots named by MultiState (multi-state.ts). */
   readonly state: Int32Array;
   /** Called for finished transfers added with addHandle() when the native driver runs them. */
   onMessage: ((msg: CURLMsg) => void) | undefined = undefined;
@@ -77,7 +75,7 @@ export class Multi extends NativeMulti {
   readonly #onTimer = (timeoutMs: number): number | void => (this.#timerFunction as TimerCallback)(this, timeoutMs, this.#timerData);
 
   constructor() {
-    const state = new Int32Array(5);
+    const state = new Int32Array(MultiState.length);
     // The native side keeps a pointer into this memory: transferring the buffer away
     // (postMessage, structuredClone with `transfer`) would leave it writing to freed memory.
     markAsUntransferable(state.buffer);
@@ -173,7 +171,7 @@ export class Multi extends NativeMulti {
   /** curl_multi_socket_action; returns the number of running handles. */
   socketAction(sockfd: number, evBitmask: number): number {
     check('multi', multiMethods.socketAction.call(this, sockfd, evBitmask));
-    return this.state[0];
+    return this.state[MultiState.runningHandles];
   }
 
   /** curl_multi_socket_action(CURL_SOCKET_TIMEOUT, 0). */
@@ -184,7 +182,7 @@ export class Multi extends NativeMulti {
   /** curl_multi_socket_all (legacy). */
   socketAll(): number {
     check('multi', multiMethods.socketAll.call(this));
-    return this.state[0];
+    return this.state[MultiState.runningHandles];
   }
 
   /** curl_multi_assign: `value` comes back as `socketp` in the socket callback. */
@@ -206,7 +204,7 @@ export class Multi extends NativeMulti {
   /** curl_multi_timeout, in milliseconds (-1: none set). */
   timeout(): number {
     check('multi', multiMethods.timeout.call(this));
-    return this.state[1];
+    return this.state[MultiState.timeoutMs];
   }
 
   /** curl_multi_info_read; null when the queue is empty. */
@@ -216,7 +214,7 @@ export class Multi extends NativeMulti {
 
   /** Messages left in the queue after the last infoRead(). */
   get msgsInQueue(): number {
-    return this.state[2];
+    return this.state[MultiState.msgsInQueue];
   }
 
   /** curl_multi_cleanup: removes every easy handle first (perform() promises reject). Idempotent. */
@@ -278,6 +276,6 @@ export function readMessage(multi: Multi): CURLMsg | null {
   const raw = multiMethods.infoRead.call(multi);
   if (raw === null) return null;
   const state = multi.state;
-  if (!Array.isArray(raw)) return { msg: state[3], easy_handle: raw as Easy, data: { result: state[4] } };
-  return { msg: state[3], easy_handle: raw[0] as Easy, data: { result: state[4] }, error: raw[1] };
+  if (!Array.isArray(raw)) return { msg: state[MultiState.msgKind], easy_handle: raw as Easy, data: { result: state[MultiState.msgResult] } };
+  return { msg: state[MultiState.msgKind], easy_handle: raw[0] as Easy, data: { result: state[MultiState.msgResult] }, error: raw[1] };
 }
