@@ -41,7 +41,7 @@ function waitOrPoll(
   extraFds: CurlWaitFd[] | null,
   extraNfds: number,
   timeoutMs: number,
-  numfds?: OutParam<number>,
+  numfds?: OutParam<number> | null,
 ): CURLMcode {
   const m = multiArg(multi);
   const out = outArg(numfds, fn, 'numfds');
