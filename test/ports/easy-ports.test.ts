@@ -8,6 +8,7 @@ import { startPortServers, type PortServers } from './servers';
 
 let servers: PortServers;
 let results: Map<string, PortResult>;
+const examples = path.resolve(__dirname, '../../examples/c');
 let dir: string; // the ports' working directory: the files they read and write
 const upload = Buffer.from(Array.from({ length: 70000 }, (_, i) => (i * 7) % 256));
 
@@ -35,6 +36,11 @@ beforeAll(async () => {
     { name: 'parseurl', args: [] },
     { name: 'sendrecv', args: [`${h}/sendrecv`] },
     { name: 'shared-connection-cache', args: [`${h}/shared`] },
+    { name: 'postit2', args: [`${h}/echo`, 'noexpectheader'], cwd: examples },
+    { name: 'post-callback', args: [`${h}/echo`] },
+    { name: 'persistent', args: [`${h}/first`, `${h}/second`] },
+    { name: 'resolve', args: [`example.com:${new URL(h).port}:127.0.0.1`, `http://example.com:${new URL(h).port}/resolved`] },
+    { name: 'httpput-postfields', args: [`${h}/echo`] },
     { name: 'simple', args: [`${h}/redirect`] },
     { name: 'getinmemory', args: [`${h}/bytes/12345`] },
     { name: 'postinmemory', args: [`${h}/echo`] },
@@ -183,4 +189,39 @@ test('shared-connection-cache.c: three easy handles reuse one connection through
   const ports = new Set(servers.requests.filter((r) => r.url === '/shared').map((r) => r.remotePort));
   expect(ports.size).toBe(1);
   expect(stderr).toMatch(/^(-> Mutex lock\n<- Mutex unlock\n)+$/);
+});
+
+test('postit2.c: a MIME form with curl_easy_perform; "noexpectheader" removes Expect:', () => {
+  const echo = JSON.parse(port('postit2').stdout);
+  expect(echo.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+  expect(echo.headers.expect).toBeUndefined();
+  expect(echo.body).toContain(fs.readFileSync(path.join(examples, 'postit2.js'), 'latin1'));
+  expect(echo.body).toMatch(/name="submit"\r\n\r\nsend\r\n/);
+});
+
+test('post-callback.c: a READFUNCTION body with POSTFIELDSIZE', () => {
+  const { stdout, stderr } = port('post-callback');
+  const echo = JSON.parse(stdout);
+  expect(echo.method).toBe('POST');
+  expect(echo.body).toMatch(/^Lorem ipsum dolor sit amet, .* rhoncus ipsum\.$/);
+  expect(echo.headers['content-length']).toBe(String(echo.body.length));
+  expect(stderr).toMatch(/^> POST \/echo HTTP\/1\.1\r$/m);
+});
+
+test('persistent.c: two documents over one connection, headers in the output (CURLOPT_HEADER)', () => {
+  const { stdout, stderr } = port('persistent');
+  expect(stdout).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nhello from \/first\nHTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nhello from \/second\n$/);
+  expect(stderr).toMatch(/Re-using existing connection/);
+});
+
+test('resolve.c: CURLOPT_RESOLVE sends example.com to 127.0.0.1', () => {
+  expect(port('resolve')).toMatchObject({ code: '0', stdout: 'hello from /resolved\n' });
+  expect(servers.requests.find((r) => r.url === '/resolved')?.headers.host).toMatch(/^example\.com:\d+$/);
+});
+
+test('httpput-postfields.c: POSTFIELDS sent with a custom PUT and Content-Type', () => {
+  const echo = JSON.parse(port('httpput-postfields').stdout);
+  expect(echo).toMatchObject({ method: 'PUT' });
+  expect(echo.headers['content-type']).toBe('literature/classic');
+  expect(echo.body).toMatch(/^Among other public buildings .* whose name is prefixed$/);
 });

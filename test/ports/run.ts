@@ -25,9 +25,13 @@ function split(text: string): Map<string, string> {
   return sections;
 }
 
-export function runPorts(jobs: PortJob[], timeoutMs = 120_000): Promise<Map<string, PortResult>> {
+export function runPorts(jobs: PortJob[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Map<string, PortResult>> {
+  const timeoutMs = options.timeoutMs ?? 120_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(__dirname, 'run-ports.js'), JSON.stringify(jobs)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(__dirname, 'run-ports.js'), JSON.stringify(jobs)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...options.env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
