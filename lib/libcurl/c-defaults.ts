@@ -105,6 +105,21 @@ export function transferEnded(easy: Easy): void {
   buffer[n] = 0;
 }
 
+/**
+ * Multi.perform / startTransfer promise the object layer's buffered body and headers: for a
+ * C-layer handle without its own WRITEFUNCTION / HEADERFUNCTION, C's defaults step aside
+ * for that transfer. Returns what puts them back (undefined: nothing to do).
+ */
+export function bufferForObjectLayer(easy: Easy): (() => void) | undefined {
+  const state = (easy as CHandle)[kCState];
+  if (state === undefined || (state.writeFunction && state.headerFunction)) return undefined;
+  if (!state.writeFunction) easyMethods.setopt.call(easy, CURLOPT_WRITEFUNCTION, null);
+  if (!state.headerFunction) easyMethods.setopt.call(easy, CURLOPT_HEADERFUNCTION, null);
+  return () => {
+    if (!easyMethods.isClosed.call(easy)) install(easy as CHandle);
+  };
+}
+
 function install(easy: CHandle): number {
   const state = easy[kCState] as CState;
   const write = state.writeFunction ?? writeToData;

@@ -6,6 +6,7 @@ import { markAsUntransferable } from 'node:worker_threads';
 import { NativeMulti, multiMethods } from './binding';
 import { check, CurlError } from './errors';
 import { MultiState } from './multi-state';
+import { bufferForObjectLayer } from './c-defaults';
 import { Easy, kTransferHandler, kTransferOwner, type TransferHandler } from './easy';
 import type { SocketCallback, TimerCallback } from './callbacks';
 import {
@@ -129,10 +130,13 @@ export class Multi extends NativeMulti {
    */
   startTransfer(easy: Easy, handler: TransferHandler): void {
     this.#listen();
-    easy[kTransferHandler] = handler;
+    // The object layer's result is buffered, for a curl_easy_init handle too (c-defaults.ts).
+    const restore = bufferForObjectLayer(easy);
+    easy[kTransferHandler] = restore === undefined ? handler : (...result) => (restore(), handler(...result));
     const code = multiMethods.addHandle.call(this, easy, true);
     if (code !== 0) {
       easy[kTransferHandler] = undefined;
+      restore?.();
       throw new CurlError('multi', code);
     }
     easy[kTransferOwner] = this;

@@ -19,6 +19,7 @@ import {
   CURLOPT_WRITEFUNCTION,
   CURL_ERROR_SIZE,
   Easy,
+  Multi,
   curl_easy_cleanup,
   curl_easy_duphandle,
   curl_easy_init,
@@ -183,4 +184,21 @@ test('the object layer keeps buffering; reset and duphandle keep each handle in 
   expect(fs.readFileSync(file, 'utf8')).toBe('hellohello');
   expect(c.takeBody()).toHaveLength(0);
   for (const e of [object, copy, c, cCopy]) curl_easy_cleanup(e);
+});
+
+test('Multi.perform buffers for a curl_easy_init handle too, then C\'s defaults hold again', async () => {
+  const multi = new Multi();
+  const easy = curl_easy_init();
+  curl_easy_setopt(easy, CURLOPT_URL, `${server.url}/hello`);
+  const { body, headers } = await multi.perform(easy);
+  expect(body.toString()).toBe('hello');
+  expect(headers.toString()).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+  const file = path.join(dir, 'after-perform.out');
+  const fd = fs.openSync(file, 'w');
+  curl_easy_setopt(easy, CURLOPT_WRITEDATA, fd);
+  expect(curl_easy_perform(easy)).toBe(CURLE_OK);
+  fs.closeSync(fd);
+  expect(fs.readFileSync(file, 'utf8')).toBe('hello');
+  curl_easy_cleanup(easy);
+  multi.close();
 });
