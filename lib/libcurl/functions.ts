@@ -4,7 +4,7 @@ import { easyMethods, multiMethods, nativeFunctions, type CurlVersionInfo } from
 import { Easy } from './easy';
 import { Multi, kAssign, kSetopt, readMessage, type CURLMsg } from './multi';
 import type { EasyOption, EasyOptionValueTypes, MultiOption, MultiOptionValueTypes } from './constants.generated';
-import { CURLMSG_DONE } from './constants.generated';
+import { CURLMSG_DONE, CURLM_BAD_HANDLE } from './constants.generated';
 import { easyArg, multiArg } from './args';
 import { adoptC, isCHandle, resetC, setoptC, transferEnded } from './c-defaults';
 import { MultiState } from './multi-state';
@@ -97,8 +97,11 @@ export function curl_multi_add_handle(multi: CURLM, easy: CURL): CURLMcode {
   return multiMethods.addHandle.call(multiArg(multi), easyArg(easy), false);
 }
 
+/** On a multi already cleaned up: CURLM_BAD_HANDLE, as libcurl answers for a handle that is not a multi (http2-upload.c does this). */
 export function curl_multi_remove_handle(multi: CURLM, easy: CURL): CURLMcode {
-  return multiMethods.removeHandle.call(multiArg(multi), easyArg(easy));
+  const m = multiArg(multi);
+  if (multiMethods.isClosed.call(m)) return CURLM_BAD_HANDLE;
+  return multiMethods.removeHandle.call(m, easyArg(easy));
 }
 
 export function curl_multi_socket_action(multi: CURLM, sockfd: number, evBitmask: number, runningHandles?: OutParam<number>): CURLMcode {

@@ -158,6 +158,10 @@ test('a wakeup id outlives its multi safely: after curl_multi_cleanup it answers
   expect(curl_multi_wakeup_id(multi)).toBe(id);
   curl_multi_cleanup(multi);
   expect(curl_multi_wakeup(id)).toBe(CURLM_BAD_HANDLE);
+  // As libcurl answers for a handle that is not a multi (http2-upload.c removes after cleanup).
+  const easy = curl_easy_init();
+  expect(curl_multi_remove_handle(multi, easy)).toBe(CURLM_BAD_HANDLE);
+  curl_easy_cleanup(easy);
   expect(() => curl_multi_wakeup(-1)).toThrow(/Expected the number multi.wakeupId\(\) gave/);
 });
 

@@ -9,12 +9,17 @@ import { startPortServers, type PortServers } from './servers';
 let servers: PortServers;
 let results: Map<string, PortResult>;
 let dir: string;
+const upload = Buffer.from(Array.from({ length: 30000 }, (_, i) => 65 + (i % 26)));
 
 beforeAll(async () => {
   servers = await startPortServers();
   const s = servers.https;
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'curlio-http2-ports-'));
+  for (const sub of ['download', 'upload']) fs.mkdirSync(path.join(dir, sub));
+  fs.writeFileSync(path.join(dir, 'upload', 'index.html'), upload);
   results = await runPorts([
+    { name: 'http2-download', args: ['5', `${s}/bytes/40000`], cwd: path.join(dir, 'download') },
+    { name: 'http2-upload', args: ['4', 'index.html', `${s}/echo`], cwd: path.join(dir, 'upload') },
     { name: 'http2-serverpush', args: [`${s}/push`], cwd: dir },
     { name: 'http2-pushinmemory', args: [`${s}/push`] },
   ]);
@@ -47,4 +52,26 @@ test('http2-pushinmemory.c: the parent stream kept in memory', () => {
   expect(code).toBe('0');
   expect(stdout).toBe('[0] pushed parent\n');
   expect(servers.requests.filter((r) => r.url === '/push').every((r) => r.httpVersion === '2.0')).toBe(true);
+});
+
+test('http2-download.c: five downloads multiplexed over one HTTP/2 connection, each in its file', () => {
+  const { code, stderr } = port('http2-download');
+  expect(code).toBe('0');
+  for (let i = 0; i < 5; i++) expect(fs.readFileSync(path.join(dir, 'download', `dl-${i}`)).length).toBe(40000);
+  expect(stderr.match(/^== 0 Info: Connected to /gm)).toHaveLength(1); // one connection for all five
+  expect(stderr).toMatch(/^== [1-4] Info: (Re-using existing connection|Found bundle for host)/m);
+  expect(stderr).toMatch(/^4 <= Recv data, \d+ bytes/m);
+});
+
+test('http2-upload.c: four uploads multiplexed over one HTTP/2 connection by a READFUNCTION', () => {
+  expect(port('http2-upload').code).toBe('0');
+  for (let i = 0; i < 4; i++) {
+    const echo = JSON.parse(fs.readFileSync(path.join(dir, 'upload', `dl-${i}`), 'utf8'));
+    expect(echo.method).toBe('PUT');
+    expect(echo.url).toBe(`/echo/upload-${i}`);
+    expect(echo.body).toBe(upload.toString('latin1'));
+  }
+  const uploads = servers.requests.filter((r) => r.url.startsWith('/echo/upload-'));
+  expect(uploads.every((r) => r.httpVersion === '2.0')).toBe(true);
+  expect(new Set(uploads.map((r) => r.remotePort)).size).toBe(1);
 });
