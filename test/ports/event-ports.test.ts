@@ -69,3 +69,21 @@ test('hiperfifo.c: URLs written into the fifo are fetched; ERRORBUFFER names a f
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('ephiperfifo.c: its own epoll loop (curl_multi_wait on the set) fetches what the fifo names; SIGINT ends it', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'curlio-ephiperfifo-'));
+  const child = new ExampleProcess('c/ephiperfifo.js', [], { cwd: dir });
+  try {
+    await child.waitForLine(/^Entering wait loop$/);
+    fs.writeFileSync(path.join(dir, 'hiper.fifo'), `${servers.http}/bytes/50000 ${servers.http}/slow/100\n`);
+    await child.waitForLine(/^DONE: .*\/bytes\/50000 => \(0\) $/);
+    await child.waitForLine(/^DONE: .*\/slow\/100 => \(0\) $/);
+    child.kill('SIGINT');
+    expect(await child.exited).toBe(0);
+    expect(child.lines).toContain('Exiting normally.');
+    expect(child.lines.some((l) => /^socket callback: s=\d+ e=Easy what=IN Adding data: IN$/.test(l) || /what=OUT Adding data: OUT$/.test(l))).toBe(true);
+  } finally {
+    child.kill('SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
