@@ -1,5 +1,9 @@
 // libcurl's C API, name for name. A C `T *out` parameter is a trailing `{ value: T }`
 // that the call fills; the return value is what C returns (a CURLcode or CURLMcode).
+// This is the C-shaped layer: handles made here follow C's defaults (c-defaults.ts), where
+// the object layer (easy.ts, multi.ts) buffers results. The rest of the C API is in one
+// file per family: multi-perform.ts, share.ts, urlapi.ts, mime.ts, header.ts, escape.ts,
+// easyoptions.ts, global.ts, c-library.ts, easy-io.ts, push.ts.
 import { easyMethods, multiMethods, nativeFunctions, type CurlVersionInfo } from './binding';
 import { Easy } from './easy';
 import { Multi, kAssign, kSetopt, readMessage, type CURLMsg } from './multi';

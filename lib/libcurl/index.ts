@@ -21,7 +21,7 @@ export * from './global';
 export * from './c-library';
 export * from './easy-io';
 export { curl_pushheader_byname, curl_pushheader_bynum, type CurlPushHeaders, type PushCallback } from './push';
-export type { CurlWaitFd, CurlEasyOption, CurlHeader, CurlWsFrame } from './native-c';
+export type { CurlWaitFd, CurlEasyOption, CurlHeader, CurlWsFrame, NativeShare, NativeUrl, NativeMime, NativeMimePart } from './native-c';
 export type * from './callbacks';
 export { Easy, type TransferHandler } from './easy';
 export { Multi, type PerformResult } from './multi';
