@@ -6,18 +6,18 @@
 
 namespace curlio {
 
-void InitGlobal(Napi::Env env, Napi::Object exports);       // global.cc
-void InitEscape(Napi::Env env, Napi::Object exports);       // escape.cc
-void InitParsedate(Napi::Env env, Napi::Object exports);    // parsedate.cc
-void InitEasyOptions(Napi::Env env, Napi::Object exports);  // easyoptions.cc
-void InitEasyIo(Napi::Env env, Napi::Object exports);       // easy_io.cc
-void InitHeaders(Napi::Env env, Napi::Object exports);      // headers.cc
-void InitShare(Napi::Env env, Napi::Object exports);        // share.cc
-void InitUrl(Napi::Env env, Napi::Object exports);          // urlapi.cc
-void InitMime(Napi::Env env, Napi::Object exports);         // mime.cc
-void InitMultiPerform(Napi::Env env, Napi::Object exports); // multi_perform.cc
-void InitWebSockets(Napi::Env env, Napi::Object exports);   // ws.cc
-void InitMultiPush(Napi::Env env, Napi::Object exports);    // multi_push.cc
+void InitGlobal(Napi::Env env, Napi::Object exports);        // global.cc
+void InitEscape(Napi::Env env, Napi::Object exports);        // escape.cc
+void InitParsedate(Napi::Env env, Napi::Object exports);     // parsedate.cc
+void InitEasyOptions(Napi::Env env, Napi::Object exports);   // easyoptions.cc
+void InitEasyIo(Napi::Env env, Napi::Object exports);        // easy_io.cc
+void InitHeaders(Napi::Env env, Napi::Object exports);       // headers.cc
+void InitShare(Napi::Env env, Napi::Object exports);         // share.cc
+void InitUrl(Napi::Env env, Napi::Object exports);           // urlapi.cc
+void InitMime(Napi::Env env, Napi::Object exports);          // mime.cc
+void InitMultiPerform(Napi::Env env, Napi::Object exports);  // multi_perform.cc
+void InitWebSockets(Napi::Env env, Napi::Object exports);    // ws.cc
+void InitMultiPush(Napi::Env env, Napi::Object exports);     // multi_push.cc
 
 // Shared by the files above: argument checks that throw a TypeError naming the argument.
 bool ArgInt(const Napi::CallbackInfo& info, size_t i, const char* name, int64_t* out);
