@@ -264,3 +264,30 @@ test('push headers by number and by name, as libcurl answers them', () => {
   expect(curl_pushheader_byname(headers, ':pa')).toBeNull();
   expect(curl_pushheader_byname(headers, 'a:b')).toBeNull();
 });
+
+test('share, URL and MIME handles still in use close cleanly when a worker ends or the process exits', async () => {
+  const script = (exit: string) => `
+    const lc = require(${JSON.stringify(require('node:path').join(__dirname, '..', '..', 'dist', 'libcurl'))});
+    const share = lc.curl_share_init();
+    lc.curl_share_setopt(share, lc.CURLSHOPT_SHARE, lc.CURL_LOCK_DATA_DNS);
+    const easy = lc.curl_easy_init();
+    lc.curl_easy_setopt(easy, lc.CURLOPT_SHARE, share);
+    const url = lc.curl_url();
+    lc.curl_url_set(url, lc.CURLUPART_URL, ${JSON.stringify(server.url)} + '/slow/5000', 0);
+    lc.curl_easy_setopt(easy, lc.CURLOPT_CURLU, url);
+    const mime = lc.curl_mime_init(easy);
+    lc.curl_mime_data_cb(lc.curl_mime_addpart(mime), 3, () => 'abc', null, () => {}, { any: 1 });
+    lc.curl_easy_setopt(easy, lc.CURLOPT_MIMEPOST, mime);
+    const multi = new lc.Multi();
+    multi.perform(easy).catch(() => {});
+    setTimeout(() => { ${exit} }, 200);`;
+  const { runCommand } = await import('../helpers/run-cli');
+  const exited = await runCommand(process.execPath, ['-e', script('process.exit(0)')], { timeoutMs: 20_000 });
+  expect({ code: exited.code, stderr: exited.stderr }).toEqual({ code: 0, stderr: '' });
+  const worker = await runCommand(
+    process.execPath,
+    ['-e', `const { Worker } = require('node:worker_threads'); const w = new Worker(${JSON.stringify(script('require("node:worker_threads").parentPort.postMessage(1)'))}, { eval: true }); w.once('message', () => w.terminate().then(() => console.log('terminated')));`],
+    { timeoutMs: 20_000 },
+  );
+  expect({ code: worker.code, stdout: worker.stdout.trim(), stderr: worker.stderr }).toEqual({ code: 0, stdout: 'terminated', stderr: '' });
+});
