@@ -41,6 +41,8 @@ beforeAll(async () => {
     { name: 'persistent', args: [`${h}/first`, `${h}/second`] },
     { name: 'resolve', args: [`example.com:${new URL(h).port}:127.0.0.1`, `http://example.com:${new URL(h).port}/resolved`] },
     { name: 'httpput-postfields', args: [`${h}/echo`] },
+    { name: 'externalsocket', args: ['127.0.0.1', new URL(h).port] },
+    { name: 'anyauthput', args: [path.join(dir, 'upload.bin'), `${h}/auth`] },
     { name: 'simple', args: [`${h}/redirect`] },
     { name: 'getinmemory', args: [`${h}/bytes/12345`] },
     { name: 'postinmemory', args: [`${h}/echo`] },
@@ -224,4 +226,23 @@ test('httpput-postfields.c: POSTFIELDS sent with a custom PUT and Content-Type',
   expect(echo).toMatchObject({ method: 'PUT' });
   expect(echo.headers['content-type']).toBe('literature/classic');
   expect(echo.body).toMatch(/^Among other public buildings .* whose name is prefixed$/);
+});
+
+test('externalsocket.c: libcurl runs the transfer over a socket the program connected (a GIO Socket)', () => {
+  const { code, stdout, stderr } = port('externalsocket');
+  expect(code).toBe('0');
+  // The URL names 99.99.99.99:9999; the socket goes to our server. curl_easy_cleanup calls
+  // CLOSESOCKETFUNCTION, which leaves the socket to the program.
+  expect(stdout).toMatch(/^hello from \/\nlibcurl wants to close \d+ now\n$/);
+  expect(stderr).toMatch(/Connected to 99\.99\.99\.99/);
+});
+
+test('anyauthput.c: CURLAUTH_ANY learns Basic from a 401 and sends the PUT again, rewound by SEEKFUNCTION', () => {
+  const { stdout, stderr } = port('anyauthput');
+  const echo = JSON.parse(stdout.slice(stdout.indexOf('{')));
+  expect(echo.method).toBe('PUT');
+  expect(Buffer.from(echo.body, 'latin1').equals(upload)).toBe(true);
+  const attempts = servers.requests.filter((r) => r.url === '/auth');
+  expect(attempts.map((r) => Boolean(r.headers.authorization))).toEqual([false, true]);
+  expect(stderr).toMatch(/^\*\*\* We read \d+ bytes from file\n/);
 });

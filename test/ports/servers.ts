@@ -7,6 +7,7 @@
 //   /redirect    302 to /landed
 //   /cookies     sets two cookies and echoes the Cookie header it got
 //   /headers     three Set-Cookie-free headers of interest to the header API
+//   /auth        401 Basic unless user:password, then as /echo
 //   /push        (HTTP/2) pushes /pushed.txt, then answers 'pushed parent'
 //   anything else: 'hello from PATH\n'
 import * as http from 'node:http';
@@ -56,6 +57,16 @@ export async function startPortServers(): Promise<PortServers> {
       if (url.startsWith('/cookies')) {
         r.setHeader('set-cookie', ['flavour=chocolate; Path=/', 'size=large; Path=/']);
         return void r.end(`cookie header: ${req.headers.cookie ?? '(none)'}\n`);
+      }
+      if (url.startsWith('/auth')) {
+        // Basic auth for user:password; the 401 comes after the whole body was read.
+        if (req.headers.authorization !== `Basic ${Buffer.from('user:password').toString('base64')}`) {
+          r.statusCode = 401;
+          r.setHeader('www-authenticate', 'Basic realm="ports"');
+          return void r.end('who are you?\n');
+        }
+        r.setHeader('content-type', 'application/json');
+        return void r.end(JSON.stringify({ method: req.method, url, headers: req.headers, body: body.toString('latin1') }));
       }
       if (url.startsWith('/headers')) {
         r.setHeader('x-example', ['one', 'two']);
