@@ -54,6 +54,10 @@ Napi::Value NextHeader(const Napi::CallbackInfo& info) {
   if (!ArgInt(info, 1, "origin", &origin) || !ArgInt(info, 2, "request", &request) ||
       !ArgInt(info, 3, "position", &position))
     return env.Undefined();
+  if (position < 0) {
+    ThrowTypeError(env, "Expected a non-negative position");
+    return env.Undefined();
+  }
   curl_header* h = nullptr;
   for (int64_t i = 0; i <= position; i++) {
     h = curl_easy_nextheader(curl, static_cast<unsigned>(origin), static_cast<int>(request), h);

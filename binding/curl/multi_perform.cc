@@ -107,6 +107,9 @@ Napi::Value MultiHandle::MultiPerform(const Napi::CallbackInfo& info) {
     code = curl_multi_perform(multi_, &running);
   }
   SetState(kRunningHandles, running);
+  // Transfers of Multi.perform() on this multi finish here now: deliver them as the driver
+  // would (on the next loop turn); a C program's own keep theirs for curl_multi_info_read.
+  if (!closed_ && !UserDriven()) CollectDone();
   return ThrowPendingCallbackError(env, Napi::Number::New(env, code));
 }
 

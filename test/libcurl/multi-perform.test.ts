@@ -30,6 +30,8 @@ import {
   curl_multi_wakeup,
   curl_multi_wakeup_id,
   type CURL,
+  Easy,
+  Multi,
 } from '../../lib/libcurl';
 import { startHttpServer, type TestServer } from '../helpers/http-server';
 
@@ -172,4 +174,17 @@ test('bad extra_fds are refused before libcurl sees them', () => {
   expect(() => curl_multi_poll(multi, null, 0, -5)).toThrow(/timeout_ms/);
   expect(() => curl_multi_fdset(multi, [], [], [], null as never)).toThrow(/max_fd/);
   curl_multi_cleanup(multi);
+});
+
+test('Multi.perform transfers on a multi the program drives with curl_multi_perform still resolve', async () => {
+  const multi = new Multi();
+  const done = multi.perform(new Easy().setopt(CURLOPT_URL, `${server.url}/hello`));
+  const running = { value: 1 };
+  while (running.value) {
+    expect(curl_multi_perform(multi, running)).toBe(CURLM_OK);
+    if (running.value) curl_multi_poll(multi, null, 0, 1000, null);
+  }
+  const result = await done; // delivered on the next loop turn, as the driver delivers
+  expect(result.body.toString()).toBe('hello');
+  multi.close();
 });
