@@ -13,6 +13,7 @@ import { Multi } from '../libcurl/multi';
 import { CurlError } from '../libcurl/errors';
 import { easyMethods } from '../libcurl/binding';
 import {
+  CURLE_ABORTED_BY_CALLBACK,
   CURLE_BAD_FUNCTION_ARGUMENT,
   CURLAUTH_BASIC,
   CURLE_OK,
@@ -87,7 +88,8 @@ import { AuthManager } from './features/auth-manager';
 import { ContentDecoder } from './features/content-decoder';
 import type { SessionFeature, SessionFeatureType } from './features/feature';
 import { ProxyResolverDefault } from './features/proxy-resolver-default';
-import { kContentDecoded, kDisabled, kFlags, kItem, kSetResponse, kTimingsSource, Message, MessageFlags, type MessageTimings } from './message';
+import { kContentDecoded, kDisabled, kFlags, kItem, kSetResponse, kSetTransportError, kTimingsSource, Message, MessageFlags, type MessageTimings } from './message';
+import { watchMessage, watchSession } from './abort';
 import { Status, statusForCurlCode, statusIsTransportError } from './status';
 
 export type QueueCallback = (session: Session, msg: Message) => void;
@@ -134,6 +136,10 @@ export interface SessionOptions {
   addFeature?: SessionFeature[];
   addFeatureByType?: SessionFeatureType[];
   removeFeatureByType?: SessionFeatureType[];
+  /** Aborting it cancels every message of the session (soup_session_abort), and those queued later. */
+  signal?: AbortSignal | null;
+  /** Seconds each message may take in total (0: no limit); a message's own `deadline` wins. See Message.deadline. */
+  deadline?: number;
 }
 
 const MAX_REDIRECTS = 20;
@@ -318,6 +324,7 @@ export class Session extends EventEmitter<SessionEvents> {
     if (options.httpAliases !== undefined) this.httpAliases = options.httpAliases;
     if (options.httpsAliases !== undefined) this.httpsAliases = options.httpsAliases;
     if (options.useNtlm !== undefined) this.useNtlm = options.useNtlm;
+    watchSession(this, options);
   }
 
   // --- properties ------------------------------------------------------------------------
@@ -588,6 +595,7 @@ export class Session extends EventEmitter<SessionEvents> {
     for (const f of this.#features) if (f.requestQueued !== undefined && this.#isEnabled(f, msg)) f.requestQueued(this, msg);
     this.emit('request-queued', msg);
     this.#start(item);
+    watchMessage(this, msg);
   }
 
   /** Promise form of queueMessage: resolves with the status (HTTP or transport). */
@@ -649,7 +657,7 @@ export class Session extends EventEmitter<SessionEvents> {
           this.#finish(item, Status.IO_ERROR);
           throw error;
         }
-        code = error.code;
+        code = error.errno;
       }
       const headers = item.headerChunks !== null ? Buffer.concat(item.headerChunks) : easy.takeHeaders();
       const body = item.bodyChunks !== null ? Buffer.concat(item.bodyChunks) : easy.takeBody();
@@ -669,7 +677,7 @@ export class Session extends EventEmitter<SessionEvents> {
       return;
     }
     this.#detach(item);
-    item.stream?.destroy(new SessionError(status, undefined));
+    item.stream?.destroy(new SessionError(status, undefined, msg));
     this.#finish(item, status);
   }
 
@@ -757,7 +765,7 @@ export class Session extends EventEmitter<SessionEvents> {
   // --- the queue -------------------------------------------------------------------------
 
   #checkOpen(): void {
-    if (this.#closed) throw new Error('The session is closed');
+    if (this.#closed) throw Object.assign(new Error('The session is closed'), { code: 'ERR_SESSION_CLOSED' });
   }
 
   #applyLimits(): void {
@@ -1171,8 +1179,9 @@ export class Session extends EventEmitter<SessionEvents> {
       result = CURLE_OK;
     }
     if (result !== CURLE_OK) {
+      msg[kSetTransportError](result < 0 ? CURLE_ABORTED_BY_CALLBACK : result, easy.errorBuffer(), item.reader?.error);
       const status = result === CURLE_TOO_MANY_REDIRECTS ? Status.TOO_MANY_REDIRECTS : statusForCurlCode(result, item.proxy !== null);
-      item.stream?.destroy(new SessionError(status, undefined));
+      item.stream?.destroy(new SessionError(status, undefined, msg));
       this.#finish(item, status);
       return false;
     }
@@ -1291,7 +1300,7 @@ export class Session extends EventEmitter<SessionEvents> {
     item.finishing = true;
     if (item.streamWaiting && item.streamReject !== null && statusIsTransportError(status)) {
       item.streamWaiting = false;
-      item.streamReject(new SessionError(status, msg.reasonPhrase));
+      item.streamReject(new SessionError(status, msg.reasonPhrase, msg));
     } else if (item.streamWaiting && item.streamResolve !== null) {
       // The final response never reached got-headers through the stream (no body): hand over what there is.
       item.streamWaiting = false;
@@ -1360,14 +1369,23 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 }
 
-/** A sendStream failure: the transport status of the message. */
+/**
+ * A sendStream failure: the transport status of the message, and as Node errors have it a
+ * string `code`: libcurl's ('CURLE_COULDNT_CONNECT') when libcurl failed, 'ABORT_ERR' when
+ * the message was cancelled; `cause` is msg.error (the CurlError, with libcurl's reason).
+ */
 export class SessionError extends Error {
+  readonly code: string;
   constructor(
     readonly status: number,
     reason: string | undefined,
+    msg?: Message,
   ) {
-    super(reason ? `${reason} (status ${status})` : `status ${status}`);
+    const error = msg?.error ?? null;
+    const text = reason ? `${reason} (status ${status})` : `status ${status}`;
+    super(error !== null ? `${text}: ${error.message} (${msg!.uri.href})` : text, error !== null ? { cause: error } : undefined);
     this.name = 'SessionError';
+    this.code = error !== null ? error.code : status === Status.CANCELLED ? 'ABORT_ERR' : 'ERR_SESSION_STATUS';
   }
 }
 
