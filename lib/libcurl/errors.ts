@@ -33,7 +33,8 @@ export class CurlError extends Error {
 
   constructor(kind: CurlErrorKind, errno: number, detail?: string, options?: { cause?: unknown; url?: string }) {
     const text = kind === 'easy' ? nativeFunctions.curl_easy_strerror(errno) : nativeFunctions.curl_multi_strerror(errno);
-    super(detail ? `${text}: ${detail}` : text, options?.cause !== undefined ? { cause: options.cause } : undefined);
+    const message = detail ? `${text}: ${detail}` : text;
+    super(options?.url !== undefined ? `${message} (${options.url})` : message, options?.cause !== undefined ? { cause: options.cause } : undefined);
     this.code = curlCodeName(kind, errno);
     this.errno = errno;
     this.kind = kind;
