@@ -4,6 +4,7 @@
 // the transfer run, so a slow reader pauses libcurl (CURL_WRITEFUNC_PAUSE) through the
 // Session's stream.
 import type { Readable } from 'node:stream';
+import { types } from 'node:util';
 
 /** A request body as the Session takes it. */
 export type SessionBody = Buffer | AsyncIterable<Uint8Array>;
@@ -25,7 +26,7 @@ function bodySource(request: Request): { known: boolean } {
 function isKnownBody(body: unknown): boolean {
   return (
     typeof body === 'string' ||
-    body instanceof ArrayBuffer ||
+    types.isAnyArrayBuffer(body) ||
     ArrayBuffer.isView(body) ||
     body instanceof URLSearchParams ||
     body instanceof Blob ||
@@ -42,7 +43,17 @@ export async function requestBody(request: Request, initBody: unknown): Promise<
   if (request.body === null) return { body: null, resendable: true };
   const known = initBody !== undefined && initBody !== null ? isKnownBody(initBody) : bodySource(request).known;
   if (known) return { body: Buffer.from(await request.arrayBuffer()), resendable: true };
-  return { body: request.body as unknown as AsyncIterable<Uint8Array>, resendable: false };
+  return { body: bytesOf(request.body), resendable: false };
+}
+
+// A ReadableStream body must yield Uint8Array chunks (fetch's "extract a body"); anything
+// else fails the request with a TypeError instead of being sent as something.
+async function* bytesOf(stream: ReadableStream<Uint8Array>): AsyncIterable<Uint8Array> {
+  for await (const chunk of stream as unknown as AsyncIterable<unknown>) {
+    // util.types, not instanceof: the chunks may come from another realm (vm contexts, jest).
+    if (!types.isUint8Array(chunk)) throw new TypeError(`Expected Uint8Array chunks in the request body stream but received ${chunk === null ? 'null' : typeof chunk}`);
+    yield chunk as Uint8Array;
+  }
 }
 
 /**

@@ -96,7 +96,7 @@ async function runChain(
       throw networkError(msg, error);
     }
     const status = msg.statusCode;
-    const location = REDIRECT_STATUS.has(status) ? msg.responseHeaders.getOne('Location') : null;
+    const location = REDIRECT_STATUS.has(status) ? locationOf(msg) : null;
     if (location === null || request.redirect === 'manual') {
       return makeResponse(session, msg, readable, signal, request.method, urlList);
     }
@@ -134,6 +134,15 @@ async function runChain(
     url = next;
     urlList.push(url.href);
   }
+}
+
+// Header bytes come as latin1; a Location with UTF-8 bytes in it means those characters
+// (as undici reads it), and the URL parser percent-encodes them.
+function locationOf(msg: Message): string | null {
+  const raw = msg.responseHeaders.getOne('Location');
+  if (raw === null || !/[\x80-\xff]/.test(raw)) return raw;
+  const utf8 = Buffer.from(raw, 'latin1').toString('utf8');
+  return utf8.includes('\ufffd') ? raw : utf8;
 }
 
 // A redirect's own body is read to its end, so its connection can carry the next hop.

@@ -1,7 +1,8 @@
 // request(): undici's `request` shape on a Session. The body is the Session's own response
 // stream (a Node Readable that pauses libcurl while unread), with undici's body mixin
 // (text, json, arrayBuffer, bytes, blob, dump).
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { types } from 'node:util';
 import { AuthManager } from '../session/features/auth-manager';
 import { Message, MessageFlags } from '../session/message';
 import { Session, SessionError } from '../session/session';
@@ -84,8 +85,8 @@ export async function request(url: string | URL, options: RequestOptions = {}): 
   setHeaders(msg, options.headers);
   const body = options.body;
   if (body !== undefined && body !== null) {
-    if (body instanceof ArrayBuffer) msg.requestBody = Buffer.from(body);
-    else if (body instanceof Uint8Array && !Buffer.isBuffer(body)) msg.requestBody = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+    if (types.isAnyArrayBuffer(body)) msg.requestBody = Buffer.from(body);
+    else if (ArrayBuffer.isView(body) && !Buffer.isBuffer(body)) msg.requestBody = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     else msg.requestBody = body as Buffer;
   }
   msg.signal = signal;

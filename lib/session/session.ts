@@ -848,6 +848,12 @@ export class Session extends EventEmitter<SessionEvents> {
     // Headers: the message's, then the session's and the features'.
     const lines: string[] = [];
     msg.requestHeaders.appendLines(lines);
+    // libsoup sends a body with the Content-Type it was given, or none, and no Expect unless
+    // asked; libcurl would add its own ("application/x-www-form-urlencoded", "100-continue").
+    if (body !== null) {
+      if (!msg.requestHeaders.has('Content-Type')) lines.push('Content-Type:');
+      if (!msg.requestHeaders.has('Expect')) lines.push('Expect:');
+    }
     for (const line of this.#extraHeaders) lines.push(line);
     for (const f of this.#headerFeatures) if (this.#isEnabled(f, msg)) f.prepareRequest!(this, msg, lines);
     // The ContentDecoder, unless the message disabled it (soup_message_disable_feature):
