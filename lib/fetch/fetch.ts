@@ -53,7 +53,11 @@ export async function fetch(input: string | URL | Request, init?: FetchInit): Pr
   if (!(session instanceof Session)) throw new TypeError('Expected a Session for init.session');
   const request = new Request(input, init);
   const signal = request.signal;
-  if (signal.aborted) throw signal.reason;
+  if (signal.aborted) {
+    // A body stream that was never read is cancelled with the reason (undici does the same).
+    request.body?.cancel(signal.reason).catch(() => undefined);
+    throw signal.reason;
+  }
   const first = new URL(request.url);
   if (first.protocol === 'data:' || first.protocol === 'blob:') return nodeFetch(request);
   const { body, resendable } = await requestBody(request, init?.body);
