@@ -33,6 +33,10 @@ export function fetchFailed(detail: string, code: string, url: string, cause?: u
 export function transportError(msg: Message, status: number, cause?: unknown): CurlError | (Error & { code: string; url: string }) {
   const curl = msg.error;
   if (curl !== null) return curl;
+  // Refused before any transfer (a closed session: 'ERR_SESSION_CLOSED'): that error itself.
+  if (cause instanceof Error && !(cause instanceof SessionError) && typeof (cause as { code?: unknown }).code === 'string') {
+    return cause as Error & { code: string; url: string };
+  }
   if (cause instanceof SessionError && cause.cause instanceof CurlError) return cause.cause;
   const url = msg.uri.href;
   const error = new Error(`${statusPhrase(status) || `status ${status}`} (${url})`, cause !== undefined ? { cause } : undefined) as Error & { code: string; url: string };

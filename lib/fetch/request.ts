@@ -174,6 +174,9 @@ function withBodyMixin(stream: Readable, msg: Message, signal: AbortSignal | nul
       },
     },
   });
+  // A body left unread when its session closes must not throw an unhandled 'error': the
+  // failure reaches whoever reads (the mixin, iteration, pipeline) through their own paths.
+  stream.on('error', () => undefined);
   // Errors seen by a reader that iterates or pipes the stream itself.
   const destroy = stream.destroy.bind(stream);
   stream.destroy = (error?: Error) => destroy(error === undefined ? undefined : (errorOf(error) as Error));
