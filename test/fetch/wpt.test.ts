@@ -110,7 +110,7 @@ describe('redirect-mode.any.js (same-origin, cors mode)', () => {
 });
 
 describe('request-upload.any.js', () => {
-  const uploads: [string, string, () => BodyInit, string][] = [
+  const uploads: [string, string, () => RequestInit['body'], string][] = [
     ['Fetch with PUT with body', 'PUT', () => "Request's body", "Request's body"],
     ['Fetch with POST with text body', 'POST', () => "Request's body", "Request's body"],
     ['Fetch with POST with URLSearchParams body', 'POST', () => new URLSearchParams('name=value'), 'name=value'],
@@ -140,7 +140,7 @@ describe('request-upload.any.js', () => {
     ['Fetch with POST with ReadableStream containing null', null],
     ['Fetch with POST with ReadableStream containing number', 99],
     ['Fetch with POST with ReadableStream containing ArrayBuffer', new ArrayBuffer(0)],
-    ['Fetch with POST with ReadableStream containing Blob', new Blob()],
+    ['Fetch with POST with ReadableStream containing Blob', new Blob([])],
   ];
   test.each(failures)('%s', async (_desc, chunk) => {
     const body = new ReadableStream({ start: (c) => (c.enqueue(chunk), c.close()) });
