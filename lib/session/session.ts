@@ -16,7 +16,12 @@ import {
   CURLE_ABORTED_BY_CALLBACK,
   CURLE_BAD_FUNCTION_ARGUMENT,
   CURLAUTH_BASIC,
+  CURLE_GOT_NOTHING,
+  CURLE_HTTP2,
+  CURLE_HTTP2_STREAM,
   CURLE_OK,
+  CURLE_RECV_ERROR,
+  CURLE_SEND_ERROR,
   CURLE_TOO_MANY_REDIRECTS,
   CURLINFO_APPCONNECT_TIME_T,
   CURLINFO_CONNECT_TIME_T,
@@ -159,6 +164,8 @@ class QueueItem {
   authSent = false;
   proxyAuthSent = false;
   redirects = 0;
+  /** Restarted once already because its reused connection died before any response (libsoup's TRY_AGAIN). */
+  retried = false;
   /** Whether libcurl speaks https for it (https, wss, or an https alias). */
   https = false;
   proxy: string | null = null;
@@ -1184,6 +1191,7 @@ export class Session extends EventEmitter<SessionEvents> {
     if (result !== CURLE_OK && item.proxy !== null && item.https && easy.getinfo<number>(CURLINFO_HTTP_CONNECTCODE) >= 400) {
       result = CURLE_OK;
     }
+    if (result !== CURLE_OK && this.#tryAgain(item, easy, result, rawHeaders)) return this.#restart(item);
     if (result !== CURLE_OK) {
       msg[kSetTransportError](result < 0 ? CURLE_ABORTED_BY_CALLBACK : result, easy.errorBuffer(), item.reader?.error);
       const status = result === CURLE_TOO_MANY_REDIRECTS ? Status.TOO_MANY_REDIRECTS : statusForCurlCode(result, item.proxy !== null);
@@ -1237,6 +1245,23 @@ export class Session extends EventEmitter<SessionEvents> {
     }
     this.#finish(item, msg.statusCode);
     return false;
+  }
+
+  // libsoup sends a message again, once, when the kept-alive connection it was sent on dies
+  // before any of the response came (SOUP_STATUS_TRY_AGAIN in soup-message-io.c): the server
+  // closed it meanwhile, or an HTTP/2 GOAWAY left the stream unprocessed. node:http2 sends
+  // one to libcurl 7.88 after about 1000 streams (libcurl resets each finished stream, and
+  // nghttp2 takes 1000 resets at 33/s as a rapid-reset attack). Only for a message that
+  // may be sent twice: idempotent, with no body or one held in memory.
+  #tryAgain(item: QueueItem, easy: PooledEasy, result: number, rawHeaders: Buffer): boolean {
+    if (item.retried || item.gotHeaders || rawHeaders.length > 0) return false;
+    if (result !== CURLE_HTTP2 && result !== CURLE_HTTP2_STREAM && result !== CURLE_GOT_NOTHING && result !== CURLE_SEND_ERROR && result !== CURLE_RECV_ERROR) return false;
+    const msg = item.msg;
+    if (!isIdempotent(msg.method) && (msg[kFlags] & MessageFlags.IDEMPOTENT) === 0) return false;
+    if (msg.requestBody !== null && !Buffer.isBuffer(msg.requestBody)) return false;
+    if (easy.isClosed() || easy.getinfo<number>(CURLINFO_NUM_CONNECTS) !== 0) return false; // a fresh connection that failed: a real failure
+    item.retried = true;
+    return true;
   }
 
   #wantsAuth(item: QueueItem): boolean {
