@@ -8,7 +8,20 @@ import type { Message } from '../session/message';
 import { SessionError } from '../session/session';
 import { Status, statusPhrase } from '../session/status';
 
-/** A fetch() network error: a TypeError, as WHATWG fetch requires, with Node's string `code`. */
+/**
+ * A fetch() network error: a TypeError, as WHATWG fetch requires, with Node's string `code`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await fetch('https://self-signed.example/');
+ * } catch (err) {
+ *   // err.code: 'CURLE_PEER_FAILED_VERIFICATION'
+ *   // err.message: 'fetch failed: SSL peer certificate or SSH remote key was not OK: SSL certificate problem: self-signed certificate (https://self-signed.example/)'
+ *   // err.cause: the CurlError (errno 60)
+ * }
+ * ```
+ */
 export interface FetchNetworkError extends TypeError {
   /** 'CURLE_COULDNT_CONNECT', 'CURLE_SSL_CACERT', 'ERR_TOO_MANY_REDIRECTS', ... */
   code: string;

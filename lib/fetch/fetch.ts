@@ -11,7 +11,16 @@ import { requestBody, webStreamFromReadable, type SessionBody } from './body';
 import { getDefaultSession } from './default-session';
 import { fetchFailed, transportError, type FetchNetworkError } from './errors';
 
-/** fetch's init, plus the Session to run on (the default session when absent). */
+/**
+ * fetch's init, plus the Session to run on (the default session when absent).
+ *
+ * @example
+ * ```ts
+ * import { fetch, Session } from 'curlio';
+ * const session = new Session({ sslCaFile: '/etc/ssl/private-ca.pem', maxConnsPerHost: 16 });
+ * const res = await fetch('https://internal.example/health', { session, redirect: 'error' });
+ * ```
+ */
 export interface FetchInit extends RequestInit {
   /** The Session to send on, in place of the default one (undici's `dispatcher`). */
   session?: Session;

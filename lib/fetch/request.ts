@@ -10,7 +10,22 @@ import { Status } from '../session/status';
 import { getDefaultSession } from './default-session';
 import { abortError, transportError } from './errors';
 
-/** What request() takes, in undici's words. */
+/**
+ * What request() takes, in undici's words.
+ *
+ * @example
+ * ```ts
+ * import { request } from 'curlio';
+ * const res = await request('http://127.0.0.1:8080/upload', {
+ *   method: 'PUT',
+ *   headers: { 'content-type': 'application/octet-stream' },
+ *   body: fs.createReadStream('big.bin'),      // sent chunked as it is read
+ *   deadline: 60,                                // seconds, the whole request
+ *   throwOnError: true,
+ * });
+ * await res.body.dump();
+ * ```
+ */
 export interface RequestOptions {
   method?: string;
   /** An object (a value may be an array), [name, value] pairs, or a Headers. */
@@ -28,7 +43,15 @@ export interface RequestOptions {
   session?: Session;
 }
 
-/** undici's body mixin on the response stream. */
+/**
+ * undici's body mixin on the response stream.
+ *
+ * @example
+ * ```ts
+ * const { body } = await request(url);
+ * for await (const chunk of body) process.stdout.write(chunk);   // or: await body.text()
+ * ```
+ */
 export interface BodyReadable extends Readable {
   readonly bodyUsed: boolean;
   text(): Promise<string>;
@@ -40,7 +63,16 @@ export interface BodyReadable extends Readable {
   dump(): Promise<void>;
 }
 
-/** What request() resolves with, as undici's ResponseData. */
+/**
+ * What request() resolves with, as undici's ResponseData.
+ *
+ * @example
+ * ```ts
+ * const { statusCode, headers, body, message } = await request(url);
+ * console.log(statusCode, headers['content-type'], message.httpVersion, message.timings?.total);
+ * const data = await body.json();
+ * ```
+ */
 export interface ResponseData {
   statusCode: number;
   /** Lower-case names; a repeated header's values as an array (set-cookie always one). */

@@ -14,7 +14,7 @@ export type CurlErrorKind = 'easy' | 'multi';
  *
  * @example
  * ```ts
- * import { Easy, Multi, CURLOPT_URL } from 'curlio/libcurl';
+ * import { CurlError, Easy, Multi, CURLOPT_URL } from 'curlio/libcurl';
  * try {
  *   await new Multi().perform(new Easy().setopt(CURLOPT_URL, 'http://127.0.0.1:9/'));
  * } catch (err) {

@@ -104,6 +104,13 @@ export class Message extends EventEmitter<MessageEvents> {
   /**
    * Cancels the message (Status.CANCELLED) when it aborts, as a GCancellable would; the
    * session's own `signal` applies too. Not for sendMessage, which blocks the thread.
+   *
+   * @example
+   * ```ts
+   * const msg = new Message('GET', url);
+   * msg.signal = AbortSignal.timeout(5000);
+   * const status = await session.send(msg);   // Status.CANCELLED if it took longer
+   * ```
    */
   signal: AbortSignal | null = null;
   /**
@@ -111,6 +118,13 @@ export class Message extends EventEmitter<MessageEvents> {
    * the session's `deadline`). Unlike `timeout`, which libsoup restarts with every byte,
    * this is a total: past it the message ends with Status.IO_ERROR and `error.code`
    * 'CURLE_OPERATION_TIMEDOUT'. Not for sendMessage.
+   *
+   * @example
+   * ```ts
+   * const msg = new Message('GET', 'http://127.0.0.1:8080/big');
+   * msg.deadline = 30;                          // seconds, body included
+   * if ((await session.send(msg)) === Status.IO_ERROR) console.log(msg.error?.code); // 'CURLE_OPERATION_TIMEDOUT'
+   * ```
    */
   deadline = 0;
   /** The response code libcurl reported with the response not parsed yet (0: unknown). */
@@ -252,11 +266,17 @@ export class Message extends EventEmitter<MessageEvents> {
    * "SSL certificate problem: self-signed certificate", "Failed to connect to 127.0.0.1 port
    * 9 after 0 ms: Connection refused"); null when it did not end on one. The status stays
    * libsoup's (Status.SSL_FAILED) and so does reasonPhrase.
+   *
+   * @example
+   * ```ts
+   * if ((await session.send(msg)) === Status.SSL_FAILED) console.error(msg.reasonPhrase, '-', msg.errorDetail);
+   * // "SSL handshake failed - SSL certificate problem: self-signed certificate"
+   * ```
    */
   get errorDetail(): string | null {
     const e = this.#transportError;
     if (e === null) return null;
-    return e[1] !== '' ? e[1] : this.error!.message;
+    return e[1] !== '' ? e[1] : new CurlError('easy', e[0]).message; // libcurl wrote no detail: its text for the code
   }
 
   /**
