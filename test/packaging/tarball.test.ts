@@ -9,6 +9,7 @@ import { execFile, type ExecFileOptions } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { makeCertificate } from '../helpers/session-servers';
 
 // npm and tsc on a busy 2-core machine: generous, the work is done once per file.
 jest.setTimeout(10 * 60_000);
@@ -114,6 +115,14 @@ const { Easy, Multi, CURLOPT_URL, CURLINFO_RESPONSE_CODE, curl_version_info } = 
   const res = await fetch('http://127.0.0.1:' + server.address().port + '/fetch');
   const fetched = { status: res.status, text: await res.text(), isNodeResponse: res instanceof Response };
   server.close();
+  // A newcomer's await fetch('https://…'): TLS on the default session, trusting the test's CA.
+  const fs = require('node:fs');
+  const tlsServer = require('node:https').createServer({ key: fs.readFileSync(process.env.CERT_DIR + '/key.pem'), cert: fs.readFileSync(process.env.CERT_DIR + '/cert.pem') }, (req, res) => res.end('secure ' + req.url));
+  await new Promise((resolve) => tlsServer.listen(0, '127.0.0.1', resolve));
+  curlio.getDefaultSession().sslCaFile = process.env.CERT_DIR + '/cert.pem';
+  const secure = await fetch('https://127.0.0.1:' + tlsServer.address().port + '/tls');
+  fetched.https = await secure.text();
+  tlsServer.close();
   console.log(JSON.stringify({
     fetched,
     resolved: require.resolve('curlio'),
@@ -215,7 +224,9 @@ test('npm install <tarball> uses the prebuild: nothing is compiled', async () =>
 });
 
 test('require("curlio") loads the prebuild and fetches from a local server through curlio/libcurl', async () => {
-  const result = await run(process.execPath, ['cjs.js'], { cwd: project, env: bareEnv() });
+  const cert = makeCertificate();
+  const result = await run(process.execPath, ['cjs.js'], { cwd: project, env: { ...bareEnv(), CERT_DIR: cert.dir } });
+  fs.rmSync(cert.dir, { recursive: true, force: true });
   if (result.code !== 0) throw new Error(`cjs consumer failed:\n${result.stderr}`);
   const seen = JSON.parse(result.stdout) as { resolved: string; exports: string[]; libcurl: string; status: number; body: string; fetched: unknown };
   expect(seen.resolved.startsWith(fs.realpathSync(project))).toBe(true);
@@ -223,7 +234,7 @@ test('require("curlio") loads the prebuild and fetches from a local server throu
   expect(seen.libcurl).toMatch(/^\d+\.\d+\.\d+/);
   expect(seen.status).toBe(200);
   expect(seen.body).toBe('hello from /cjs');
-  expect(seen.fetched).toEqual({ status: 200, text: 'hello from /fetch', isNodeResponse: true });
+  expect(seen.fetched).toEqual({ status: 200, text: 'hello from /fetch', isNodeResponse: true, https: 'secure /tls' });
   expect(seen.exports).toEqual(expect.arrayContaining(['fetch', 'request', 'Session']));
 });
 
