@@ -65,9 +65,20 @@ export function webStreamFromReadable(
   readable: Readable,
   mapError: (error: unknown) => unknown,
   onCancel: (reason: unknown) => void,
+  onClose: () => void,
 ): { stream: ReadableStream<Uint8Array>; fail(reason: unknown): void } {
   let controller!: ReadableStreamDefaultController<Uint8Array>;
+  // The Node stream ended or failed: nothing more comes from it.
   let settled = false;
+  // The web stream was closed or errored: the reader has or will have everything.
+  let finished = false;
+  let ended = false;
+  const finish = (how: () => void): void => {
+    if (finished) return;
+    finished = true;
+    how();
+    onClose();
+  };
   const settle = (how: () => void): void => {
     if (settled) return;
     settled = true;
@@ -84,16 +95,26 @@ export function webStreamFromReadable(
       controller = c;
       readable.pause();
       readable.on('data', onData);
-      readable.once('end', () => settle(() => controller.close()));
-      readable.once('error', (error) => settle(() => controller.error(mapError(error))));
+      readable.once('end', () =>
+        settle(() => {
+          // Closed once the reader took the last chunk (the next pull): until then an abort
+          // can still error the body, as fetch's abort steps want for a body not read yet.
+          ended = true;
+          if ((controller.desiredSize ?? 0) > 0) finish(() => controller.close());
+        }),
+      );
+      readable.once('error', (error) => settle(() => finish(() => controller.error(mapError(error)))));
       // Destroyed without an error: the transfer was taken away (cancelled) before its end.
-      readable.once('close', () => settle(() => controller.error(mapError(undefined))));
+      readable.once('close', () => settle(() => finish(() => controller.error(mapError(undefined)))));
     },
     pull() {
-      readable.resume();
+      if (ended) finish(() => controller.close());
+      else readable.resume();
     },
     cancel(reason) {
       settle(() => undefined);
+      finished = true;
+      onClose();
       onCancel(reason);
       readable.destroy();
     },
@@ -101,7 +122,8 @@ export function webStreamFromReadable(
   return {
     stream,
     fail(reason) {
-      settle(() => controller.error(reason));
+      settle(() => undefined);
+      finish(() => controller.error(reason));
       readable.destroy();
     },
   };

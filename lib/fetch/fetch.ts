@@ -192,22 +192,20 @@ function makeResponse(session: Session, msg: Message, readable: Readable, signal
   });
   const nullBody = NULL_BODY_STATUS.has(status) || method === 'HEAD' || method === 'CONNECT';
   let body: ReadableStream<Uint8Array> | null = null;
-  let onAbort: (() => void) | null = null;
   if (nullBody) {
     readable.resume();
   } else {
+    // Aborted after the headers: the body errors with the reason (fetch §4.1 abort steps),
+    // also when libcurl already delivered all of it but the reader has not taken it yet.
+    const onAbort = (): void => web.fail(signal.reason);
     const web = webStreamFromReadable(
       readable,
       (error) => (signal.aborted ? signal.reason : bodyError(msg, error)),
       () => session.cancelMessage(msg, Status.CANCELLED),
+      () => signal.removeEventListener('abort', onAbort),
     );
     body = web.stream;
-    // Aborted after the headers: the body errors with the reason (fetch §4.1 abort steps),
-    // also when libcurl already delivered all of it.
-    onAbort = () => web.fail(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
-    const off = () => signal.removeEventListener('abort', onAbort!);
-    readable.once('close', off);
   }
   let statusText = msg.reasonPhrase;
   if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(statusText)) statusText = '';

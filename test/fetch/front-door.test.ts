@@ -92,6 +92,20 @@ describe('fetch', () => {
     }
   });
 
+  test('an abort after the whole body arrived, before it was read, still errors the body (fetch\'s abort steps)', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${server.url}/`, { signal: controller.signal });
+    // Long enough for libcurl to finish and the Node stream to end.
+    await new Promise((r) => setTimeout(r, 200));
+    controller.abort();
+    await expect(res.text()).rejects.toMatchObject({ name: 'AbortError' });
+    // A body read to its end is not touched by a later abort, and its listener is gone.
+    const again = new AbortController();
+    const read = await fetch(`${server.url}/`, { signal: again.signal });
+    expect(await read.text()).toBe('hello');
+    again.abort();
+  });
+
   test('a closed session rejects with ERR_SESSION_CLOSED', async () => {
     const session = new Session();
     session.close();
