@@ -172,6 +172,35 @@ describe('request', () => {
   });
 });
 
+describe('failures after the headers', () => {
+  beforeAll(() => {
+    // Promises 100000 bytes, sends 10, then drops the connection.
+    server.routes.set('/cut', (req, res) => {
+      res.writeHead(200, { 'content-length': '100000' });
+      res.write('0123456789');
+      setTimeout(() => req.socket.destroy(), 100);
+    });
+  });
+
+  test('fetch: the body errors with a TypeError carrying libcurl\'s code and reason', async () => {
+    const res = await fetch(`${server.url}/cut`);
+    const error = (await res.text().catch((e: unknown) => e)) as Error & { code: string; cause: CurlError };
+    expect(error.name).toBe('TypeError');
+    expect(['CURLE_PARTIAL_FILE', 'CURLE_RECV_ERROR']).toContain(error.code);
+    expect(error.message).toMatch(/^terminated: /);
+    expect(error.cause).toBeInstanceOf(CurlError);
+  });
+
+  test('request: the body rejects with the CurlError; an abort mid-body with AbortError', async () => {
+    const { body } = await request(`${server.url}/cut`);
+    await expect(body.text()).rejects.toMatchObject({ code: expect.stringMatching(/^CURLE_(PARTIAL_FILE|RECV_ERROR)$/), errno: expect.any(Number) });
+    const controller = new AbortController();
+    const slow = await request(`${server.url}/slow-body?n=50&ms=50`, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 100);
+    await expect(slow.body.text()).rejects.toMatchObject({ name: 'AbortError', code: 'ABORT_ERR' });
+  });
+});
+
 describe('Session and Message: signal and deadline', () => {
   test('a deadline ends a slow body that the idle timeout lets run', async () => {
     const session = new Session({ timeout: 5 });
