@@ -106,6 +106,13 @@ describe('fetch', () => {
     again.abort();
   });
 
+  test('sequential fetches reuse one connection of the default session', async () => {
+    server.routes.set('/port', (req, res) => res.end(String(req.socket.remotePort)));
+    const ports = [];
+    for (let i = 0; i < 3; i++) ports.push(await (await fetch(`${server.url}/port`)).text());
+    expect(new Set(ports).size).toBe(1);
+  });
+
   test('a closed session rejects with ERR_SESSION_CLOSED', async () => {
     const session = new Session();
     session.close();
