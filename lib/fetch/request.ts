@@ -28,10 +28,13 @@ import { abortError, transportError } from './errors';
  */
 export interface RequestOptions {
   method?: string;
-  /** An object (a value may be an array), [name, value] pairs, or a Headers. */
-  headers?: Record<string, string | string[] | undefined> | Iterable<[string, string]> | Headers | null;
-  /** Sent as is; a stream or async iterable is sent chunked as it is read. */
-  body?: string | Buffer | Uint8Array | ArrayBuffer | Readable | AsyncIterable<Uint8Array | string> | null;
+  /** An object (a value may be an array), [name, value] pairs, a flat [name, value, ...] array, or a Headers. */
+  headers?: Record<string, string | string[] | undefined> | Iterable<[string, string]> | string[] | Headers | null;
+  /**
+   * Sent as is; a stream or async iterable is sent chunked as it is read. URLSearchParams,
+   * FormData and Blob are serialized as fetch does, with their Content-Type unless one is given.
+   */
+  body?: string | Buffer | Uint8Array | ArrayBuffer | URLSearchParams | FormData | Blob | Readable | AsyncIterable<Uint8Array | string> | null;
   signal?: AbortSignal | null;
   /** Redirects to follow (undici v6's option); 0, the default, returns the 3xx itself. */
   maxRedirections?: number;
@@ -116,7 +119,13 @@ export async function request(url: string | URL, options: RequestOptions = {}): 
   msg.disableFeature(AuthManager);
   setHeaders(msg, options.headers);
   const body = options.body;
-  if (body !== undefined && body !== null) {
+  if (body instanceof URLSearchParams || body instanceof FormData || body instanceof Blob) {
+    // Serialized by Node's own Response, as fetch would send it (the multipart boundary too).
+    const encoded = new Response(body);
+    const type = encoded.headers.get('content-type');
+    if (type !== null && !msg.requestHeaders.has('Content-Type')) msg.requestHeaders.append('Content-Type', type);
+    msg.requestBody = Buffer.from(await encoded.arrayBuffer());
+  } else if (body !== undefined && body !== null) {
     if (types.isAnyArrayBuffer(body)) msg.requestBody = Buffer.from(body);
     else if (ArrayBuffer.isView(body) && !Buffer.isBuffer(body)) msg.requestBody = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     else msg.requestBody = body as Buffer;
@@ -153,6 +162,13 @@ export async function request(url: string | URL, options: RequestOptions = {}): 
 
 function setHeaders(msg: Message, headers: RequestOptions['headers']): void {
   if (headers === undefined || headers === null) return;
+  if (Array.isArray(headers) && (headers.length === 0 || typeof headers[0] === 'string')) {
+    // undici's flat form: [name, value, name, value, ...].
+    const flat = headers as string[];
+    if (flat.length % 2 !== 0) throw new TypeError('Expected an even number of entries in a flat headers array');
+    for (let i = 0; i < flat.length; i += 2) msg.requestHeaders.append(flat[i], String(flat[i + 1]));
+    return;
+  }
   const pairs: Iterable<[string, string]> =
     typeof (headers as Iterable<unknown>)[Symbol.iterator] === 'function'
       ? (headers as Iterable<[string, string]>)

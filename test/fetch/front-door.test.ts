@@ -159,6 +159,27 @@ describe('request', () => {
     expect(Buffer.from(await third.body.arrayBuffer()).toString()).toBe('posted');
   });
 
+  test('bodies and headers in every form undici takes', async () => {
+    const form = await request(`${server.url}/echo-content`, { method: 'POST', body: new URLSearchParams({ a: 'b c' }) });
+    expect(form.headers['content-type']).toBe('application/x-www-form-urlencoded;charset=UTF-8');
+    expect(await form.body.text()).toBe('a=b+c');
+    const data = new FormData();
+    data.append('field', 'value');
+    const multipart = await request(`${server.url}/echo-content`, { method: 'POST', body: data });
+    expect(multipart.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+    expect(await multipart.body.text()).toContain('name="field"\r\n\r\nvalue');
+    const blob = await request(`${server.url}/echo-content`, { method: 'POST', body: new Blob(['blob!'], { type: 'text/x-blob' }) });
+    expect([blob.headers['content-type'], await blob.body.text()]).toEqual(['text/x-blob', 'blob!']);
+    async function* parts(): AsyncIterable<string> {
+      yield 'it';
+      yield 'erable';
+    }
+    const iterated = await request(`${server.url}/echo-content`, { method: 'POST', body: parts() });
+    expect(await iterated.body.text()).toBe('iterable');
+    const flat = await request(`${server.url}/inspect-headers`, { headers: ['x-one', '1', 'x-two', '2'] });
+    expect(((await flat.body.json()) as { headers: Record<string, string> }).headers).toMatchObject({ 'x-one': '1', 'x-two': '2' });
+  });
+
   test('does not follow redirects unless maxRedirections says so', async () => {
     const first = await request(`${server.url}/redirect?redirect_status=302&location=/`);
     expect(first.statusCode).toBe(302);
