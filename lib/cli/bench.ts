@@ -1,6 +1,7 @@
 // `curlio bench`: requests per second and latency percentiles of curlio against a URL (by
 // default a loopback node:http server in a child process), and of undici beside it when
-// undici can be loaded, as a ratio.
+// undici can be loaded, as a ratio. The clients take turns in rounds (curlio, undici, then
+// undici, curlio...), so a machine whose load changes during the run weighs on both alike.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,6 +15,12 @@ export interface BenchOptions {
   connections: number;
   requests: number;
   http2: boolean;
+  /** Rounds the requests are split into, the clients alternating (default 4). */
+  rounds?: number;
+  /** A PEM file of CA certificates to trust for --url (as curl's --cacert). */
+  cacert?: string;
+  /** Accept any certificate (as curl's -k / --insecure). */
+  insecure?: boolean;
   out: NodeJS.WritableStream;
   err: NodeJS.WritableStream;
 }
@@ -33,6 +40,8 @@ type Request = () => Promise<string | undefined>;
 
 interface Client {
   name: string;
+  /** The request functions of a run, made once (connections of them run at once). */
+  workers?: Request[];
   /** A request function per worker (connections of them run at once). */
   request(): Request;
   close(): Promise<void> | void;
@@ -41,25 +50,50 @@ interface Client {
 export async function bench(options: BenchOptions): Promise<number> {
   const server = options.url === undefined ? await startServer(options.http2) : undefined;
   const url = options.url ?? `${options.http2 ? 'https' : 'http'}://127.0.0.1:${server!.port}/`;
-  const ca = server?.ca ?? null;
+  const tls: TlsTrust = { ca: options.cacert ?? server?.ca ?? null, insecure: options.insecure ?? false };
+  const rounds = Math.max(1, Math.min(options.rounds ?? 4, options.requests));
   try {
     const protocol = options.http2 ? 'HTTP/2' : 'HTTP/1.1';
     options.out.write(
       `curlio bench: GET ${url} (${server ? `local ${options.http2 ? 'node:http2' : 'node:http'} server in a child process, ` : ''}${protocol}), ` +
-        `${options.requests} requests over ${options.connections} connections\n`,
+        `${options.requests} requests over ${options.connections} connections, in ${rounds} rounds\n`,
     );
-    const curlio = await measure(curlioClient(url, options, ca), options);
-    report(options.out, curlio);
+    const clients: Client[] = [curlioClient(url, options, tls)];
+    const undici = undiciClient(url, options, tls);
+    if (typeof undici === 'string') options.out.write(`undici: ${undici}\n`);
+    else clients.push(undici);
 
-    const undici = undiciClient(url, options, ca);
-    if (typeof undici === 'string') {
-      options.out.write(`undici: ${undici}\n`);
-    } else {
-      const peer = await measure(undici, options);
-      report(options.out, peer);
-      const ratio = rate(curlio) / rate(peer);
-      options.out.write(`curlio / undici: ${ratio.toFixed(2)}x requests/s\n`);
+    const totals = clients.map((c) => ({ client: c.name, requests: 0, errors: 0, firstError: undefined as string | undefined, seconds: 0, latencies: new Float64Array(options.requests) }));
+    const progress = new Progress(options.err, rounds, options.requests);
+    for (const client of clients) {
+      client.workers = Array.from({ length: options.connections }, () => client.request());
+      // Warm-up: connections made, handles pooled, code compiled, before anything is timed.
+      const warmup = Math.min(options.requests, Math.max(options.connections * 2, Math.floor(options.requests / 10)));
+      await runRequests(client.workers, warmup, new Float64Array(warmup), () => undefined);
     }
+    for (let round = 0; round < rounds; round++) {
+      const share = Math.floor(options.requests / rounds) + (round < options.requests % rounds ? 1 : 0);
+      // Alternate who goes first, so neither always runs on the machine the other warmed up.
+      const order = clients.map((_, i) => (round % 2 === 0 ? i : clients.length - 1 - i));
+      for (const i of order) {
+        const total = totals[i];
+        const slice = total.latencies.subarray(total.requests, total.requests + share);
+        const start = performance.now();
+        const { errors, firstError } = await runRequests(clients[i].workers!, share, slice, (done) => progress.update(round, clients[i].name, done, share));
+        total.seconds += (performance.now() - start) / 1000;
+        total.requests += share;
+        total.errors += errors;
+        total.firstError ??= firstError;
+      }
+      progress.roundDone(round, totals);
+    }
+    progress.close();
+    for (const client of clients) await client.close();
+
+    const measurements: Measurement[] = totals.map((t) => ({ ...t, latencies: t.latencies.subarray(0, t.requests).sort() }));
+    for (const m of measurements) report(options.out, m);
+    if (measurements.length > 1) options.out.write(`curlio / undici: ${ratioText(rate(measurements[0]), rate(measurements[1]))} requests/s\n`);
+    const curlio = measurements[0];
     if (curlio.errors > 0) {
       options.err.write(`curlio bench: ${curlio.errors} of ${curlio.requests} requests failed (first: ${curlio.firstError})\n`);
       return 1;
@@ -70,34 +104,67 @@ export async function bench(options: BenchOptions): Promise<number> {
   }
 }
 
+/** '1.23x', or why there is no ratio: never NaN or Infinity. */
+export function ratioText(a: number, b: number): string {
+  if (!(a > 0) || !(b > 0) || !Number.isFinite(a / b)) return 'n/a (a client completed no request)';
+  return `${(a / b).toFixed(2)}x`;
+}
+
 function rate(m: Measurement): number {
-  return (m.requests - m.errors) / m.seconds;
+  return m.seconds > 0 ? (m.requests - m.errors) / m.seconds : 0;
+}
+
+/** A latency in ms, or '-' when there is none (no request completed). */
+function ms(value: number): string {
+  return Number.isFinite(value) ? formatMs(value) : '-';
 }
 
 function report(out: NodeJS.WritableStream, m: Measurement): void {
   const l = m.latencies;
-  const ms = [50, 90, 99].map((p) => `p${p} ${formatMs(percentile(l, p))}`).join('  ');
+  const percentiles = [50, 90, 99].map((p) => `p${p} ${ms(percentile(l, p))}`).join('  ');
   out.write(
-    `${m.client.padEnd(28)} ${Math.round(rate(m)).toString().padStart(8)} req/s   latency ms: ${ms}  max ${formatMs(l[l.length - 1] ?? NaN)}` +
+    `${m.client.padEnd(28)} ${Math.round(rate(m)).toString().padStart(8)} req/s   latency ms: ${percentiles}  max ${ms(l[l.length - 1] ?? NaN)}` +
       `${m.errors > 0 ? `   (${m.errors} errors)` : ''}\n`,
   );
 }
 
-/** Warms the client up (connections made, handles pooled), then times `requests` requests. */
-async function measure(client: Client, options: BenchOptions): Promise<Measurement> {
-  const workers = Array.from({ length: options.connections }, () => client.request());
-  const warmup = Math.min(options.requests, Math.max(options.connections * 2, Math.floor(options.requests / 10)));
-  await runRequests(workers, warmup, new Float64Array(warmup));
-  const latencies = new Float64Array(options.requests);
-  const start = performance.now();
-  const { errors, firstError } = await runRequests(workers, options.requests, latencies);
-  const seconds = (performance.now() - start) / 1000;
-  await client.close();
-  return { client: client.name, requests: options.requests, errors, firstError, seconds, latencies: latencies.sort() };
+/**
+ * Where the run is, on stderr: on a terminal one line redrawn in place (round, client,
+ * requests done); elsewhere one line per finished round, so a log shows it advancing.
+ */
+class Progress {
+  readonly #tty: boolean;
+  #last = 0;
+  constructor(
+    private readonly out: NodeJS.WritableStream,
+    private readonly rounds: number,
+    private readonly requests: number,
+  ) {
+    this.#tty = (out as NodeJS.WriteStream).isTTY === true;
+  }
+
+  update(round: number, client: string, done: number, of: number): void {
+    if (!this.#tty) return;
+    const now = performance.now();
+    if (now - this.#last < 100 && done < of) return;
+    this.#last = now;
+    this.out.write(`\r\x1b[K  round ${round + 1}/${this.rounds}  ${client}: ${done}/${of}`);
+  }
+
+  roundDone(round: number, totals: { client: string; requests: number; errors: number; seconds: number }[]): void {
+    const rates = totals.map((t) => `${t.client} ${Math.round(t.seconds > 0 ? (t.requests - t.errors) / t.seconds : 0)} req/s`).join(', ');
+    const text = `  round ${round + 1}/${this.rounds} (${totals[0].requests}/${this.requests} requests each so far): ${rates}`;
+    this.out.write(this.#tty ? `\r\x1b[K${text}\n` : `${text}\n`);
+  }
+
+  close(): void {
+    if (this.#tty) this.out.write('\r\x1b[K');
+  }
 }
 
-async function runRequests(workers: Request[], count: number, latencies: Float64Array): Promise<{ errors: number; firstError?: string }> {
+async function runRequests(workers: Request[], count: number, latencies: Float64Array, onProgress: (done: number) => void): Promise<{ errors: number; firstError?: string }> {
   let issued = 0;
+  let done = 0;
   let errors = 0;
   let firstError: string | undefined;
   await Promise.all(
@@ -107,6 +174,7 @@ async function runRequests(workers: Request[], count: number, latencies: Float64
         const t0 = performance.now();
         const error = await request();
         latencies[i] = performance.now() - t0;
+        onProgress(++done);
         if (error !== undefined) {
           errors++;
           firstError ??= error;
@@ -117,15 +185,21 @@ async function runRequests(workers: Request[], count: number, latencies: Float64
   return { errors, firstError };
 }
 
-function curlioClient(url: string, options: BenchOptions, ca: string | null): Client {
-  const session = new Session({ maxConns: options.connections, maxConnsPerHost: options.connections, sslCaFile: ca });
+interface TlsTrust {
+  /** PEM file of CAs to trust; null: the system's. */
+  ca: string | null;
+  insecure: boolean;
+}
+
+function curlioClient(url: string, options: BenchOptions, tls: TlsTrust): Client {
+  const session = new Session({ maxConns: options.connections, maxConnsPerHost: options.connections, sslCaFile: tls.ca, sslStrict: !tls.insecure });
   return {
     name: options.http2 ? 'curlio Session (HTTP/2)' : 'curlio Session',
     request() {
       return async () => {
         const msg = new Message('GET', url);
         const status = await session.send(msg);
-        if (status < 200 || status >= 300) return `${status} ${msg.reasonPhrase}`;
+        if (status < 200 || status >= 300) return `${status} ${msg.errorDetail ?? msg.reasonPhrase}`;
         if (options.http2 && msg.httpVersion !== HttpVersion.HTTP_2_0) return 'the server did not speak HTTP/2';
         return undefined;
       };
@@ -142,11 +216,11 @@ interface UndiciPool {
   close(): Promise<void>;
 }
 interface Undici {
-  Pool: new (origin: string, options: { connections: number; allowH2?: boolean; connect?: { ca?: string } }) => UndiciPool;
+  Pool: new (origin: string, options: { connections: number; allowH2?: boolean; connect?: { ca?: string; rejectUnauthorized?: boolean } }) => UndiciPool;
 }
 
 /** An undici Pool client, or why there is none. */
-function undiciClient(url: string, options: BenchOptions, ca: string | null): Client | string {
+function undiciClient(url: string, options: BenchOptions, tls: TlsTrust): Client | string {
   let undici: Undici;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -158,7 +232,7 @@ function undiciClient(url: string, options: BenchOptions, ca: string | null): Cl
   const pool = new undici.Pool(target.origin, {
     connections: options.connections,
     allowH2: options.http2,
-    connect: ca !== null ? { ca: fs.readFileSync(ca, 'utf8') } : undefined,
+    connect: { ...(tls.ca !== null ? { ca: fs.readFileSync(tls.ca, 'utf8') } : {}), ...(tls.insecure ? { rejectUnauthorized: false } : {}) },
   });
   const requestPath = target.pathname + target.search;
   return {

@@ -1,10 +1,13 @@
 // `curlio get [--parallel N] [-o DIR] URL...`: downloads through one Session, N at a time,
-// each body streamed to its file as it arrives (never held whole in memory).
+// each body streamed to its file as it arrives (never held whole in memory). Redirects are
+// followed into a clean file: what a 3xx response carried is dropped when the message
+// restarts. Ctrl-C (SIGINT) or SIGTERM cancels the transfers, removes their .part files,
+// gives the terminal its cursor back and exits 130.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Session } from '../session/session';
 import { Message, MessageFlags } from '../session/message';
-import { statusIsTransportError } from '../session/status';
+import { Status, statusIsTransportError } from '../session/status';
 import { PlainProgress, TerminalProgress, type ProgressReporter, type Transfer } from './progress';
 
 export interface GetOptions {
@@ -16,7 +19,10 @@ export interface GetOptions {
   err: NodeJS.WritableStream;
 }
 
-/** Runs the downloads; resolves with the exit code (1 when any transfer failed). */
+/** The exit status after an interruption by a signal (128 + SIGINT's 2, as shells report it). */
+export const INTERRUPTED = 130;
+
+/** Runs the downloads; resolves with the exit code (1 when any transfer failed, 130 when interrupted). */
 export async function get(options: GetOptions): Promise<number> {
   fs.mkdirSync(options.outputDir, { recursive: true });
   const transfers: Transfer[] = [];
@@ -27,8 +33,16 @@ export async function get(options: GetOptions): Promise<number> {
   // The session's connection limits are the parallelism: one connection per running transfer.
   const session = new Session({ maxConns: options.parallel, maxConnsPerHost: options.parallel });
   let next = 0;
+  let interrupted = false;
+  const onSignal = (): void => {
+    interrupted = true;
+    // Every transfer ends with Status.CANCELLED; download() removes its .part file.
+    session.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const worker = async (): Promise<void> => {
-    while (next < transfers.length) {
+    while (next < transfers.length && !interrupted) {
       const t = transfers[next++];
       t.startedAt = performance.now();
       progress.started(t);
@@ -40,7 +54,14 @@ export async function get(options: GetOptions): Promise<number> {
   try {
     await Promise.all(Array.from({ length: Math.min(options.parallel, transfers.length) }, worker));
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     session.close();
+  }
+  if (interrupted) {
+    progress.abort();
+    options.err.write('curlio get: interrupted; partial files removed\n');
+    return INTERRUPTED;
   }
   progress.close(transfers);
 
@@ -67,6 +88,17 @@ async function download(session: Session, t: Transfer): Promise<string | undefin
     t.received = 0;
     t.total = msg.responseHeaders.contentLength;
   });
+  // A redirect (or an authentication round) restarts the message: the body written so far
+  // was the 3xx page, so the file starts over.
+  msg.on('restarted', () => {
+    if (fd !== undefined) {
+      fs.ftruncateSync(fd, 0);
+      fs.closeSync(fd);
+      fd = undefined;
+    }
+    t.received = 0;
+    t.total = null;
+  });
   msg.on('got-chunk', (chunk: Buffer) => {
     if (writeError !== undefined) return;
     try {
@@ -75,7 +107,7 @@ async function download(session: Session, t: Transfer): Promise<string | undefin
       t.received += chunk.length;
     } catch (error) {
       writeError = error as Error;
-      session.cancelMessage(msg, 1);
+      session.cancelMessage(msg, Status.CANCELLED);
     }
   });
   const status = await session.send(msg);
@@ -83,7 +115,7 @@ async function download(session: Session, t: Transfer): Promise<string | undefin
   const failure = writeError
     ? `writing ${partial}: ${writeError.message}`
     : statusIsTransportError(status)
-      ? `${msg.reasonPhrase || 'transport error'} (status ${status})`
+      ? `${msg.errorDetail ?? (msg.reasonPhrase || 'transport error')} (${msg.error?.code ?? `status ${status}`})`
       : status >= 400 || status < 200
         ? `HTTP ${status} ${msg.reasonPhrase}`.trimEnd()
         : undefined;

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `curlio` command: versions, parallel downloads and a quick benchmark, on curlio itself.
 import { parseArgs } from 'node:util';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { versionText } from './version';
 
@@ -10,11 +11,14 @@ Commands:
   get [--parallel N] [-o DIR] URL...   download URLs, N at a time (default 4), into DIR
                                        (default: the current directory); progress bars
                                        on a terminal, one line per file otherwise
-  bench [--url URL] [--connections C] [--requests N] [--http2]
-                                       requests/s and latency percentiles of curlio
+  bench [--url URL] [--connections C] [--requests N] [--rounds R] [--http2]
+        [--cacert FILE] [-k]            requests/s and latency percentiles of curlio
                                        (default: 10 connections, 10000 requests, against a
                                        local server it starts, HTTPS for --http2), and of
-                                       undici side by side when it is installed
+                                       undici side by side when it is installed, the two
+                                       taking turns over R rounds (default 4); --cacert
+                                       trusts FILE's CAs for --url, -k (--insecure) any
+                                       certificate; progress on stderr
 
 Options:
   -h, --help      show this help
@@ -74,6 +78,9 @@ async function main(argv: string[]): Promise<number> {
           connections: { type: 'string', short: 'c' },
           requests: { type: 'string', short: 'n' },
           http2: { type: 'boolean' },
+          rounds: { type: 'string' },
+          cacert: { type: 'string' },
+          insecure: { type: 'boolean', short: 'k' },
           help: { type: 'boolean', short: 'h' },
         },
       });
@@ -84,12 +91,16 @@ async function main(argv: string[]): Promise<number> {
       if (values.url !== undefined && !/^https?:\/\//.test(values.url)) throw new UsageError(`Expected an http:// or https:// URL for --url but received ${JSON.stringify(values.url)}`);
       // HTTP/2 is negotiated in the TLS handshake (ALPN), so it needs https.
       if (values.http2 && values.url !== undefined && !values.url.startsWith('https://')) throw new UsageError('--http2 needs an https:// URL (HTTP/2 is negotiated with TLS ALPN)');
+      if (values.cacert !== undefined && !fs.existsSync(values.cacert)) throw new UsageError(`--cacert ${JSON.stringify(values.cacert)}: no such file`);
       const { bench } = await import('./bench');
       return bench({
         url: values.url,
         connections: positiveInteger(values.connections, '--connections', 10),
         requests: positiveInteger(values.requests, '--requests', 10000),
         http2: values.http2 ?? false,
+        rounds: positiveInteger(values.rounds, '--rounds', 4),
+        cacert: values.cacert,
+        insecure: values.insecure ?? false,
         out: process.stdout,
         err: process.stderr,
       });

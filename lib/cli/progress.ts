@@ -19,6 +19,8 @@ export interface ProgressReporter {
   finished(t: Transfer): void;
   /** Everything is done: print the summary. */
   close(all: Transfer[]): void;
+  /** Interrupted: leave the terminal as it was found (no bars, the cursor shown). */
+  abort(): void;
 }
 
 function seconds(from: number, to = performance.now()): number {
@@ -52,6 +54,43 @@ export class PlainProgress implements ProgressReporter {
   close(all: Transfer[]): void {
     this.out.write(summaryLine(all, this.#since) + '\n');
   }
+
+  abort(): void {}
+}
+
+/**
+ * The current rate of a transfer, not its average since the start: bytes over the last
+ * window of at least RATE_WINDOW_MS, smoothed, so a stall shows as a falling rate and the
+ * ETA follows it.
+ */
+class RateMeter {
+  #bytes = 0;
+  #at = performance.now();
+  rate: number | null = null;
+
+  sample(bytes: number, now = performance.now()): number | null {
+    const ms = now - this.#at;
+    if (ms >= RATE_WINDOW_MS) {
+      const instant = Math.max(0, bytes - this.#bytes) / (ms / 1000);
+      this.rate = this.rate === null ? instant : this.rate * 0.5 + instant * 0.5;
+      this.#bytes = bytes;
+      this.#at = now;
+    }
+    return this.rate;
+  }
+}
+
+const RATE_WINDOW_MS = 500;
+
+/** 'ETA 1:05' from what is left and the current rate; 'ETA --' when either is unknown. */
+export function etaText(received: number, total: number | null, rate: number | null): string {
+  if (total === null || rate === null || !(rate > 0) || received > total) return 'ETA --';
+  const seconds = Math.ceil((total - received) / rate);
+  if (!Number.isFinite(seconds)) return 'ETA --';
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const sec = String(seconds % 60).padStart(2, '0');
+  return h > 0 ? `ETA ${h}:${String(m).padStart(2, '0')}:${sec}` : `ETA ${m}:${sec}`;
 }
 
 const REDRAW_MS = 100;
@@ -68,6 +107,8 @@ export class TerminalProgress implements ProgressReporter {
   #pending: string[] = [];
   #drawnLines = 0;
   #timer: NodeJS.Timeout | undefined;
+  readonly #meters = new Map<Transfer | 'total', RateMeter>();
+  #cursorHidden = false;
 
   constructor(private readonly out: NodeJS.WriteStream, private readonly expected: number) {}
 
@@ -91,7 +132,26 @@ export class TerminalProgress implements ProgressReporter {
     clearInterval(this.#timer);
     this.#draw();
     this.#erase();
+    this.#showCursor();
     this.out.write(summaryLine(all, this.#since) + '\n');
+  }
+
+  abort(): void {
+    clearInterval(this.#timer);
+    this.#erase();
+    this.#showCursor();
+  }
+
+  #showCursor(): void {
+    if (!this.#cursorHidden) return;
+    this.#cursorHidden = false;
+    this.out.write('\x1b[?25h');
+  }
+
+  #meter(key: Transfer | 'total'): RateMeter {
+    let meter = this.#meters.get(key);
+    if (meter === undefined) this.#meters.set(key, (meter = new RateMeter()));
+    return meter;
   }
 
   #width(): number {
@@ -106,11 +166,17 @@ export class TerminalProgress implements ProgressReporter {
 
   #draw(): void {
     let text = this.#drawnLines > 0 ? `\x1b[${this.#drawnLines}A\r\x1b[J` : '\r\x1b[J';
+    if (!this.#cursorHidden) {
+      // The cursor would blink over the bars: hidden while they are drawn (close and abort give it back).
+      this.#cursorHidden = true;
+      text = '\x1b[?25l' + text;
+    }
     for (const line of this.#pending) text += line + '\n';
     this.#pending = [];
     const lines: string[] = [];
     const width = this.#width();
-    for (const t of this.#running) lines.push(this.#bar(name(t.url), t.received, t.total, seconds(t.startedAt), width));
+    for (const t of this.#running) lines.push(this.#bar(name(t.url), t.received, t.total, this.#meter(t).sample(t.received), width));
+    for (const key of this.#meters.keys()) if (key !== 'total' && !this.#running.has(key)) this.#meters.delete(key);
     let received = 0;
     let total = 0;
     let known = true;
@@ -122,15 +188,15 @@ export class TerminalProgress implements ProgressReporter {
     // The total is known once every transfer has started and sent a Content-Length.
     const done = this.#all.size - this.#running.size;
     const label = `total ${done}/${this.expected}`;
-    lines.push(this.#bar(label, received, known && this.#all.size === this.expected ? total : null, seconds(this.#since), width));
+    lines.push(this.#bar(label, received, known && this.#all.size === this.expected ? total : null, this.#meter('total').sample(received), width));
     text += lines.join('\n');
     this.#drawnLines = lines.length - 1;
     this.out.write(text);
   }
 
-  #bar(label: string, received: number, total: number | null, elapsed: number, width: number): string {
+  #bar(label: string, received: number, total: number | null, rate: number | null, width: number): string {
     const counts = total !== null ? `${formatBytes(received)} / ${formatBytes(total)}` : formatBytes(received);
-    const right = `${percentText(received, total)} ${counts}  ${formatRate(received, elapsed)}`;
+    const right = `${percentText(received, total)} ${counts}  ${rate === null ? '--' : formatRate(rate, 1)}  ${etaText(received, total, rate)}`;
     const labelWidth = Math.min(28, Math.floor(width / 3));
     const barWidth = Math.max(10, width - labelWidth - right.length - 5);
     let bar: string;

@@ -3,6 +3,7 @@
 // raw header bytes only when first read.
 import { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
+import { CurlError } from '../libcurl/errors';
 import { MessageHeaders } from './headers';
 import { statusPhrase } from './status';
 
@@ -63,6 +64,8 @@ export const kFlags = Symbol('curlio.session.flags');
 export const kContentDecoded = Symbol('curlio.session.contentDecoded');
 /** @internal features disabled for this message. */
 export const kDisabled = Symbol('curlio.session.disabled');
+/** @internal records the libcurl failure that ended the attempt (its CURLcode and CURLOPT_ERRORBUFFER text). */
+export const kSetTransportError = Symbol('curlio.session.setTransportError');
 
 const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
@@ -96,6 +99,34 @@ export class Message extends EventEmitter<MessageEvents> {
   /** @internal */
   [kDisabled]: Set<Function> | null = null;
   #timings: MessageTimings | null = null;
+  /** The libcurl failure of the last attempt: [CURLcode, CURLOPT_ERRORBUFFER text, cause], or null. */
+  #transportError: [number, string, unknown] | null = null;
+  /**
+   * Cancels the message (Status.CANCELLED) when it aborts, as a GCancellable would; the
+   * session's own `signal` applies too. Not for sendMessage, which blocks the thread.
+   *
+   * @example
+   * ```ts
+   * const msg = new Message('GET', url);
+   * msg.signal = AbortSignal.timeout(5000);
+   * const status = await session.send(msg);   // Status.CANCELLED if it took longer
+   * ```
+   */
+  signal: AbortSignal | null = null;
+  /**
+   * Seconds the whole message may take from being queued, redirects and body included (0:
+   * the session's `deadline`). Unlike `timeout`, which libsoup restarts with every byte,
+   * this is a total: past it the message ends with Status.IO_ERROR and `error.code`
+   * 'CURLE_OPERATION_TIMEDOUT'. Not for sendMessage.
+   *
+   * @example
+   * ```ts
+   * const msg = new Message('GET', 'http://127.0.0.1:8080/big');
+   * msg.deadline = 30;                          // seconds, body included
+   * if ((await session.send(msg)) === Status.IO_ERROR) console.log(msg.error?.code); // 'CURLE_OPERATION_TIMEDOUT'
+   * ```
+   */
+  deadline = 0;
   /** The response code libcurl reported with the response not parsed yet (0: unknown). */
   #knownStatus = 0;
 
@@ -230,6 +261,39 @@ export class Message extends EventEmitter<MessageEvents> {
     return this.#responseHeaders;
   }
 
+  /**
+   * libcurl's reason for the transport failure that ended the message (CURLOPT_ERRORBUFFER:
+   * "SSL certificate problem: self-signed certificate", "Failed to connect to 127.0.0.1 port
+   * 9 after 0 ms: Connection refused"); null when it did not end on one. The status stays
+   * libsoup's (Status.SSL_FAILED) and so does reasonPhrase.
+   *
+   * @example
+   * ```ts
+   * if ((await session.send(msg)) === Status.SSL_FAILED) console.error(msg.reasonPhrase, '-', msg.errorDetail);
+   * // "SSL handshake failed - SSL certificate problem: self-signed certificate"
+   * ```
+   */
+  get errorDetail(): string | null {
+    const e = this.#transportError;
+    if (e === null) return null;
+    return e[1] !== '' ? e[1] : new CurlError('easy', e[0]).message; // libcurl wrote no detail: its text for the code
+  }
+
+  /**
+   * The transport failure as a CurlError (`code` 'CURLE_COULDNT_CONNECT', `errno` the
+   * CURLcode, `url`, and the reason in its message), or null.
+   */
+  get error(): CurlError | null {
+    const e = this.#transportError;
+    if (e === null) return null;
+    return new CurlError('easy', e[0], e[1] || undefined, { url: this.#href, cause: e[2] });
+  }
+
+  /** @internal */
+  [kSetTransportError](code: number, detail: string, cause?: unknown): void {
+    this.#transportError = [code, detail, cause];
+  }
+
   /** Whether the server's certificate was trusted (true also for plain http). */
   get isTrusted(): boolean {
     return this.tlsErrors === 0;
@@ -282,6 +346,7 @@ export class Message extends EventEmitter<MessageEvents> {
     this.#timings = null;
     this.responseBody = EMPTY;
     this.tlsErrors = 0;
+    this.#transportError = null;
   }
 
   // The last block is the final response: libcurl's buffer also holds 1xx responses,

@@ -13,9 +13,15 @@ import { Multi } from '../libcurl/multi';
 import { CurlError } from '../libcurl/errors';
 import { easyMethods } from '../libcurl/binding';
 import {
+  CURLE_ABORTED_BY_CALLBACK,
   CURLE_BAD_FUNCTION_ARGUMENT,
   CURLAUTH_BASIC,
+  CURLE_GOT_NOTHING,
+  CURLE_HTTP2,
+  CURLE_HTTP2_STREAM,
   CURLE_OK,
+  CURLE_RECV_ERROR,
+  CURLE_SEND_ERROR,
   CURLE_TOO_MANY_REDIRECTS,
   CURLINFO_APPCONNECT_TIME_T,
   CURLINFO_CONNECT_TIME_T,
@@ -87,7 +93,8 @@ import { AuthManager } from './features/auth-manager';
 import { ContentDecoder } from './features/content-decoder';
 import type { SessionFeature, SessionFeatureType } from './features/feature';
 import { ProxyResolverDefault } from './features/proxy-resolver-default';
-import { kContentDecoded, kDisabled, kFlags, kItem, kSetResponse, kTimingsSource, Message, MessageFlags, type MessageTimings } from './message';
+import { kContentDecoded, kDisabled, kFlags, kItem, kSetResponse, kSetTransportError, kTimingsSource, Message, MessageFlags, type MessageTimings } from './message';
+import { watchMessage, watchSession } from './abort';
 import { Status, statusForCurlCode, statusIsTransportError } from './status';
 
 export type QueueCallback = (session: Session, msg: Message) => void;
@@ -134,6 +141,10 @@ export interface SessionOptions {
   addFeature?: SessionFeature[];
   addFeatureByType?: SessionFeatureType[];
   removeFeatureByType?: SessionFeatureType[];
+  /** Aborting it cancels every message of the session (soup_session_abort), and those queued later. */
+  signal?: AbortSignal | null;
+  /** Seconds each message may take in total (0: no limit); a message's own `deadline` wins. See Message.deadline. */
+  deadline?: number;
 }
 
 const MAX_REDIRECTS = 20;
@@ -153,6 +164,8 @@ class QueueItem {
   authSent = false;
   proxyAuthSent = false;
   redirects = 0;
+  /** Restarted once already because its reused connection died before any response (libsoup's TRY_AGAIN). */
+  retried = false;
   /** Whether libcurl speaks https for it (https, wss, or an https alias). */
   https = false;
   proxy: string | null = null;
@@ -318,6 +331,7 @@ export class Session extends EventEmitter<SessionEvents> {
     if (options.httpAliases !== undefined) this.httpAliases = options.httpAliases;
     if (options.httpsAliases !== undefined) this.httpsAliases = options.httpsAliases;
     if (options.useNtlm !== undefined) this.useNtlm = options.useNtlm;
+    watchSession(this, options);
   }
 
   // --- properties ------------------------------------------------------------------------
@@ -588,6 +602,7 @@ export class Session extends EventEmitter<SessionEvents> {
     for (const f of this.#features) if (f.requestQueued !== undefined && this.#isEnabled(f, msg)) f.requestQueued(this, msg);
     this.emit('request-queued', msg);
     this.#start(item);
+    watchMessage(this, msg);
   }
 
   /** Promise form of queueMessage: resolves with the status (HTTP or transport). */
@@ -649,7 +664,7 @@ export class Session extends EventEmitter<SessionEvents> {
           this.#finish(item, Status.IO_ERROR);
           throw error;
         }
-        code = error.code;
+        code = error.errno;
       }
       const headers = item.headerChunks !== null ? Buffer.concat(item.headerChunks) : easy.takeHeaders();
       const body = item.bodyChunks !== null ? Buffer.concat(item.bodyChunks) : easy.takeBody();
@@ -669,7 +684,7 @@ export class Session extends EventEmitter<SessionEvents> {
       return;
     }
     this.#detach(item);
-    item.stream?.destroy(new SessionError(status, undefined));
+    item.stream?.destroy(new SessionError(status, undefined, msg));
     this.#finish(item, status);
   }
 
@@ -757,7 +772,7 @@ export class Session extends EventEmitter<SessionEvents> {
   // --- the queue -------------------------------------------------------------------------
 
   #checkOpen(): void {
-    if (this.#closed) throw new Error('The session is closed');
+    if (this.#closed) throw Object.assign(new Error('The session is closed'), { code: 'ERR_SESSION_CLOSED' });
   }
 
   #applyLimits(): void {
@@ -840,6 +855,12 @@ export class Session extends EventEmitter<SessionEvents> {
     // Headers: the message's, then the session's and the features'.
     const lines: string[] = [];
     msg.requestHeaders.appendLines(lines);
+    // libsoup sends a body with the Content-Type it was given, or none, and no Expect unless
+    // asked; libcurl would add its own ("application/x-www-form-urlencoded", "100-continue").
+    if (body !== null) {
+      if (!msg.requestHeaders.has('Content-Type')) lines.push('Content-Type:');
+      if (!msg.requestHeaders.has('Expect')) lines.push('Expect:');
+    }
     for (const line of this.#extraHeaders) lines.push(line);
     for (const f of this.#headerFeatures) if (this.#isEnabled(f, msg)) f.prepareRequest!(this, msg, lines);
     // The ContentDecoder, unless the message disabled it (soup_message_disable_feature):
@@ -1170,9 +1191,11 @@ export class Session extends EventEmitter<SessionEvents> {
     if (result !== CURLE_OK && item.proxy !== null && item.https && easy.getinfo<number>(CURLINFO_HTTP_CONNECTCODE) >= 400) {
       result = CURLE_OK;
     }
+    if (result !== CURLE_OK && this.#tryAgain(item, easy, result, rawHeaders)) return this.#restart(item);
     if (result !== CURLE_OK) {
+      msg[kSetTransportError](result < 0 ? CURLE_ABORTED_BY_CALLBACK : result, easy.errorBuffer(), item.reader?.error);
       const status = result === CURLE_TOO_MANY_REDIRECTS ? Status.TOO_MANY_REDIRECTS : statusForCurlCode(result, item.proxy !== null);
-      item.stream?.destroy(new SessionError(status, undefined));
+      item.stream?.destroy(new SessionError(status, undefined, msg));
       this.#finish(item, status);
       return false;
     }
@@ -1222,6 +1245,23 @@ export class Session extends EventEmitter<SessionEvents> {
     }
     this.#finish(item, msg.statusCode);
     return false;
+  }
+
+  // libsoup sends a message again, once, when the kept-alive connection it was sent on dies
+  // before any of the response came (SOUP_STATUS_TRY_AGAIN in soup-message-io.c): the server
+  // closed it meanwhile, or an HTTP/2 GOAWAY left the stream unprocessed. node:http2 sends
+  // one to libcurl 7.88 after about 1000 streams (libcurl resets each finished stream, and
+  // nghttp2 takes 1000 resets at 33/s as a rapid-reset attack). Only for a message that
+  // may be sent twice: idempotent, with no body or one held in memory.
+  #tryAgain(item: QueueItem, easy: PooledEasy, result: number, rawHeaders: Buffer): boolean {
+    if (item.retried || item.gotHeaders || rawHeaders.length > 0) return false;
+    if (result !== CURLE_HTTP2 && result !== CURLE_HTTP2_STREAM && result !== CURLE_GOT_NOTHING && result !== CURLE_SEND_ERROR && result !== CURLE_RECV_ERROR) return false;
+    const msg = item.msg;
+    if (!isIdempotent(msg.method) && (msg[kFlags] & MessageFlags.IDEMPOTENT) === 0) return false;
+    if (msg.requestBody !== null && !Buffer.isBuffer(msg.requestBody)) return false;
+    if (easy.isClosed() || easy.getinfo<number>(CURLINFO_NUM_CONNECTS) !== 0) return false; // a fresh connection that failed: a real failure
+    item.retried = true;
+    return true;
   }
 
   #wantsAuth(item: QueueItem): boolean {
@@ -1291,7 +1331,7 @@ export class Session extends EventEmitter<SessionEvents> {
     item.finishing = true;
     if (item.streamWaiting && item.streamReject !== null && statusIsTransportError(status)) {
       item.streamWaiting = false;
-      item.streamReject(new SessionError(status, msg.reasonPhrase));
+      item.streamReject(new SessionError(status, msg.reasonPhrase, msg));
     } else if (item.streamWaiting && item.streamResolve !== null) {
       // The final response never reached got-headers through the stream (no body): hand over what there is.
       item.streamWaiting = false;
@@ -1360,14 +1400,23 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 }
 
-/** A sendStream failure: the transport status of the message. */
+/**
+ * A sendStream failure: the transport status of the message, and as Node errors have it a
+ * string `code`: libcurl's ('CURLE_COULDNT_CONNECT') when libcurl failed, 'ABORT_ERR' when
+ * the message was cancelled; `cause` is msg.error (the CurlError, with libcurl's reason).
+ */
 export class SessionError extends Error {
+  readonly code: string;
   constructor(
     readonly status: number,
     reason: string | undefined,
+    msg?: Message,
   ) {
-    super(reason ? `${reason} (status ${status})` : `status ${status}`);
+    const error = msg?.error ?? null;
+    const text = reason ? `${reason} (status ${status})` : `status ${status}`;
+    super(error !== null ? `${text}: ${error.message} (${msg!.uri.href})` : text, error !== null ? { cause: error } : undefined);
     this.name = 'SessionError';
+    this.code = error !== null ? error.code : status === Status.CANCELLED ? 'ABORT_ERR' : 'ERR_SESSION_STATUS';
   }
 }
 

@@ -58,6 +58,11 @@ test('under a terminal, get redraws progress bars in place with percentages', as
   expect(result.stdout).toMatch(/total \d\/3/);
   expect(result.stdout).toMatch(/3 of 3 downloaded/);
   expect(fs.statSync(path.join(dir, '3000000')).size).toBe(3000000);
+  // The current rate and an ETA; the cursor is hidden while bars are drawn and shown again.
+  expect(result.stdout).toMatch(/ETA (\d+:\d\d|--)/);
+  expect(result.stdout).not.toContain('NaN');
+  expect(result.stdout.indexOf('\x1b[?25l')).toBeGreaterThanOrEqual(0);
+  expect(result.stdout.lastIndexOf('\x1b[?25h')).toBeGreaterThan(result.stdout.lastIndexOf('\x1b[?25l'));
 });
 
 test('--version names curlio, libcurl and GLib', async () => {
@@ -73,4 +78,62 @@ test('--help shows the commands; a wrong option is a usage error (exit 2)', asyn
   const wrong = await runCli(['get', '--parallel', '0', `${server.url}/hello`]);
   expect(wrong.code).toBe(2);
   expect(wrong.stderr).toContain('Expected a positive integer for --parallel but received "0"');
+});
+
+test('a redirect is followed into a clean file: the 3xx page is not kept', async () => {
+  const url = `${server.url}/redirect-to?status=301&to=/hello`;
+  const result = await runCli(['get', '-o', dir, url]);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  // /redirect-to answers "redirect GET" with its 301; only the final body may be in the file.
+  expect(fs.readFileSync(path.join(dir, 'redirect-to'), 'utf8')).toBe('hello');
+  expect(fs.readdirSync(dir)).toEqual(['redirect-to']);
+});
+
+/** The pids below `pid` (children, grandchildren...), from /proc. */
+function descendants(pid: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid ...: comm may hold spaces, so read after the last ')'.
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const found: number[] = [];
+  const walk = (p: number): void => {
+    for (const [child, parent] of parents) if (parent === p) (found.push(child), walk(child));
+  };
+  walk(pid);
+  return found;
+}
+
+async function waitFor(what: string, check: () => boolean, ms = 30_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+test('Ctrl-C removes the .part files, gives the cursor back and exits 130', async () => {
+  // 2000 chunks of 1 KiB, 20 ms apart: 40 s, far longer than the test waits.
+  const urls = [`${server.url}/drip/2000/20`, `${server.url}/bytes/5000000`];
+  const command = [...CLI, 'get', '-o', dir, ...urls].map(shellQuote).join(' ');
+  const { spawn } = await import('node:child_process');
+  const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString('latin1')));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await waitFor('the .part file', () => fs.readdirSync(dir).some((f) => f.endsWith('.part')) && output.includes('\x1b[?25l'));
+  const curlio = descendants(child.pid!).find((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('main.ts'));
+  expect(curlio).toBeDefined();
+  process.kill(curlio!, 'SIGINT');
+  expect(await exited).toBe(130);
+  expect(fs.readdirSync(dir).filter((f) => f.endsWith('.part'))).toEqual([]);
+  expect(output.lastIndexOf('\x1b[?25h')).toBeGreaterThan(output.lastIndexOf('\x1b[?25l'));
+  expect(output).toContain('interrupted');
 });

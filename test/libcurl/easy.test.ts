@@ -186,7 +186,7 @@ test('READFUNCTION returning CURL_READFUNC_ABORT aborts the upload', () => {
     .setopt(CURLOPT_URL, `${server.url}/echo`)
     .setopt(CURLOPT_UPLOAD, 1)
     .setopt(CURLOPT_READFUNCTION, () => CURL_READFUNC_ABORT);
-  expect(() => easy.perform()).toThrow(expect.objectContaining({ name: 'CURLE_ABORTED_BY_CALLBACK', code: ABORTED }));
+  expect(() => easy.perform()).toThrow(expect.objectContaining({ name: 'CURLE_ABORTED_BY_CALLBACK', errno: ABORTED }));
   easy.cleanup();
 });
 
@@ -363,7 +363,7 @@ describe('bad input gets a clear error, never a crash', () => {
   test('an unknown option id is CURLE_UNKNOWN_OPTION (code in C style, CurlError in object style)', () => {
     const easy = curl_easy_init();
     expect(curl_easy_setopt(easy, 999999 as never, 1 as never)).toBe(CURLE_UNKNOWN_OPTION);
-    expect(() => easy.setopt(999999 as never, 1 as never)).toThrow(expect.objectContaining({ name: 'CURLE_UNKNOWN_OPTION', code: 48 }));
+    expect(() => easy.setopt(999999 as never, 1 as never)).toThrow(expect.objectContaining({ name: 'CURLE_UNKNOWN_OPTION', errno: 48 }));
     easy.cleanup();
   });
 
@@ -389,7 +389,7 @@ describe('bad input gets a clear error, never a crash', () => {
       });
     });
     const easy = new Easy().setopt(CURLOPT_URL, `http://127.0.0.1:${port}/`);
-    expect(() => easy.perform()).toThrow(expect.objectContaining({ name: 'CURLE_COULDNT_CONNECT', code: CURLE_COULDNT_CONNECT }));
+    expect(() => easy.perform()).toThrow(expect.objectContaining({ name: 'CURLE_COULDNT_CONNECT', errno: CURLE_COULDNT_CONNECT }));
     expect(easy.errorBuffer()).toMatch(/Failed to connect/);
     easy.cleanup();
   });
@@ -407,7 +407,7 @@ test('getinfo failures: C codes from curl_easy_getinfo, a CurlError from Easy.ge
   const notAnInfo = 0x700000 + 99; // no CURLINFO_* type bit libcurl knows
   expect(curl_easy_getinfo(easy, notAnInfo, out)).toBe(CURLE_UNKNOWN_OPTION);
   expect(out.value).toBe('untouched');
-  expect(() => easy.getinfo(notAnInfo)).toThrow(expect.objectContaining({ code: CURLE_UNKNOWN_OPTION }));
+  expect(() => easy.getinfo(notAnInfo)).toThrow(expect.objectContaining({ code: 'CURLE_UNKNOWN_OPTION', errno: CURLE_UNKNOWN_OPTION }));
   // CURLINFO_PRIVATE never set: undefined, and CURLE_OK (not the previous call's failure).
   expect(curl_easy_getinfo(easy, CURLINFO_PRIVATE, out)).toBe(CURLE_OK);
   expect(out.value).toBeUndefined();

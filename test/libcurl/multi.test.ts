@@ -85,7 +85,7 @@ describe('native driver', () => {
     });
     const failure = await multi.perform(easy).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(CurlError);
-    expect(failure).toMatchObject({ name: 'CURLE_WRITE_ERROR', code: CURLE_WRITE_ERROR });
+    expect(failure).toMatchObject({ name: 'CURLE_WRITE_ERROR', code: 'CURLE_WRITE_ERROR', errno: CURLE_WRITE_ERROR });
     expect((failure as CurlError).cause).toMatchObject({ message: 'consumer failed' });
     multi.cleanup();
   });
@@ -286,7 +286,7 @@ describe('application-driven multi (C style)', () => {
     const multi = new Multi();
     multi.setopt(CURLMOPT_SOCKETFUNCTION, () => 0);
     expect(curl_multi_assign(multi, 12345, {})).toBe(CURLM_BAD_SOCKET);
-    expect(() => multi.assign(12345, {})).toThrow(expect.objectContaining({ name: 'CURLM_BAD_SOCKET', code: CURLM_BAD_SOCKET }));
+    expect(() => multi.assign(12345, {})).toThrow(expect.objectContaining({ name: 'CURLM_BAD_SOCKET', code: 'CURLM_BAD_SOCKET', errno: CURLM_BAD_SOCKET }));
     const easy = new Easy();
     multi.addHandle(easy);
     expect(() => multi.addHandle(easy)).toThrow(expect.objectContaining({ name: 'CURLM_ADDED_ALREADY' }));
