@@ -6,6 +6,7 @@
 #include "curl/multi.h"
 #include "curl/version.h"
 #include "gio/init.h"
+#include "psl/psl.h"
 #include "uv/poll.h"
 
 namespace curlio {
@@ -127,6 +128,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   MultiHandle::Init(env, exports);
   PollHandle::Init(env, exports);
   InitGio(env, exports);
+  InitPsl(env, exports);
   return exports;
 }
 

@@ -8,7 +8,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const APT_PACKAGES = ['libcurl4-openssl-dev', 'libglib2.0-dev', 'pkg-config', 'cmake', 'g++'];
+const APT_PACKAGES = ['libcurl4-openssl-dev', 'libglib2.0-dev', 'libpsl-dev', 'pkg-config', 'cmake', 'g++'];
 
 function log(message) {
   process.stderr.write(`curlio: ${message}\n`);
@@ -31,7 +31,7 @@ function has(command) {
 
 function headersPresent() {
   return has('pkg-config') && has('cmake') && has('c++') &&
-    spawnSync('pkg-config', ['--exists', 'libcurl', 'gio-2.0', 'gio-unix-2.0'], { stdio: 'ignore' }).status === 0;
+    spawnSync('pkg-config', ['--exists', 'libcurl', 'gio-2.0', 'gio-unix-2.0', 'libpsl'], { stdio: 'ignore' }).status === 0;
 }
 
 function installHeaders() {
