@@ -142,7 +142,7 @@ export abstract class Auth {
   }
 
   /** Called with each response to a request that carried this auth (Digest's nextnonce). */
-  responseReceived(_msg: Message): void {}
+  authenticationInfo(_msg: Message): void {}
 }
 
 /** Parses the challenges of WWW-Authenticate header values (RFC 7235 auth-param lists). */

@@ -10,6 +10,6 @@ export { AuthNTLM } from './auth/ntlm';
 export type { SessionFeature, SessionFeatureType } from './features/feature';
 export { AuthManager, type AuthCurlOptions, type CurlCredentials } from './features/auth-manager';
 export { ContentDecoder } from './features/content-decoder';
-export { CookieJar, CookieJarAcceptPolicy, type Cookie } from './features/cookie-jar';
+export { CookieJar, CookieJarAcceptPolicy, SameSitePolicy, parseCookie, cookieHeader, type Cookie, type SameSitePolicyValue } from './features/cookie-jar';
 export { Logger, LoggerLogLevel, type LoggerLogLevelValue, type LoggerPrinter } from './features/logger';
 export { ProxyResolverDefault } from './features/proxy-resolver-default';

@@ -81,7 +81,7 @@ import {
   CURL_READFUNC_PAUSE,
   CURL_WRITEFUNC_PAUSE,
 } from '../libcurl/constants.generated';
-import type { Auth } from './auth';
+import type { Auth, AuthType } from './auth';
 import { PooledEasy } from './easy-pool';
 import { AuthManager, type AuthCurlOptions } from './features/auth-manager';
 import { ContentDecoder } from './features/content-decoder';
@@ -132,8 +132,8 @@ export interface SessionOptions {
   useNtlm?: boolean;
   /** Features to add (instances or classes); the defaults are AuthManager, ContentDecoder, ProxyResolverDefault. */
   addFeature?: SessionFeature[];
-  addFeatureByType?: SessionFeatureType[];
-  removeFeatureByType?: SessionFeatureType[];
+  addFeatureByType?: Array<SessionFeatureType | AuthType>;
+  removeFeatureByType?: Array<SessionFeatureType | AuthType>;
 }
 
 const MAX_REDIRECTS = 20;
@@ -490,8 +490,9 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   /** soup_session_add_feature_by_type: a new instance of `type`, or a sub-feature type (AuthDigest, ...) for the features that take it. */
-  addFeatureByType(type: SessionFeatureType): void {
+  addFeatureByType(type: SessionFeatureType | AuthType): void {
     if (this.#features.some((f) => f.addFeatureType?.(type) === true)) return;
+    if (AuthManager.isAuthType(type)) throw new TypeError(`No feature of this session takes ${type.name} (add an AuthManager first)`);
     this.addFeature(new (type as unknown as new () => SessionFeature)());
   }
 
@@ -505,7 +506,7 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   /** soup_session_remove_feature_by_type: every feature that is a `type`. */
-  removeFeatureByType(type: SessionFeatureType): void {
+  removeFeatureByType(type: SessionFeatureType | AuthType): void {
     for (const f of this.#features) f.removeFeatureType?.(type);
     for (const f of this.#features.filter((f) => f instanceof type)) this.removeFeature(f);
   }

@@ -107,7 +107,7 @@ export class AuthDigest extends Auth {
   }
 
   /** Authentication-Info: nextnonce=... replaces the nonce, saving a stale round later. */
-  override responseReceived(msg: Message): void {
+  override authenticationInfo(msg: Message): void {
     const header = msg.responseHeaders.getOne(this.isForProxy ? 'Proxy-Authentication-Info' : 'Authentication-Info');
     if (header === null) return;
     const next = parseParams(header).nextnonce;

@@ -169,8 +169,8 @@ export class AuthManager implements SessionFeature {
   responseReceived(_session: Session, msg: Message): void {
     const state = this.#messages.get(msg);
     if (state === undefined) return;
-    if (state.auth !== null) state.auth.responseReceived(msg);
-    if (state.proxyAuth !== null) state.proxyAuth.responseReceived(msg);
+    if (state.auth !== null) state.auth.authenticationInfo(msg);
+    if (state.proxyAuth !== null) state.proxyAuth.authenticationInfo(msg);
   }
 
   /**
