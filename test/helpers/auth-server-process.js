@@ -13,6 +13,8 @@
 //     (do_select_auth_test), user "user", Basic password "good-basic", Digest "good";
 //   /close: Basic "auth-test", every response with Connection: close (do_auth_close_test);
 //   /disappear: Basic "auth-test", a failed attempt gets no WWW-Authenticate (do_disappearing_auth_test).
+// And the server of libsoup's tests/cookies-test.c: /index.html sets foo=bar, /foo.jpg sets
+// baz=qux, any other path echoes the request's Echo-Set-Cookie as Set-Cookie.
 // Every response carries X-Authorization: the Authorization that really came (or "none").
 'use strict';
 const http = require('node:http');
@@ -151,7 +153,13 @@ function route(req, res) {
     return unauthorized(res, req.headers.authorization ? [] : ['Basic realm="auth-test"']);
   }
   const loc = locationOf(path);
-  if (loc === null) return ok(res);
+  if (loc === null) {
+    // cookies-test.c's server_callback.
+    if (path === '/index.html') res.setHeader('set-cookie', 'foo=bar');
+    else if (path === '/foo.jpg') res.setHeader('set-cookie', 'baz=qux');
+    else if (req.headers['echo-set-cookie']) res.setHeader('set-cookie', req.headers['echo-set-cookie']);
+    return ok(res, { 'x-cookie': req.headers.cookie || 'none' });
+  }
   if (loc.type === 'Basic') {
     const b = basicUser(req);
     if (b !== null && htpasswd[b.user] === b.password && loc.users.includes(b.user)) return ok(res);
