@@ -125,10 +125,6 @@ export class AuthManager implements SessionFeature {
 
   // --- the session's hooks ------------------------------------------------------------------
 
-  requestQueued(_session: Session, msg: Message): void {
-    this.#messages.set(msg, { auth: null, origin: '', proxyAuth: null, headerIsOurs: false, resends: 0 });
-  }
-
   requestUnqueued(_session: Session, msg: Message): void {
     this.#messages.delete(msg);
   }
@@ -139,8 +135,12 @@ export class AuthManager implements SessionFeature {
    * proxy), or takes off ours from an earlier round.
    */
   requestStarted(msg: Message, proxy: string | null): AuthCurlOptions {
-    const state = this.#messages.get(msg);
-    if (state === undefined) return NO_CREDENTIALS;
+    let state = this.#messages.get(msg);
+    if (state === undefined) {
+      // Nothing cached and no earlier round of this message: nothing to do (the common case).
+      if (this.#hosts.size === 0 && this.#proxyAuths.size === 0) return NO_CREDENTIALS;
+      state = this.#stateOf(msg);
+    }
     if ((msg[kFlags] & MessageFlags.DO_NOT_USE_AUTH_CACHE) !== 0) {
       // Not from the cache: what shouldResend put on the message stays as it is.
       const auth = this.#messageAuth(msg, state);
@@ -180,8 +180,7 @@ export class AuthManager implements SessionFeature {
    * URI carries some. false: nothing to answer (no usable challenge); the message finishes.
    */
   gotUnauthorized(session: Session, msg: Message, proxy: string | null): boolean {
-    const state = this.#messages.get(msg);
-    if (state === undefined) return false;
+    const state = this.#stateOf(msg);
     const noCache = (msg[kFlags] & MessageFlags.DO_NOT_USE_AUTH_CACHE) !== 0;
     if (msg.statusCode === 407) {
       if (proxy === null) return false;
@@ -250,6 +249,16 @@ export class AuthManager implements SessionFeature {
   }
 
   // --- libsoup's internals ------------------------------------------------------------------
+
+  // What the message carries (made on its first need: most messages never need it).
+  #stateOf(msg: Message): MessageAuth {
+    let state = this.#messages.get(msg);
+    if (state === undefined) {
+      state = { auth: null, origin: '', proxyAuth: null, headerIsOurs: false, resends: 0 };
+      this.#messages.set(msg, state);
+    }
+    return state;
+  }
 
   // The message's own Auth, while it is still for the host the message goes to.
   #messageAuth(msg: Message, state: MessageAuth): Auth | null {
@@ -322,7 +331,7 @@ export class AuthManager implements SessionFeature {
     if (!auth.canAuthenticate) return;
     const uri = msg.uri;
     if (!isProxy && uri.username !== '' && uri.password !== '') {
-      auth.authenticate(decodeURIComponent(uri.username), decodeURIComponent(uri.password));
+      auth.authenticate(decodeUserinfo(uri.username), decodeUserinfo(uri.password));
       const bare = new URL(uri.href);
       bare.username = '';
       bare.password = '';
@@ -343,6 +352,15 @@ export class AuthManager implements SessionFeature {
       msg.requestHeaders.remove('Authorization');
       state.headerIsOurs = false;
     }
+  }
+}
+
+// URL keeps userinfo percent-encoded; a malformed escape stays as it is.
+function decodeUserinfo(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
   }
 }
 
