@@ -1,5 +1,7 @@
 // Redirects, authentication, cookies, content decoding, the logger and sendMessage (sync).
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as http from 'node:http';
 import { AuthBasic, AuthDigest, AuthManager, ContentDecoder, CookieJar, Logger, LoggerLogLevel, Message, MessageFlags, Session, Status, type Auth } from '../../lib/session';
 import { startHttpServer, type TestServer } from '../helpers/http-server';
 import { startAuthServer } from '../helpers/auth-server';
@@ -244,6 +246,63 @@ describe('authentication: protection spaces (libsoup SoupAuthManager)', () => {
     expect(await noDigest.send(new Message('GET', `${realms.url}/Digest/realm1/`))).toBe(401);
     expect(calls).toBe(1);
     noDigest.close();
+  });
+
+  test('Digest SHA-256 and SHA-256-sess (RFC 7616), nc counting per nonce, stale=true answered without asking again', async () => {
+    // An in-process server (send() only): it checks each response with its own hashing.
+    const seen: Array<{ algorithm: string; nc: string; ok: boolean }> = [];
+    let nonce = 0;
+    let staleOnce = true;
+    const srv = http.createServer((req, res) => {
+      const algorithm = req.url!.includes('sess') ? 'SHA-256-sess' : 'SHA-256';
+      const h = (x: string) => createHash('sha256').update(x).digest('hex');
+      const a = req.headers.authorization ?? '';
+      const p: Record<string, string> = {};
+      for (const m of a.matchAll(/(\w+)=(?:"([^"]*)"|([^,\s]*))/g)) p[m[1]] = m[2] ?? m[3];
+      if (a.startsWith('Digest ')) {
+        let ha1 = h(`${p.username}:r:secret`);
+        if (algorithm.endsWith('-sess')) ha1 = h(`${ha1}:${p.nonce}:${p.cnonce}`);
+        const ok = p.algorithm === algorithm && p.response === h(`${ha1}:${p.nonce}:${p.nc}:${p.cnonce}:auth:${h(`GET:${p.uri}`)}`);
+        seen.push({ algorithm: p.algorithm, nc: p.nc, ok });
+        if (ok && req.url!.includes('stale') && staleOnce) {
+          staleOnce = false;
+          res.writeHead(401, { 'www-authenticate': `Digest realm="r", nonce="n${++nonce}", qop="auth", algorithm=${algorithm}, stale=true` });
+          return res.end();
+        }
+        if (ok) return res.end('ok');
+      }
+      res.writeHead(401, { 'www-authenticate': `Digest realm="r", nonce="n${++nonce}", qop="auth", algorithm=${algorithm}` });
+      res.end();
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(srv.address() as { port: number }).port}`;
+    const session = new Session();
+    const asked: boolean[] = [];
+    session.on('authenticate', (_m, auth, retrying) => {
+      asked.push(retrying);
+      auth.authenticate('alice', 'secret');
+    });
+    try {
+      expect(await session.send(new Message('GET', `${base}/a`))).toBe(200);
+      expect(await session.send(new Message('GET', `${base}/a?again`))).toBe(200);
+      // stale=true: the same credentials with the new nonce, nc from 1 again, nobody asked.
+      expect(await session.send(new Message('GET', `${base}/stale`))).toBe(200);
+      expect(asked).toEqual([false]);
+      // Another algorithm for the realm: the old answer does not fit, the application is asked again.
+      expect(await session.send(new Message('GET', `${base}/sess`))).toBe(200);
+      expect(asked).toEqual([false, true]);
+      expect(seen).toEqual([
+        { algorithm: 'SHA-256', nc: '00000001', ok: true },
+        { algorithm: 'SHA-256', nc: '00000002', ok: true },
+        { algorithm: 'SHA-256', nc: '00000003', ok: true },
+        { algorithm: 'SHA-256', nc: '00000001', ok: true },
+        { algorithm: 'SHA-256', nc: '00000002', ok: false },
+        { algorithm: 'SHA-256-sess', nc: '00000001', ok: true },
+      ]);
+    } finally {
+      session.close();
+      await new Promise<void>((r) => srv.close(() => r()));
+    }
   });
 
   test('a handler that always answers wrong: stopped at the resend limit, the 401 comes back', async () => {
