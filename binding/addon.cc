@@ -8,6 +8,7 @@
 #include "curl/multi_state.h"
 #include "curl/version.h"
 #include "gio/init.h"
+#include "psl/psl.h"
 #include "uv/poll.h"
 
 namespace curlio {
@@ -142,6 +143,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitMultiPush(env, exports);
   PollHandle::Init(env, exports);
   InitGio(env, exports);
+  InitPsl(env, exports);
   return exports;
 }
 

@@ -17,10 +17,10 @@ const root = path.resolve(__dirname, '..');
 
 /** Build requirements by distribution family: the packages and the command to install them. */
 const REQUIREMENTS = [
-  { family: 'debian', name: 'Debian/Ubuntu', command: 'apt-get install -y', packages: ['libcurl4-openssl-dev', 'libglib2.0-dev', 'pkg-config', 'cmake', 'g++', 'make'] },
-  { family: 'fedora', name: 'Fedora/RHEL', command: 'dnf install -y', packages: ['libcurl-devel', 'glib2-devel', 'pkgconf-pkg-config', 'cmake', 'gcc-c++', 'make'] },
-  { family: 'alpine', name: 'Alpine', command: 'apk add', packages: ['curl-dev', 'glib-dev', 'pkgconf', 'cmake', 'build-base'] },
-  { family: 'arch', name: 'Arch', command: 'pacman -S --needed', packages: ['curl', 'glib2', 'pkgconf', 'cmake', 'gcc', 'make'] },
+  { family: 'debian', name: 'Debian/Ubuntu', command: 'apt-get install -y', packages: ['libcurl4-openssl-dev', 'libglib2.0-dev', 'libpsl-dev', 'pkg-config', 'cmake', 'g++', 'make'] },
+  { family: 'fedora', name: 'Fedora/RHEL', command: 'dnf install -y', packages: ['libcurl-devel', 'glib2-devel', 'libpsl-devel', 'pkgconf-pkg-config', 'cmake', 'gcc-c++', 'make'] },
+  { family: 'alpine', name: 'Alpine', command: 'apk add', packages: ['curl-dev', 'glib-dev', 'libpsl-dev', 'pkgconf', 'cmake', 'build-base'] },
+  { family: 'arch', name: 'Arch', command: 'pacman -S --needed', packages: ['curl', 'glib2', 'libpsl', 'pkgconf', 'cmake', 'gcc', 'make'] },
 ];
 
 function log(message) {
@@ -65,7 +65,7 @@ function missingRequirements() {
   if (!has('c++') && !has('g++') && !has('clang++')) missing.push('a C++17 compiler');
   if (!has('make') && !has('ninja')) missing.push('make');
   if (!missing.includes('pkg-config')) {
-    for (const lib of ['libcurl', 'gio-2.0', 'gio-unix-2.0']) {
+    for (const lib of ['libcurl', 'gio-2.0', 'gio-unix-2.0', 'libpsl']) {
       if (spawnSync('pkg-config', ['--exists', lib], { stdio: 'ignore' }).status !== 0) missing.push(`${lib} headers`);
     }
   }

@@ -1,7 +1,10 @@
-// Auth: SoupAuth as the 'authenticate' signal hands it over — the challenge (scheme, realm,
-// host) and the credentials the application answers with. libcurl does the scheme's work
-// (CURLOPT_HTTPAUTH: Basic, Digest, NTLM); this object carries the conversation.
-import { CURLAUTH_BASIC, CURLAUTH_DIGEST, CURLAUTH_NTLM } from '../libcurl/constants.generated';
+// Auth: SoupAuth — one authentication conversation with one protection space (a realm of a
+// host, or a proxy), shared by every message that goes there. The 'authenticate' signal hands
+// it over; the application answers with authenticate(username, password). Subclasses do the
+// scheme's work: AuthBasic and AuthDigest in TypeScript (lib/session/auth/), AuthNTLM through
+// libcurl (NTLM is bound to a connection, which only libcurl sees).
+import { extractChallenge, parseList, parseParams } from './auth/challenge';
+import type { Message } from './message';
 
 export type AuthScheme = 'Basic' | 'Digest' | 'NTLM';
 
@@ -11,46 +14,86 @@ export interface AuthChallenge {
   params: Record<string, string>;
 }
 
-export class Auth {
-  readonly scheme: AuthScheme;
+/** An Auth subclass, as the auth manager keeps them (SoupAuthClass). */
+export interface AuthType {
+  new (realm: string, host: string, isForProxy: boolean): Auth;
+  /** The scheme's name in challenges ("Basic"). */
+  readonly schemeName: AuthScheme;
+  /** Preference among challenges: higher wins (libsoup: Basic 1, NTLM 3, Digest 5). */
+  readonly strength: number;
+}
+
+export abstract class Auth {
   readonly realm: string;
   readonly host: string;
   readonly isForProxy: boolean;
-  /** The challenge's parameters (nonce, qop, ...). */
-  readonly params: Readonly<Record<string, string>>;
+  /** The last challenge's parameters (nonce, qop, ...). */
+  params: Readonly<Record<string, string>> = {};
   #username: string | null = null;
   #password: string | null = null;
   #cancelled = false;
 
-  constructor(scheme: AuthScheme, realm: string, host: string, isForProxy: boolean, params: Record<string, string> = {}) {
-    this.scheme = scheme;
+  constructor(realm: string, host: string, isForProxy: boolean) {
     this.realm = realm;
     this.host = host;
     this.isForProxy = isForProxy;
-    this.params = params;
   }
 
-  /** soup_auth_authenticate: answer the challenge; the session then requeues the message. */
+  /**
+   * soup_auth_new: the Auth of `type` for `challenge` (one scheme's challenge, as
+   * extractChallenge gives it) received by `msg`, or null when the challenge is not usable.
+   */
+  static create(type: AuthType, msg: Message, challenge: string, host: string): Auth | null {
+    if (challenge.slice(0, type.schemeName.length).toLowerCase() !== type.schemeName.toLowerCase()) return null;
+    const params = parseParams(challenge.slice(type.schemeName.length));
+    const auth = new type(params.realm ?? '', host, msg.statusCode === 407);
+    return auth.update(msg, challenge) ? auth : null;
+  }
+
+  /** The scheme's name: "Basic", "Digest" or "NTLM". */
+  get scheme(): AuthScheme {
+    return (this.constructor as AuthType).schemeName;
+  }
+
+  /** soup_auth_get_info: "Scheme:realm" (the key of the auth manager's caches). */
+  get info(): string {
+    return `${this.scheme}:${this.realm}`;
+  }
+
+  /** soup_auth_authenticate: answer the challenge; the session then resends the message. */
   authenticate(username: string, password: string): void {
     if (typeof username !== 'string' || typeof password !== 'string') {
       throw new TypeError('Expected strings for username and password');
     }
+    this.#cancelled = false;
     this.#username = username;
     this.#password = password;
+    this.onAuthenticate(username, password);
   }
 
-  /** soup_auth_cancel: give up; the message finishes with its 401/407. */
+  /** Give up: the message finishes with its 401/407, and the credentials are forgotten. */
   cancel(): void {
     this.#cancelled = true;
-    this.#username = this.#password = null;
-  }
-
-  get isAuthenticated(): boolean {
-    return this.#username !== null && !this.#cancelled;
+    this.forget();
   }
 
   get isCancelled(): boolean {
     return this.#cancelled;
+  }
+
+  /** soup_auth_is_authenticated. */
+  get isAuthenticated(): boolean {
+    return this.#username !== null && !this.#cancelled;
+  }
+
+  /** soup_auth_is_ready: whether a request for `msg` can carry this auth now. */
+  isReady(_msg: Message): boolean {
+    return this.isAuthenticated;
+  }
+
+  /** soup_auth_can_authenticate. */
+  get canAuthenticate(): boolean {
+    return true;
   }
 
   get username(): string | null {
@@ -62,76 +105,58 @@ export class Auth {
     return this.#password;
   }
 
-  /** The CURLAUTH_* bit for this scheme. */
-  get curlAuth(): number {
-    return this.scheme === 'Digest' ? CURLAUTH_DIGEST : this.scheme === 'NTLM' ? CURLAUTH_NTLM : CURLAUTH_BASIC;
+  /**
+   * soup_auth_update: takes a new challenge of this scheme (`challenge`, with its scheme
+   * name); false when it is for another realm or cannot be used. A plain new challenge
+   * un-authenticates (the credentials failed); Digest's stale=true keeps them.
+   */
+  update(msg: Message, challenge: string): boolean {
+    const name = this.scheme;
+    if (challenge.slice(0, name.length).toLowerCase() !== name.toLowerCase()) return false;
+    const params = parseParams(challenge.slice(name.length));
+    if (params.realm !== undefined && this.realm !== '' && params.realm !== this.realm) return false;
+    this.params = params;
+    return this.onUpdate(msg, params);
   }
 
-  /** soup_auth_get_info: "Scheme:realm". */
-  get info(): string {
-    return `${this.scheme}:${this.realm}`;
+  /** The scheme's update; true: still usable. */
+  protected abstract onUpdate(msg: Message, params: Record<string, string>): boolean;
+
+  /** The scheme's authenticate (derive its secret state from the credentials). */
+  protected onAuthenticate(_username: string, _password: string): void {}
+
+  /** Drops the credentials (the server refused them). */
+  protected forget(): void {
+    this.#username = this.#password = null;
   }
+
+  /** soup_auth_get_protection_space: the paths of `uri`'s host this auth covers. */
+  abstract getProtectionSpace(uri: URL): string[];
+
+  /** soup_auth_get_authorization: the Authorization value for `msg`, or null (libcurl does it). */
+  abstract getAuthorization(msg: Message): string | null;
+
+  /** The CURLAUTH_* bit when libcurl runs the scheme (NTLM, and proxies); 0 otherwise. */
+  get curlAuth(): number {
+    return 0;
+  }
+
+  /** Called with each response to a request that carried this auth (Digest's nextnonce). */
+  authenticationInfo(_msg: Message): void {}
 }
 
 /** Parses the challenges of WWW-Authenticate header values (RFC 7235 auth-param lists). */
 export function parseChallenges(values: readonly string[]): AuthChallenge[] {
   const out: AuthChallenge[] = [];
-  const tchar = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/;
   for (const value of values) {
-    let current: AuthChallenge | null = null;
-    let i = 0;
-    const skip = (chars: string) => {
-      while (i < value.length && chars.includes(value[i])) i++;
-    };
-    const token = () => {
-      const start = i;
-      while (i < value.length && tchar.test(value[i])) i++;
-      return value.slice(start, i);
-    };
-    while (i < value.length) {
-      skip(' \t,');
-      const name = token();
-      if (name === '') {
-        i++;
-        continue;
-      }
-      skip(' \t');
-      if (value[i] === '=' && current !== null) {
-        i++;
-        skip(' \t');
-        let v: string;
-        if (value[i] === '"') {
-          let j = i + 1;
-          v = '';
-          while (j < value.length && value[j] !== '"') {
-            if (value[j] === '\\') j++;
-            v += value[j] ?? '';
-            j++;
-          }
-          i = j + 1;
-        } else {
-          const start = i;
-          while (i < value.length && value[i] !== ',' && value[i] !== ' ') i++;
-          v = value.slice(start, i);
-        }
-        current.params[name.toLowerCase()] = v;
-      } else {
-        current = { scheme: name, params: {} };
-        out.push(current);
+    for (const item of parseList(value)) {
+      const m = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+)(?:\s+|$)/.exec(item);
+      if (m === null || item[m[0].length] === '=' || (m[0].length === item.length ? false : /^\s*=/.test(item.slice(m[1].length)))) continue;
+      const challenge = extractChallenge(value, m[1]);
+      if (challenge !== null && !out.some((c) => c.scheme.toLowerCase() === m[1].toLowerCase())) {
+        out.push({ scheme: m[1], params: parseParams(challenge.slice(m[1].length)) });
       }
     }
   }
   return out;
-}
-
-/** The strongest challenge curlio can answer: Digest, then NTLM (when allowed), then Basic. */
-export function pickChallenge(challenges: readonly AuthChallenge[], allowNtlm: boolean): { scheme: AuthScheme; challenge: AuthChallenge } | null {
-  const find = (name: string) => challenges.find((c) => c.scheme.toLowerCase() === name);
-  const digest = find('digest');
-  if (digest) return { scheme: 'Digest', challenge: digest };
-  const ntlm = allowNtlm ? find('ntlm') : undefined;
-  if (ntlm) return { scheme: 'NTLM', challenge: ntlm };
-  const basic = find('basic');
-  if (basic) return { scheme: 'Basic', challenge: basic };
-  return null;
 }

@@ -3,10 +3,13 @@ export { Session, SessionError, acceptLanguageFromEnvironment, type SessionOptio
 export { Message, MessageFlags, HttpVersion, type HttpVersionValue, type MessageEvents, type MessageTimings, type RequestBody } from './message';
 export { MessageHeaders } from './headers';
 export { Status, statusForCurlCode, statusIsTransportError, statusPhrase, type StatusCode } from './status';
-export { Auth, type AuthScheme, type AuthChallenge } from './auth';
+export { Auth, parseChallenges, type AuthScheme, type AuthChallenge, type AuthType } from './auth';
+export { AuthBasic } from './auth/basic';
+export { AuthDigest } from './auth/digest';
+export { AuthNTLM } from './auth/ntlm';
 export type { SessionFeature, SessionFeatureType } from './features/feature';
-export { AuthManager, type CachedCredentials } from './features/auth-manager';
+export { AuthManager, type AuthCurlOptions, type CurlCredentials } from './features/auth-manager';
 export { ContentDecoder } from './features/content-decoder';
-export { CookieJar, CookieJarAcceptPolicy, type Cookie } from './features/cookie-jar';
+export { CookieJar, CookieJarAcceptPolicy, SameSitePolicy, parseCookie, cookieHeader, type Cookie, type SameSitePolicyValue } from './features/cookie-jar';
 export { Logger, LoggerLogLevel, type LoggerLogLevelValue, type LoggerPrinter } from './features/logger';
 export { ProxyResolverDefault } from './features/proxy-resolver-default';

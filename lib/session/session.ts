@@ -87,9 +87,9 @@ import {
   CURL_READFUNC_PAUSE,
   CURL_WRITEFUNC_PAUSE,
 } from '../libcurl/constants.generated';
-import { Auth, parseChallenges, pickChallenge } from './auth';
+import type { Auth, AuthType } from './auth';
 import { PooledEasy } from './easy-pool';
-import { AuthManager } from './features/auth-manager';
+import { AuthManager, type AuthCurlOptions } from './features/auth-manager';
 import { ContentDecoder } from './features/content-decoder';
 import type { SessionFeature, SessionFeatureType } from './features/feature';
 import { ProxyResolverDefault } from './features/proxy-resolver-default';
@@ -139,8 +139,8 @@ export interface SessionOptions {
   useNtlm?: boolean;
   /** Features to add (instances or classes); the defaults are AuthManager, ContentDecoder, ProxyResolverDefault. */
   addFeature?: SessionFeature[];
-  addFeatureByType?: SessionFeatureType[];
-  removeFeatureByType?: SessionFeatureType[];
+  addFeatureByType?: Array<SessionFeatureType | AuthType>;
+  removeFeatureByType?: Array<SessionFeatureType | AuthType>;
   /** Aborting it cancels every message of the session (soup_session_abort), and those queued later. */
   signal?: AbortSignal | null;
   /** Seconds each message may take in total (0: no limit); a message's own `deadline` wins. See Message.deadline. */
@@ -148,6 +148,7 @@ export interface SessionOptions {
 }
 
 const MAX_REDIRECTS = 20;
+const NO_CURL_AUTH: AuthCurlOptions = { server: null, proxy: null };
 const VERSION = readVersion();
 
 // SoupMessageQueueItem: one message on its way through the session.
@@ -158,11 +159,8 @@ class QueueItem {
   paused = false;
   /** Paused before libcurl had a connection for it: not running, started again on unpause. */
   heldBack = false;
-  authPending: Auth | null = null;
-  auth: Auth | null = null;
-  proxyAuth: Auth | null = null;
-  authSent = false;
-  proxyAuthSent = false;
+  /** Paused in 'authenticate': the auth manager decides on unpause. */
+  authPending = false;
   redirects = 0;
   /** Restarted once already because its reused connection died before any response (libsoup's TRY_AGAIN). */
   retried = false;
@@ -505,8 +503,10 @@ export class Session extends EventEmitter<SessionEvents> {
     feature.attach?.(this);
   }
 
-  /** soup_session_add_feature_by_type: a new instance of `type`. */
-  addFeatureByType(type: SessionFeatureType): void {
+  /** soup_session_add_feature_by_type: a new instance of `type`, or a sub-feature type (AuthDigest, ...) for the features that take it. */
+  addFeatureByType(type: SessionFeatureType | AuthType): void {
+    if (this.#features.some((f) => f.addFeatureType?.(type) === true)) return;
+    if (AuthManager.isAuthType(type)) throw new TypeError(`No feature of this session takes ${type.name} (add an AuthManager first)`);
     this.addFeature(new (type as unknown as new () => SessionFeature)());
   }
 
@@ -520,7 +520,8 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   /** soup_session_remove_feature_by_type: every feature that is a `type`. */
-  removeFeatureByType(type: SessionFeatureType): void {
+  removeFeatureByType(type: SessionFeatureType | AuthType): void {
+    for (const f of this.#features) f.removeFeatureType?.(type);
     for (const f of this.#features.filter((f) => f instanceof type)) this.removeFeature(f);
   }
 
@@ -717,11 +718,10 @@ export class Session extends EventEmitter<SessionEvents> {
       else this.#start(item);
       return;
     }
-    if (item.authPending !== null) {
-      const auth = item.authPending;
-      item.authPending = null;
+    if (item.authPending) {
+      item.authPending = false;
       // The answer came asynchronously: continue as the 'authenticate' handler would have.
-      setImmediate(() => this.#authAnswered(item, auth));
+      setImmediate(() => this.#authAnswered(item));
       return;
     }
     if (item.easy !== null && item.easy !== this.#syncEasy) {
@@ -852,6 +852,14 @@ export class Session extends EventEmitter<SessionEvents> {
       easy.plainMethod = plainGet;
     }
 
+    // Proxy.
+    const proxy = this.#proxyUri ?? (this.#proxyResolver !== null && this.#isEnabled(this.#proxyResolver, msg) ? this.#proxyResolver.resolve(msg.uri) : null);
+    item.proxy = proxy;
+    // Authentication (libsoup's "starting"): the auth manager sets Authorization from its
+    // cache, and gives what libcurl runs itself (NTLM, the proxy's credentials).
+    const authManager = this.#authManager !== null && this.#isEnabled(this.#authManager, msg) ? this.#authManager : null;
+    const { server: auth, proxy: proxyAuth } = authManager !== null ? authManager.requestStarted(msg, proxy) : NO_CURL_AUTH;
+
     // Headers: the message's, then the session's and the features'.
     const lines: string[] = [];
     msg.requestHeaders.appendLines(lines);
@@ -872,27 +880,6 @@ export class Session extends EventEmitter<SessionEvents> {
     if (decoder !== null && !hasAcceptEncoding(lines)) lines.push(decoder.headerLine);
     easy.setHeaders(CURLOPT_HTTPHEADER, lines);
 
-    // Proxy.
-    const proxy = this.#proxyUri ?? (this.#proxyResolver !== null && this.#isEnabled(this.#proxyResolver, msg) ? this.#proxyResolver.resolve(msg.uri) : null);
-    item.proxy = proxy;
-
-    // Authentication: what the application answered, else what the manager remembers.
-    let auth: { curlAuth: number; username: string; password: string } | null = null;
-    if (item.auth !== null && item.auth.isAuthenticated) {
-      auth = { curlAuth: item.auth.curlAuth, username: item.auth.username as string, password: item.auth.password as string };
-    } else if (this.#authManager !== null && (msg[kFlags] & MessageFlags.DO_NOT_USE_AUTH_CACHE) === 0 && this.#isEnabled(this.#authManager, msg)) {
-      auth = this.#authManager.lookup(msg.uri, false) ?? null;
-    }
-    item.authSent = auth !== null;
-    let proxyAuth: { curlAuth: number; username: string; password: string } | null = null;
-    if (proxy !== null) {
-      if (item.proxyAuth !== null && item.proxyAuth.isAuthenticated) {
-        proxyAuth = { curlAuth: item.proxyAuth.curlAuth, username: item.proxyAuth.username as string, password: item.proxyAuth.password as string };
-      } else if (this.#authManager !== null) {
-        proxyAuth = this.#authManager.lookup(proxy, true) ?? null;
-      }
-    }
-    item.proxyAuthSent = proxyAuth !== null;
     // No proxy and no credentials on a handle that had none either: nothing to set.
     const plainAuth = proxy === null && auth === null && proxyAuth === null;
     if (!(plainAuth && easy.plainAuth)) {
@@ -1021,6 +1008,11 @@ export class Session extends EventEmitter<SessionEvents> {
   // The URL libcurl gets for `uri`, after libsoup's soup_uri_is_https / soup_uri_is_http
   // (https and its aliases first); null: not a scheme this session speaks.
   #curlUrl(uri: URL): string | null {
+    if (uri.username !== '' || uri.password !== '') {
+      // Credentials in the URI are the auth manager's (used at the first 401), never libcurl's.
+      uri = new URL(uri.href);
+      uri.username = uri.password = '';
+    }
     const scheme = uri.protocol.slice(0, -1);
     if (scheme === 'http' || scheme === 'https') return uri.href;
     if (scheme === 'file' || scheme === 'data' || scheme === 'about' || scheme === 'blob') return null;
@@ -1224,24 +1216,14 @@ export class Session extends EventEmitter<SessionEvents> {
       this.#finish(item, Status.MALFORMED);
       return false;
     }
-    // Authentication.
-    if (this.#wantsAuth(item)) {
-      const isForProxy = msg.statusCode === 407;
-      const challenges = parseChallenges(msg.responseHeaders.getList(isForProxy ? 'Proxy-Authenticate' : 'WWW-Authenticate'));
-      const picked = pickChallenge(challenges, this.#useNtlm);
-      if (picked !== null) {
-        const host = isForProxy && item.proxy !== null ? new URL(item.proxy).hostname : msg.uri.hostname;
-        const auth = new Auth(picked.scheme, picked.challenge.params.realm ?? '', host, isForProxy, picked.challenge.params);
-        const retrying = isForProxy ? item.proxyAuthSent : item.authSent;
-        if (retrying && this.#authManager !== null) this.#authManager.forget(isForProxy ? (item.proxy as string) : msg.uri, isForProxy);
-        this.emit('authenticate', msg, auth, retrying);
-        if (!this.#items.has(item)) return false;
-        if (item.paused && !auth.isAuthenticated) {
-          item.authPending = auth;
-          return false;
-        }
-        return this.#authAnswered(item, auth, true);
+    // Authentication: the auth manager answers the 401/407 (emitting 'authenticate').
+    if (this.#wantsAuth(item) && this.#authManager!.gotUnauthorized(this, msg, item.proxy)) {
+      if (!this.#items.has(item) || msg[kItem] !== item) return false;
+      if (item.paused) {
+        item.authPending = true;
+        return false;
       }
+      return this.#authAnswered(item, true);
     }
     this.#finish(item, msg.statusCode);
     return false;
@@ -1270,16 +1252,13 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   // After 'authenticate': requeue with the credentials, or finish with the 401/407.
-  #authAnswered(item: QueueItem, auth: Auth, sync = false): boolean {
+  #authAnswered(item: QueueItem, sync = false): boolean {
     if (!this.#items.has(item)) return false;
     const msg = item.msg;
-    if (!auth.isAuthenticated) {
+    if (this.#authManager === null || !this.#authManager.shouldResend(msg)) {
       this.#finish(item, msg.statusCode);
       return false;
     }
-    if (auth.isForProxy) item.proxyAuth = auth;
-    else item.auth = auth;
-    this.#authManager?.useAuth(auth.isForProxy ? (item.proxy as string) : msg.uri, auth);
     const again = this.#restart(item);
     if (!sync && again) this.#start(item);
     return again;
@@ -1435,8 +1414,6 @@ function applyRedirect(msg: Message, target: { uri: URL; method: string; dropBod
     msg.requestHeaders.remove('Proxy-Authorization');
   }
   msg.uri = target.uri;
-  const item = msg[kItem] as QueueItem | null;
-  if (item !== null && crossOrigin) item.auth = null;
 }
 
 /** scheme://host:port, also for aliases such as dav:// whose URL.origin is the opaque "null". */

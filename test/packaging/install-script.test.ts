@@ -65,10 +65,10 @@ test('as a dependency with no prebuild and no build tools: no apt-get, the packa
   expect(fs.existsSync(aptMarker)).toBe(false);
   expect(stderr).toContain('missing: pkg-config, cmake, a C++17 compiler, make');
   for (const line of [
-    'Debian/Ubuntu  sudo apt-get install -y libcurl4-openssl-dev libglib2.0-dev pkg-config cmake g++ make',
-    'Fedora/RHEL    sudo dnf install -y libcurl-devel glib2-devel pkgconf-pkg-config cmake gcc-c++ make',
-    'Alpine         sudo apk add curl-dev glib-dev pkgconf cmake build-base',
-    'Arch           sudo pacman -S --needed curl glib2 pkgconf cmake gcc make',
+    'Debian/Ubuntu  sudo apt-get install -y libcurl4-openssl-dev libglib2.0-dev libpsl-dev pkg-config cmake g++ make',
+    'Fedora/RHEL    sudo dnf install -y libcurl-devel glib2-devel libpsl-devel pkgconf-pkg-config cmake gcc-c++ make',
+    'Alpine         sudo apk add curl-dev glib-dev libpsl-dev pkgconf cmake build-base',
+    'Arch           sudo pacman -S --needed curl glib2 libpsl pkgconf cmake gcc make',
   ]) {
     expect(stderr).toContain(line);
   }

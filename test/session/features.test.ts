@@ -1,7 +1,10 @@
 // Redirects, authentication, cookies, content decoding, the logger and sendMessage (sync).
 import { execFileSync } from 'node:child_process';
-import { AuthManager, ContentDecoder, CookieJar, Logger, LoggerLogLevel, Message, MessageFlags, Session, Status, type Auth } from '../../lib/session';
+import { createHash } from 'node:crypto';
+import * as http from 'node:http';
+import { AuthBasic, AuthDigest, AuthManager, ContentDecoder, CookieJar, Logger, LoggerLogLevel, Message, MessageFlags, Session, Status, type Auth } from '../../lib/session';
 import { startHttpServer, type TestServer } from '../helpers/http-server';
+import { startAuthServer } from '../helpers/auth-server';
 import { CURLOPT_ACCEPT_ENCODING, CURLOPT_URL, Multi, Easy } from '../../lib/libcurl';
 
 let server: TestServer;
@@ -159,6 +162,158 @@ describe('authentication', () => {
     session.on('authenticate', () => calls++);
     expect(await session.send(new Message('GET', `${server.url}/basic/u/p`))).toBe(401);
     expect(calls).toBe(0);
+    session.close();
+  });
+});
+
+// Issue 13's authentication cases, against libsoup's realm layout (test/helpers/auth-server-process.js).
+describe('authentication: protection spaces (libsoup SoupAuthManager)', () => {
+  let realms: TestServer;
+  beforeAll(async () => {
+    realms = await startAuthServer();
+  });
+  afterAll(() => realms.close());
+  // What the server received in each round, from its X-Authorization echo.
+  function rounds(msg: Message): string[] {
+    const seen: string[] = [];
+    msg.on('got-headers', () => seen.push(msg.responseHeaders.get('X-Authorization') ?? '?'));
+    return seen;
+  }
+
+  test('a Basic password given for realm3 never reaches a Digest resource in realm1', async () => {
+    const session = new Session();
+    session.on('authenticate', (_m, auth) => {
+      if (auth.realm === 'realm3') auth.authenticate('user3', 'realm3');
+    });
+    expect(await session.send(new Message('GET', `${realms.url}/Basic/realm3/`))).toBe(200);
+    const msg = new Message('GET', `${realms.url}/Digest/realm1/`);
+    const seen = rounds(msg);
+    expect(await session.send(msg)).toBe(401);
+    expect(seen).toEqual(['none']);
+    session.close();
+  });
+
+  test('nothing of one message\'s Digest exchange reaches the next message on the pooled handle', async () => {
+    const session = new Session({ maxConns: 1, maxConnsPerHost: 1 });
+    session.on('authenticate', (_m, auth, retrying) => {
+      if (retrying) return;
+      if (auth.realm === 'realm2') auth.authenticate('user2', 'wrong');
+      else auth.authenticate('user1', 'realm1');
+    });
+    expect(await session.send(new Message('GET', `${realms.url}/Digest/realm2/`))).toBe(401);
+    const msg = new Message('GET', `${realms.url}/Digest/realm1/`);
+    const seen = rounds(msg);
+    expect(await session.send(msg)).toBe(200);
+    expect(seen[0]).toBe('none');
+    expect(seen[1]).toMatch(/^Digest username="user1", realm="realm1"/);
+    session.close();
+  });
+
+  test('URI credentials: not sent up front, used at the first 401, cached; refused ones make the next authenticate say retrying', async () => {
+    const session = new Session();
+    const calls: boolean[] = [];
+    session.on('authenticate', (_m, _auth, retrying) => calls.push(retrying));
+    const msg = new Message('GET', `http://user1:realm1@127.0.0.1:${realms.port}/Basic/realm1/`);
+    const seen = rounds(msg);
+    expect(await session.send(msg)).toBe(200);
+    expect(seen).toEqual(['none', `Basic ${Buffer.from('user1:realm1').toString('base64')}`]);
+    expect(msg.uri.username).toBe(''); // used once, taken off the URI as libsoup does
+    expect(calls).toEqual([]);
+    const cached = new Message('GET', `${realms.url}/Basic/realm1/subdir/`);
+    const cachedSeen = rounds(cached);
+    expect(await session.send(cached)).toBe(200);
+    expect(cachedSeen.length).toBe(1);
+    const wrong = new Message('GET', `http://user1:nope@127.0.0.1:${realms.port}/Basic/realm1/`);
+    expect(await session.send(wrong)).toBe(401);
+    expect(calls).toEqual([true]);
+    session.close();
+  });
+
+  test('removeFeatureByType(AuthBasic): Basic challenges are not answered; AuthDigest through the constructor', async () => {
+    const session = new Session();
+    session.removeFeatureByType(AuthBasic);
+    expect(session.getFeature(AuthManager)!.hasFeatureType(AuthBasic)).toBe(false);
+    let calls = 0;
+    session.on('authenticate', () => calls++);
+    expect(await session.send(new Message('GET', `${realms.url}/Basic/realm1/`))).toBe(401);
+    expect(calls).toBe(0);
+    session.addFeatureByType(AuthBasic);
+    expect(await session.send(new Message('GET', `${realms.url}/Basic/realm1/`))).toBe(401);
+    expect(calls).toBe(1);
+    session.close();
+    const noDigest = new Session({ removeFeatureByType: [AuthDigest] });
+    noDigest.on('authenticate', () => calls++);
+    expect(await noDigest.send(new Message('GET', `${realms.url}/Digest/realm1/`))).toBe(401);
+    expect(calls).toBe(1);
+    noDigest.close();
+  });
+
+  test('Digest SHA-256 and SHA-256-sess (RFC 7616), nc counting per nonce, stale=true answered without asking again', async () => {
+    // An in-process server (send() only): it checks each response with its own hashing.
+    const seen: Array<{ algorithm: string; nc: string; ok: boolean }> = [];
+    let nonce = 0;
+    let staleOnce = true;
+    const srv = http.createServer((req, res) => {
+      const algorithm = req.url!.includes('sess') ? 'SHA-256-sess' : 'SHA-256';
+      const h = (x: string) => createHash('sha256').update(x).digest('hex');
+      const a = req.headers.authorization ?? '';
+      const p: Record<string, string> = {};
+      for (const m of a.matchAll(/(\w+)=(?:"([^"]*)"|([^,\s]*))/g)) p[m[1]] = m[2] ?? m[3];
+      if (a.startsWith('Digest ')) {
+        let ha1 = h(`${p.username}:r:secret`);
+        if (algorithm.endsWith('-sess')) ha1 = h(`${ha1}:${p.nonce}:${p.cnonce}`);
+        const ok = p.algorithm === algorithm && p.response === h(`${ha1}:${p.nonce}:${p.nc}:${p.cnonce}:auth:${h(`GET:${p.uri}`)}`);
+        seen.push({ algorithm: p.algorithm, nc: p.nc, ok });
+        if (ok && req.url!.includes('stale') && staleOnce) {
+          staleOnce = false;
+          res.writeHead(401, { 'www-authenticate': `Digest realm="r", nonce="n${++nonce}", qop="auth", algorithm=${algorithm}, stale=true` });
+          return res.end();
+        }
+        if (ok) return res.end('ok');
+      }
+      res.writeHead(401, { 'www-authenticate': `Digest realm="r", nonce="n${++nonce}", qop="auth", algorithm=${algorithm}` });
+      res.end();
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(srv.address() as { port: number }).port}`;
+    const session = new Session();
+    const asked: boolean[] = [];
+    session.on('authenticate', (_m, auth, retrying) => {
+      asked.push(retrying);
+      auth.authenticate('alice', 'secret');
+    });
+    try {
+      expect(await session.send(new Message('GET', `${base}/a`))).toBe(200);
+      expect(await session.send(new Message('GET', `${base}/a?again`))).toBe(200);
+      // stale=true: the same credentials with the new nonce, nc from 1 again, nobody asked.
+      expect(await session.send(new Message('GET', `${base}/stale`))).toBe(200);
+      expect(asked).toEqual([false]);
+      // Another algorithm for the realm: the old answer does not fit, the application is asked again.
+      expect(await session.send(new Message('GET', `${base}/sess`))).toBe(200);
+      expect(asked).toEqual([false, true]);
+      expect(seen).toEqual([
+        { algorithm: 'SHA-256', nc: '00000001', ok: true },
+        { algorithm: 'SHA-256', nc: '00000002', ok: true },
+        { algorithm: 'SHA-256', nc: '00000003', ok: true },
+        { algorithm: 'SHA-256', nc: '00000001', ok: true },
+        { algorithm: 'SHA-256', nc: '00000002', ok: false },
+        { algorithm: 'SHA-256-sess', nc: '00000001', ok: true },
+      ]);
+    } finally {
+      session.close();
+      await new Promise<void>((r) => srv.close(() => r()));
+    }
+  });
+
+  test('a handler that always answers wrong: stopped at the resend limit, the 401 comes back', async () => {
+    const session = new Session();
+    let calls = 0;
+    session.on('authenticate', (_m, auth) => {
+      calls++;
+      auth.authenticate('user1', 'wrong');
+    });
+    expect(await session.send(new Message('GET', `${realms.url}/Digest/realm1/`))).toBe(401);
+    expect(calls).toBe(21);
     session.close();
   });
 });

@@ -16,6 +16,12 @@ export interface SessionFeature {
   responseReceived?(session: Session, msg: Message): void;
   /** A message left the queue. */
   requestUnqueued?(session: Session, msg: Message): void;
+  /** soup_session_feature_add_feature: take a sub-feature type (the AuthManager: an Auth type); false: not one of its kind. */
+  addFeatureType?(type: Function): boolean;
+  /** soup_session_feature_remove_feature. */
+  removeFeatureType?(type: Function): boolean;
+  /** soup_session_feature_has_feature. */
+  hasFeatureType?(type: Function): boolean;
 }
 
 /** A feature class, as addFeatureByType / getFeature take it. */
