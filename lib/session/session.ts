@@ -14,6 +14,7 @@ import { CurlError } from '../libcurl/errors';
 import { easyMethods } from '../libcurl/binding';
 import {
   CURLE_BAD_FUNCTION_ARGUMENT,
+  CURLE_FILESIZE_EXCEEDED,
   CURLAUTH_BASIC,
   CURLE_OK,
   CURLE_TOO_MANY_REDIRECTS,
@@ -89,6 +90,7 @@ import type { SessionFeature, SessionFeatureType } from './features/feature';
 import { ProxyResolverDefault } from './features/proxy-resolver-default';
 import { kContentDecoded, kDisabled, kFlags, kItem, kSetResponse, kTimingsSource, Message, MessageFlags, type MessageTimings } from './message';
 import { Status, statusForCurlCode, statusIsTransportError } from './status';
+import { emit0, emit1, emit3, reportListenerError } from './listener-errors';
 
 export type QueueCallback = (session: Session, msg: Message) => void;
 
@@ -130,6 +132,13 @@ export interface SessionOptions {
   httpAliases?: string[] | null;
   httpsAliases?: string[] | null;
   useNtlm?: boolean;
+  /**
+   * The largest response body a message may receive, in bytes as delivered (after
+   * Content-Encoding decoding, so a decompression bomb is bounded too); past it the message
+   * ends with Status.IO_ERROR and a reason phrase naming the limit. Default 1 GiB; 0 or
+   * Infinity: no limit.
+   */
+  maxBodySize?: number;
   /** Features to add (instances or classes); the defaults are AuthManager, ContentDecoder, ProxyResolverDefault. */
   addFeature?: SessionFeature[];
   addFeatureByType?: SessionFeatureType[];
@@ -137,6 +146,12 @@ export interface SessionOptions {
 }
 
 const MAX_REDIRECTS = 20;
+/** libcurl 8's MAX_HTTP_RESP_HEADER_SIZE: one header block (or trailer section) at most. */
+const MAX_HEADER_BLOCK = 300 * 1024;
+/** libcurl 8's bound on every header block of one transfer together (20 × the above). */
+const MAX_HEADER_TOTAL = 20 * MAX_HEADER_BLOCK;
+/** maxBodySize's default: 1 GiB of decoded body (Buffer's own limit is 4 GiB). */
+const DEFAULT_MAX_BODY_SIZE = 2 ** 30;
 const VERSION = readVersion();
 
 // SoupMessageQueueItem: one message on its way through the session.
@@ -157,6 +172,17 @@ class QueueItem {
   https = false;
   proxy: string | null = null;
   headerChunks: Buffer[] | null = null;
+  /** Where the header block being read starts in headerChunks, and its bytes so far. */
+  blockStart = 0;
+  blockBytes = 0;
+  /** Header bytes of this attempt, 1xx blocks and trailers included. */
+  headerBytes = 0;
+  /** The final response's trailer section is being read (libsoup 2 ignores trailers). */
+  trailers = false;
+  /** Response body bytes of this attempt as delivered (decoded), counted against maxBodySize. */
+  bodyBytes = 0;
+  /** Why the session aborted this attempt from a callback (a limit): the message's end. */
+  failure: { status: number; reason: string } | null = null;
   bodyChunks: Buffer[] | null = null;
   gotHeaders = false;
   stream: ResponseStream | null = null;
@@ -290,6 +316,7 @@ export class Session extends EventEmitter<SessionEvents> {
   #httpAliases: string[] | null = ['*'];
   #httpsAliases: string[] | null = null;
   #useNtlm = false;
+  #maxBodySize = DEFAULT_MAX_BODY_SIZE;
   #extraHeaders: string[] = [];
 
   constructor(options: SessionOptions = {}) {
@@ -318,6 +345,7 @@ export class Session extends EventEmitter<SessionEvents> {
     if (options.httpAliases !== undefined) this.httpAliases = options.httpAliases;
     if (options.httpsAliases !== undefined) this.httpsAliases = options.httpsAliases;
     if (options.useNtlm !== undefined) this.useNtlm = options.useNtlm;
+    if (options.maxBodySize !== undefined) this.maxBodySize = options.maxBodySize;
   }
 
   // --- properties ------------------------------------------------------------------------
@@ -481,6 +509,16 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#useNtlm = Boolean(on);
   }
 
+  /** The largest response body, decoded bytes (0: no limit; Infinity reads back as 0). See SessionOptions. */
+  get maxBodySize(): number {
+    return this.#maxBodySize;
+  }
+  set maxBodySize(bytes: number) {
+    if (typeof bytes !== 'number' || !(bytes >= 0)) throw new TypeError(`Expected a non-negative number of bytes for maxBodySize but received ${bytes}`);
+    this.#maxBodySize = bytes === Infinity ? 0 : Math.floor(bytes);
+    this.#config++;
+  }
+
   // --- features --------------------------------------------------------------------------
 
   /** soup_session_add_feature. */
@@ -536,6 +574,19 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#headerFeatures = this.#features.filter((f) => f.prepareRequest !== undefined);
   }
 
+  // request-queued: the features' hook, then the signal.
+  #requestQueued(msg: Message): void {
+    for (const f of this.#features) {
+      if (f.requestQueued === undefined || !this.#isEnabled(f, msg)) continue;
+      try {
+        f.requestQueued(this, msg);
+      } catch (error) {
+        reportListenerError(error);
+      }
+    }
+    emit1(this, 'request-queued', msg);
+  }
+
   #isEnabled(feature: SessionFeature, msg: Message): boolean {
     const disabled = msg[kDisabled];
     if (disabled === null) return true;
@@ -585,8 +636,7 @@ export class Session extends EventEmitter<SessionEvents> {
     msg[kItem] = item;
     this.#items.add(item);
     msg.resetResponse();
-    for (const f of this.#features) if (f.requestQueued !== undefined && this.#isEnabled(f, msg)) f.requestQueued(this, msg);
-    this.emit('request-queued', msg);
+    this.#requestQueued(msg);
     this.#start(item);
   }
 
@@ -635,8 +685,7 @@ export class Session extends EventEmitter<SessionEvents> {
     msg[kItem] = item;
     this.#items.add(item);
     msg.resetResponse();
-    for (const f of this.#features) if (f.requestQueued !== undefined && this.#isEnabled(f, msg)) f.requestQueued(this, msg);
-    this.emit('request-queued', msg);
+    this.#requestQueued(msg);
     const easy = (this.#syncEasy ??= this.#newEasy());
     for (;;) {
       if (!this.#prepare(item, easy)) break;
@@ -654,7 +703,12 @@ export class Session extends EventEmitter<SessionEvents> {
       const headers = item.headerChunks !== null ? Buffer.concat(item.headerChunks) : easy.takeHeaders();
       const body = item.bodyChunks !== null ? Buffer.concat(item.bodyChunks) : easy.takeBody();
       easy.item = null;
-      if (!this.#completed(item, easy, code, headers, body)) break;
+      try {
+        if (!this.#completed(item, easy, code, headers, body)) break;
+      } catch (error) {
+        this.#failed(item, error);
+        break;
+      }
     }
     return msg.statusCode;
   }
@@ -898,6 +952,13 @@ export class Session extends EventEmitter<SessionEvents> {
     item.headerChunks = wantHeaders ? [] : null;
     item.bodyChunks = wantChunks ? [] : null;
     item.gotHeaders = false;
+    if (wantHeaders) {
+      item.blockStart = 0;
+      item.headerBytes = 0;
+      item.trailers = false;
+    }
+    item.bodyBytes = 0;
+    item.failure = null;
     item.connects = 0;
     // wrote-headers / wrote-body: libcurl tells what it sends only through its debug callback.
     const wantWrote = msg.listenerCount('wrote-headers') > 0 || msg.listenerCount('wrote-body') > 0;
@@ -922,7 +983,7 @@ export class Session extends EventEmitter<SessionEvents> {
       easy.set(CURLOPT_PREREQFUNCTION, wantPrereq ? this.#prereqFunction(easy) : null);
       easy.callbackMask = mask;
     }
-    if (!wantPrereq) this.emit('request-started', msg);
+    if (!wantPrereq) emit1(this, 'request-started', msg);
     return true;
   }
 
@@ -971,6 +1032,10 @@ export class Session extends EventEmitter<SessionEvents> {
     easy.apply(CURLOPT_LOW_SPEED_TIME, timeoutMs > 0 ? Math.max(1, Math.round(this.#timeout)) : 0);
     easy.apply(CURLOPT_MAXAGE_CONN, this.#idleTimeout > 0 ? Math.max(1, Math.round(this.#idleTimeout)) : 1 << 30);
     easy.apply(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
+    // The decoded-body bound in the native driver, where the object layer has it (without a
+    // got-chunk listener the body never passes through JavaScript); the write callback
+    // checks the same bound when it runs.
+    if ('maxBodySize' in easy) (easy as { maxBodySize: number }).maxBodySize = this.#maxBodySize;
     if (process.env.CURLIO_VERBOSE) easy.apply(CURLOPT_VERBOSE, 1);
     // With sslStrict off the handshake always completes and msg.tlsErrors carries the
     // verification result that was computed anyway.
@@ -1017,24 +1082,54 @@ export class Session extends EventEmitter<SessionEvents> {
     const fn = (data: Buffer): number => {
       const item = easy.item as QueueItem | null;
       if (item === null || item.headerChunks === null) return 0; // cancelled: abort the transfer
-      item.headerChunks.push(data);
-      if (data.length <= 2 && (data[0] === 13 || data[0] === 10)) this.#headersEnded(item, easy);
+      const chunks = item.headerChunks;
+      if (item.blockStart === chunks.length && !item.trailers) {
+        item.blockBytes = 0;
+        // After the final response's block: trailers, or a new response of libcurl's own
+        // round (an authentication it answers itself) starting with its status line.
+        if (item.gotHeaders) item.trailers = !isStatusLine(data);
+      }
+      item.blockBytes += data.length;
+      item.headerBytes += data.length;
+      // libcurl 8's bounds (MAX_HTTP_RESP_HEADER_SIZE, and 20 times that for all blocks);
+      // libcurl 7.88 has none, and endless headers or trailers would grow without end.
+      if (item.blockBytes > MAX_HEADER_BLOCK || item.headerBytes > MAX_HEADER_TOTAL) {
+        item.failure = { status: Status.IO_ERROR, reason: `Response headers exceed ${item.blockBytes > MAX_HEADER_BLOCK ? MAX_HEADER_BLOCK : MAX_HEADER_TOTAL} bytes` };
+        return 0;
+      }
+      const ends = data.length <= 2 && (data[0] === 13 || data[0] === 10);
+      if (item.trailers) {
+        // Read and dropped, as libsoup 2 does; their end is no new block.
+        if (ends) item.trailers = false;
+        return data.length;
+      }
+      chunks.push(data);
+      if (ends) this.#headersEnded(item, easy);
       return easy.item === item ? data.length : 0;
     };
     easy.headerFn = fn;
     return fn;
   }
 
+  // A header block ended: only its own chunks are joined and parsed (a flood of 1xx blocks
+  // costs each block once), and a 1xx block or a tunnel's reply is dropped, as libsoup
+  // keeps neither.
   #headersEnded(item: QueueItem, easy: PooledEasy): void {
     const msg = item.msg;
-    msg[kSetResponse](Buffer.concat(item.headerChunks as Buffer[]), EMPTY);
+    const chunks = item.headerChunks as Buffer[];
+    const start = item.blockStart;
+    msg[kSetResponse](start === 0 ? Buffer.concat(chunks) : Buffer.concat(chunks.slice(start)), EMPTY);
     const status = msg.statusCode;
     // 1xx, CONNECT replies, and the rounds libcurl answers itself (redirects are ours).
-    if (status < 200 || (item.proxy !== null && status === 200 && msg.responseHeaders.size === 0 && /CONNECT|established/i.test(msg.reasonPhrase))) return;
+    if (status < 200 || (item.proxy !== null && status === 200 && msg.responseHeaders.size === 0 && /CONNECT|established/i.test(msg.reasonPhrase))) {
+      chunks.length = start;
+      return;
+    }
+    item.blockStart = chunks.length;
     item.gotHeaders = true;
     this.#inCurl++;
     try {
-      msg.emit('got-headers');
+      emit0(msg, 'got-headers');
       if (item.streamResolve !== null && easy.item === item) {
         if (this.#redirectTarget(msg) === null && !this.#wantsAuth(item)) {
           const stream = new ResponseStream(() => {
@@ -1059,6 +1154,11 @@ export class Session extends EventEmitter<SessionEvents> {
       if (item === null) return 0;
       const msg = item.msg;
       if (!item.gotHeaders && item.headerChunks !== null) return data.length; // a body we will not use (redirect, 401)
+      item.bodyBytes += data.length;
+      if (item.bodyBytes > this.#maxBodySize && this.#maxBodySize > 0) {
+        item.failure = { status: Status.IO_ERROR, reason: bodyTooLarge(this.#maxBodySize) };
+        return 0;
+      }
       const stream = item.stream;
       if (stream !== null) {
         if (stream.destroyed) return 0;
@@ -1071,8 +1171,14 @@ export class Session extends EventEmitter<SessionEvents> {
       }
       this.#inCurl++;
       try {
-        if (stream !== null) stream.push(data);
-        msg.emit('got-chunk', data);
+        if (stream !== null) {
+          try {
+            stream.push(data); // a flowing stream's 'data' listeners run inside push()
+          } catch (error) {
+            reportListenerError(error);
+          }
+        }
+        emit1(msg, 'got-chunk', data);
       } finally {
         this.#inCurl--;
       }
@@ -1109,11 +1215,11 @@ export class Session extends EventEmitter<SessionEvents> {
     try {
       if (item.wrote === 0) {
         item.wrote = 1;
-        msg.emit('wrote-headers');
+        emit0(msg, 'wrote-headers');
       }
       if (upTo === 2 && item.wrote === 1 && msg[kItem] === item) {
         item.wrote = 2;
-        msg.emit('wrote-body');
+        emit0(msg, 'wrote-body');
       }
     } finally {
       this.#inCurl--;
@@ -1131,10 +1237,10 @@ export class Session extends EventEmitter<SessionEvents> {
         if (connects > item.connects) {
           item.connects = connects;
           const info: ConnectionInfo = { remoteAddress: primaryIp, remotePort: primaryPort, localAddress: localIp, localPort, proxy: item.proxy };
-          this.emit('connection-created', info);
-          if (item.proxy !== null && item.https) this.emit('tunneling', info);
+          emit1(this, 'connection-created', info);
+          if (item.proxy !== null && item.https) emit1(this, 'tunneling', info);
         }
-        this.emit('request-started', item.msg);
+        emit1(this, 'request-started', item.msg);
       } finally {
         this.#inCurl--;
       }
@@ -1155,8 +1261,26 @@ export class Session extends EventEmitter<SessionEvents> {
     const rawBody = item.bodyChunks !== null ? (item.bodyChunks.length === 1 ? item.bodyChunks[0] : Buffer.concat(item.bodyChunks)) : (body ?? EMPTY);
     if (error !== undefined && result === CURLE_OK) result = -1;
     if (item.reader?.error !== undefined) error = item.reader.error;
-    if (this.#completed(item, easy, result, rawHeaders, rawBody, status) && !this.#closed) {
-      this.#start(item);
+    try {
+      if (this.#completed(item, easy, result, rawHeaders, rawBody, status) && !this.#closed) {
+        this.#start(item);
+      }
+    } catch (error) {
+      // Nothing may escape into the native driver's completion: the message ends here.
+      this.#failed(item, error);
+    }
+  }
+
+  // An exception from the session's own work on `item` (not a listener's): it surfaces as
+  // a listener's does, and the message ends with IO_ERROR unless it has ended already.
+  #failed(item: QueueItem, error: unknown): void {
+    reportListenerError(error);
+    if (!this.#items.has(item) || item.msg[kItem] !== item || item.finishing) return;
+    this.#detach(item);
+    try {
+      this.#finish(item, Status.IO_ERROR);
+    } catch (again) {
+      reportListenerError(again);
     }
   }
 
@@ -1170,10 +1294,17 @@ export class Session extends EventEmitter<SessionEvents> {
     if (result !== CURLE_OK && item.proxy !== null && item.https && easy.getinfo<number>(CURLINFO_HTTP_CONNECTCODE) >= 400) {
       result = CURLE_OK;
     }
-    if (result !== CURLE_OK) {
-      const status = result === CURLE_TOO_MANY_REDIRECTS ? Status.TOO_MANY_REDIRECTS : statusForCurlCode(result, item.proxy !== null);
-      item.stream?.destroy(new SessionError(status, undefined));
-      this.#finish(item, status);
+    if (result !== CURLE_OK || item.failure !== null) {
+      let status: number;
+      let reason: string | undefined;
+      if (item.failure !== null) ({ status, reason } = item.failure);
+      else if (result === CURLE_FILESIZE_EXCEEDED) {
+        // The native bound (Easy#maxBodySize) on the decoded body.
+        status = Status.IO_ERROR;
+        reason = bodyTooLarge(this.#maxBodySize);
+      } else status = result === CURLE_TOO_MANY_REDIRECTS ? Status.TOO_MANY_REDIRECTS : statusForCurlCode(result, item.proxy !== null);
+      item.stream?.destroy(new SessionError(status, reason));
+      this.#finish(item, status, reason);
       return false;
     }
     // A chunked body whose last chunk libcurl sent without a DATA_OUT after the reader's end.
@@ -1181,9 +1312,16 @@ export class Session extends EventEmitter<SessionEvents> {
     msg[kSetResponse](rawHeaders, rawBody, status);
     if (item.decoding) msg[kContentDecoded]();
     if (!this.#sslStrict && item.https) msg.tlsErrors = easy.getinfo<number>(CURLINFO_SSL_VERIFYRESULT);
-    for (const f of this.#features) if (f.responseReceived !== undefined && this.#isEnabled(f, msg)) f.responseReceived(this, msg);
-    if (!item.gotHeaders && msg.listenerCount('got-headers') > 0) msg.emit('got-headers');
-    if (!item.finishing && this.#items.has(item)) msg.emit('got-body');
+    for (const f of this.#features) {
+      if (f.responseReceived === undefined || !this.#isEnabled(f, msg)) continue;
+      try {
+        f.responseReceived(this, msg);
+      } catch (error) {
+        reportListenerError(error);
+      }
+    }
+    if (!item.gotHeaders && msg.listenerCount('got-headers') > 0) emit0(msg, 'got-headers');
+    if (!item.finishing && this.#items.has(item)) emit0(msg, 'got-body');
     if (!this.#items.has(item) || msg[kItem] !== item) return false; // cancelled by a handler
 
     if (item.requeue) return this.#restart(item);
@@ -1211,7 +1349,7 @@ export class Session extends EventEmitter<SessionEvents> {
         const auth = new Auth(picked.scheme, picked.challenge.params.realm ?? '', host, isForProxy, picked.challenge.params);
         const retrying = isForProxy ? item.proxyAuthSent : item.authSent;
         if (retrying && this.#authManager !== null) this.#authManager.forget(isForProxy ? (item.proxy as string) : msg.uri, isForProxy);
-        this.emit('authenticate', msg, auth, retrying);
+        emit3(this, 'authenticate', msg, auth, retrying);
         if (!this.#items.has(item)) return false;
         if (item.paused && !auth.isAuthenticated) {
           item.authPending = auth;
@@ -1248,7 +1386,7 @@ export class Session extends EventEmitter<SessionEvents> {
   #restart(item: QueueItem): boolean {
     item.requeue = false;
     item.msg.resetResponse();
-    item.msg.emit('restarted');
+    emit0(item.msg, 'restarted');
     return this.#items.has(item) && item.msg[kItem] === item;
   }
 
@@ -1285,9 +1423,9 @@ export class Session extends EventEmitter<SessionEvents> {
     if (item.easy === null) setImmediate(() => this.#items.has(item) && item.easy === null && this.#start(item));
   }
 
-  #finish(item: QueueItem, status: number): void {
+  #finish(item: QueueItem, status: number, reason?: string): void {
     const msg = item.msg;
-    if (status !== msg.statusCode || statusIsTransportError(status)) msg.setStatus(status);
+    if (status !== msg.statusCode || statusIsTransportError(status)) msg.setStatus(status, reason);
     item.finishing = true;
     if (item.streamWaiting && item.streamReject !== null && statusIsTransportError(status)) {
       item.streamWaiting = false;
@@ -1302,7 +1440,7 @@ export class Session extends EventEmitter<SessionEvents> {
     }
     item.streamResolve = null;
     item.stream?.push(null);
-    msg.emit('finished');
+    emit0(msg, 'finished');
     // Requeued from a 'finished' handler: libsoup runs the queue callback only for the final
     // response.
     if (item.requeue && this.#items.has(item) && !this.#closed) return this.#requeueFinished(item);
@@ -1310,6 +1448,8 @@ export class Session extends EventEmitter<SessionEvents> {
       this.#inCurl++;
       try {
         item.callback(this, msg);
+      } catch (error) {
+        reportListenerError(error);
       } finally {
         this.#inCurl--;
       }
@@ -1323,20 +1463,39 @@ export class Session extends EventEmitter<SessionEvents> {
     item.finishing = false;
     this.#items.delete(item);
     msg[kItem] = null;
-    for (const f of this.#features) if (f.requestUnqueued !== undefined && this.#isEnabled(f, msg)) f.requestUnqueued(this, msg);
-    this.emit('request-unqueued', msg);
+    for (const f of this.#features) {
+      if (f.requestUnqueued === undefined || !this.#isEnabled(f, msg)) continue;
+      try {
+        f.requestUnqueued(this, msg);
+      } catch (error) {
+        reportListenerError(error);
+      }
+    }
+    emit1(this, 'request-unqueued', msg);
   }
 
   // --- redirects -------------------------------------------------------------------------
 
+  // The redirect's target, or null when there is none this session can follow. A server
+  // chooses it: a target without a host (javascript:, mailto:, tel:, urn:) or two Location
+  // headers that disagree are refused, and credentials in it (user:pass@) are dropped, as
+  // libcurl's CURLOPT_FOLLOWLOCATION does, so a server cannot make the next request carry
+  // an Authorization header of its choosing to another host.
   #redirectUri(msg: Message): URL | null {
-    const location = msg.responseHeaders.getOne('Location');
-    if (location === null) return null;
+    const locations = msg.responseHeaders.getList('Location');
+    if (locations.length === 0) return null;
+    const location = locations[0];
+    for (let i = 1; i < locations.length; i++) if (locations[i] !== location) return null;
     let target: URL;
     try {
       target = new URL(location, msg.uri);
     } catch {
       return null;
+    }
+    if (target.host === '' || /[\0\t\r\n]/.test(location)) return null;
+    if (target.username !== '' || target.password !== '') {
+      target.username = '';
+      target.password = '';
     }
     return this.#curlUrl(target) === null ? null : target;
   }
@@ -1401,6 +1560,15 @@ function schemeList(name: string, list: readonly string[] | null): string[] | nu
     throw new TypeError(`Expected an array of URI schemes or null for ${name}`);
   }
   return list.map((s) => s.toLowerCase());
+}
+
+function bodyTooLarge(limit: number): string {
+  return `Response body exceeds maxBodySize (${limit} bytes)`;
+}
+
+// "HTTP/1.1 200", "HTTP/2 200": a response's first line (not a trailer field).
+function isStatusLine(data: Buffer): boolean {
+  return data.length > 5 && data[0] === 72 && data[1] === 84 && data[2] === 84 && data[3] === 80 && data[4] === 47;
 }
 
 function isRedirect(status: number): boolean {
