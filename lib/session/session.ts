@@ -357,6 +357,8 @@ export class Session extends EventEmitter<SessionEvents> {
   set proxyUri(uri: string | URL | null) {
     if (uri === null || uri === undefined) this.#proxyUri = null;
     else {
+      // WHATWG URL parsing would drop them silently, as Message's uri refuses them.
+      if (typeof uri === 'string' && /[\0\t\r\n]/.test(uri)) throw new TypeError(`The proxyUri contains CR, LF, TAB or NUL: ${JSON.stringify(uri)}`);
       try {
         this.#proxyUri = new URL(String(uri)).href;
       } catch {
@@ -438,7 +440,7 @@ export class Session extends EventEmitter<SessionEvents> {
     return this.#sslCaFile;
   }
   set sslCaFile(file: string | null) {
-    if (file !== null && typeof file !== 'string') throw new TypeError('Expected a path or null for sslCaFile');
+    if (file !== null && (typeof file !== 'string' || file.includes('\0'))) throw new TypeError('Expected a path without NUL, or null, for sslCaFile');
     this.#sslCaFile = file;
     this.#sslUseSystemCaFile = false;
     this.#config++;

@@ -131,6 +131,20 @@ describe('maxBodySize', () => {
   });
 });
 
+test('strings the session passes into the request head or options: CR, LF (and NUL) are a TypeError', () => {
+  for (const bad of ['a\r\nX-Injected: 1', 'a\nb', 'a\rb', 'a\0b']) {
+    expect(() => new Session({ userAgent: bad })).toThrow(TypeError);
+    expect(() => new Session({ acceptLanguage: bad })).toThrow(TypeError);
+    expect(() => new Session({ proxyUri: `http://proxy.invalid/${bad}` })).toThrow(TypeError);
+    const session = new Session();
+    expect(() => (session.userAgent = bad)).toThrow(TypeError);
+    expect(() => (session.acceptLanguage = bad)).toThrow(TypeError);
+    expect(() => (session.proxyUri = `http://proxy${bad}:3128`)).toThrow(TypeError);
+    session.close();
+  }
+  expect(() => new Session({ sslCaFile: '/etc/ssl/a.pem\0.txt' })).toThrow(TypeError);
+});
+
 describe('request framing belongs to the session', () => {
   test.each([
     ['Content-Length', '1'],
