@@ -91,6 +91,7 @@ import { ProxyResolverDefault } from './features/proxy-resolver-default';
 import { kContentDecoded, kDisabled, kFlags, kItem, kSetResponse, kTimingsSource, Message, MessageFlags, type MessageTimings } from './message';
 import { Status, statusForCurlCode, statusIsTransportError } from './status';
 import { emit0, emit1, emit3, reportListenerError } from './listener-errors';
+import { applyRedirect, isRedirection, redirectionUri, wouldRedirectAsGet, wouldRedirectAsSafe } from './redirect';
 
 export type QueueCallback = (session: Session, msg: Message) => void;
 
@@ -145,7 +146,8 @@ export interface SessionOptions {
   removeFeatureByType?: SessionFeatureType[];
 }
 
-const MAX_REDIRECTS = 20;
+/** SOUP_SESSION_MAX_RESEND_COUNT: a message is sent again (redirect, authentication, requeue) at most this often. */
+const MAX_RESEND_COUNT = 20;
 /** libcurl 8's MAX_HTTP_RESP_HEADER_SIZE: one header block (or trailer section) at most. */
 const MAX_HEADER_BLOCK = 300 * 1024;
 /** libcurl 8's bound on every header block of one transfer together (20 × the above). */
@@ -167,7 +169,8 @@ class QueueItem {
   proxyAuth: Auth | null = null;
   authSent = false;
   proxyAuthSent = false;
-  redirects = 0;
+  /** How often the message was sent again (libsoup's resend_count). */
+  resends = 0;
   /** Whether libcurl speaks https for it (https, wss, or an https alias). */
   https = false;
   proxy: string | null = null;
@@ -795,16 +798,28 @@ export class Session extends EventEmitter<SessionEvents> {
     this.queueMessage(msg, null);
   }
 
-  /** soup_session_would_redirect: whether the session would follow msg's redirect. */
+  /**
+   * soup_session_would_redirect: whether the session would follow msg's redirect by itself
+   * (301, 302, 303, 307 or 308 that libsoup follows for msg's method, to a URI with a host
+   * and a scheme this session speaks), ignoring MessageFlags.NO_REDIRECT and how many times
+   * the message was sent already.
+   */
   wouldRedirect(msg: Message): boolean {
-    return this.#redirectTarget(msg) !== null;
+    if (!(msg instanceof Message)) throw new TypeError('Expected a Message for msg');
+    return this.#wouldRedirectTo(msg) !== null;
   }
 
-  /** soup_session_redirect_message: follows msg's redirect (method and body as libsoup does); false if it cannot. */
+  /**
+   * soup_session_redirect_message: follows msg's Location whatever its status, method or
+   * NO_REDIRECT flag (GET without a body where the status says so, as libsoup does) and
+   * requeues it; false without a Location that is a URI with a host. Past 20 sends the
+   * message ends TOO_MANY_REDIRECTS.
+   */
   redirectMessage(msg: Message): boolean {
-    const target = this.#redirectTarget(msg);
-    if (target === null) return false;
-    applyRedirect(msg, target);
+    if (!(msg instanceof Message)) throw new TypeError('Expected a Message for msg');
+    const uri = redirectionUri(msg);
+    if (uri === null) return false;
+    applyRedirect(msg, uri);
     const item = msg[kItem] as QueueItem | null;
     if (item !== null && this.#items.has(item)) item.requeue = true;
     return true;
@@ -1133,7 +1148,8 @@ export class Session extends EventEmitter<SessionEvents> {
     try {
       emit0(msg, 'got-headers');
       if (item.streamResolve !== null && easy.item === item) {
-        if (this.#redirectTarget(msg) === null && !this.#wantsAuth(item)) {
+        const follows = (msg[kFlags] & MessageFlags.NO_REDIRECT) === 0 && this.#wouldRedirectTo(msg) !== null;
+        if (!follows && !this.#wantsAuth(item)) {
           const stream = new ResponseStream(() => {
             if (easy.item === item && !item.paused) easy.pause(CURLPAUSE_CONT);
           });
@@ -1328,17 +1344,10 @@ export class Session extends EventEmitter<SessionEvents> {
 
     if (item.requeue) return this.#restart(item);
     // Redirects (libsoup's redirect handler runs at got-body).
-    const target = this.#redirectTarget(msg);
-    if (target !== null) {
-      if (++item.redirects > MAX_REDIRECTS) {
-        this.#finish(item, Status.TOO_MANY_REDIRECTS);
-        return false;
-      }
-      applyRedirect(msg, target);
-      return this.#restart(item);
-    }
-    if (isRedirect(msg.statusCode) && (msg[kFlags] & MessageFlags.NO_REDIRECT) === 0 && msg.responseHeaders.get('Location') !== null && this.#redirectUri(msg) === null) {
-      this.#finish(item, Status.MALFORMED);
+    const redirect = this.#redirectHandler(item);
+    if (redirect === 'follow') return this.#restart(item);
+    if (redirect === 'malformed') {
+      this.#finish(item, Status.MALFORMED, 'Invalid Redirect URL');
       return false;
     }
     // Authentication.
@@ -1385,8 +1394,24 @@ export class Session extends EventEmitter<SessionEvents> {
     return again;
   }
 
-  #restart(item: QueueItem): boolean {
+  // soup_session_requeue_message's count: true if `item` may be sent once more. Past the
+  // limit a redirect ends TOO_MANY_REDIRECTS, anything else ends with the response it has
+  // (libsoup warns "stuck in infinite loop?").
+  #mayResend(item: QueueItem): boolean {
     item.requeue = false;
+    if (item.resends >= MAX_RESEND_COUNT) {
+      if (isRedirection(item.msg.statusCode)) item.msg.setStatus(Status.TOO_MANY_REDIRECTS);
+      return false;
+    }
+    item.resends++;
+    return true;
+  }
+
+  #restart(item: QueueItem): boolean {
+    if (!this.#mayResend(item)) {
+      this.#finish(item, item.msg.statusCode);
+      return false;
+    }
     item.msg.resetResponse();
     emit0(item.msg, 'restarted');
     return this.#items.has(item) && item.msg[kItem] === item;
@@ -1421,7 +1446,8 @@ export class Session extends EventEmitter<SessionEvents> {
   // Requeued while finishing: the same queue entry runs again.
   #requeueFinished(item: QueueItem): void {
     item.finishing = false;
-    this.#restart(item);
+    item.msg.resetResponse();
+    emit0(item.msg, 'restarted');
     if (item.easy === null) setImmediate(() => this.#items.has(item) && item.easy === null && this.#start(item));
   }
 
@@ -1445,7 +1471,7 @@ export class Session extends EventEmitter<SessionEvents> {
     emit0(msg, 'finished');
     // Requeued from a 'finished' handler: libsoup runs the queue callback only for the final
     // response.
-    if (item.requeue && this.#items.has(item) && !this.#closed) return this.#requeueFinished(item);
+    if (item.requeue && this.#items.has(item) && !this.#closed && this.#mayResend(item)) return this.#requeueFinished(item);
     if (item.callback !== null) {
       this.#inCurl++;
       try {
@@ -1461,7 +1487,7 @@ export class Session extends EventEmitter<SessionEvents> {
       item.statusResolve = null;
       resolve(msg.statusCode);
     }
-    if (item.requeue && this.#items.has(item) && !this.#closed) return this.#requeueFinished(item);
+    if (item.requeue && this.#items.has(item) && !this.#closed && this.#mayResend(item)) return this.#requeueFinished(item);
     item.finishing = false;
     this.#items.delete(item);
     msg[kItem] = null;
@@ -1476,48 +1502,30 @@ export class Session extends EventEmitter<SessionEvents> {
     emit1(this, 'request-unqueued', msg);
   }
 
-  // --- redirects -------------------------------------------------------------------------
+  // --- redirects (libsoup's redirect_handler; the rules are in redirect.ts) -------------------
 
-  // The redirect's target, or null when there is none this session can follow. A server
-  // chooses it: a target without a host (javascript:, mailto:, tel:, urn:) or two Location
-  // headers that disagree are refused, and credentials in it (user:pass@) are dropped, as
-  // libcurl's CURLOPT_FOLLOWLOCATION does, so a server cannot make the next request carry
-  // an Authorization header of its choosing to another host.
-  #redirectUri(msg: Message): URL | null {
-    const locations = msg.responseHeaders.getList('Location');
-    if (locations.length === 0) return null;
-    const location = locations[0];
-    for (let i = 1; i < locations.length; i++) if (locations[i] !== location) return null;
-    let target: URL;
-    try {
-      target = new URL(location, msg.uri);
-    } catch {
-      return null;
-    }
-    if (target.host === '' || /[\0\t\r\n]/.test(location)) return null;
-    if (target.username !== '' || target.password !== '') {
-      target.username = '';
-      target.password = '';
-    }
-    return this.#curlUrl(target) === null ? null : target;
+  // Where the message would go: the target of a redirect libsoup 2.74 follows by itself
+  // (301/302/303/307/308, as GET or as a safe method) to a scheme this session speaks.
+  #wouldRedirectTo(msg: Message): URL | null {
+    const status = msg.statusCode;
+    const method = msg.method;
+    if (!wouldRedirectAsGet(status, method) && !wouldRedirectAsSafe(status, method)) return null;
+    const uri = redirectionUri(msg);
+    return uri === null || this.#curlUrl(uri) === null ? null : uri;
   }
 
-  #redirectTarget(msg: Message): { uri: URL; method: string; dropBody: boolean } | null {
-    const status = msg.statusCode;
-    if (!isRedirect(status) || (msg[kFlags] & MessageFlags.NO_REDIRECT) !== 0) return null;
-    const uri = this.#redirectUri(msg);
-    if (uri === null) return null;
-    const method = msg.method;
-    // 303 → GET; 301/302 turn POST into GET (as browsers and libsoup do); 307/308 keep both.
-    if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
-      return method === 'HEAD' ? { uri, method, dropBody: false } : { uri, method: 'GET', dropBody: true };
-    }
-    if (status === 302 && !isSafe(method) && (msg[kFlags] & MessageFlags.IDEMPOTENT) === 0 && method !== 'PUT' && method !== 'DELETE') {
-      return { uri, method: 'GET', dropBody: true };
-    }
-    // A streamed body cannot be sent twice.
-    if (msg.requestBody !== null && !Buffer.isBuffer(msg.requestBody)) return null;
-    return { uri, method, dropBody: false };
+  // The redirect handler at got-body: follow, or MALFORMED for a Location that is no URI
+  // with a host (libsoup's "Invalid Redirect URL"), or leave the response as it is.
+  #redirectHandler(item: QueueItem): 'follow' | 'malformed' | 'none' {
+    const msg = item.msg;
+    if ((msg[kFlags] & MessageFlags.NO_REDIRECT) !== 0 || !msg.responseHeaders.has('Location')) return 'none';
+    const uri = this.#wouldRedirectTo(msg);
+    if (uri === null) return redirectionUri(msg) === null ? 'malformed' : 'none';
+    // A streamed body cannot be sent again: the application decides (redirectMessage).
+    const body = msg.requestBody;
+    if (body !== null && !Buffer.isBuffer(body) && !wouldRedirectAsGet(msg.statusCode, msg.method)) return 'none';
+    applyRedirect(msg, uri);
+    return 'follow';
   }
 }
 
@@ -1530,30 +1538,6 @@ export class SessionError extends Error {
     super(reason ? `${reason} (status ${status})` : `status ${status}`);
     this.name = 'SessionError';
   }
-}
-
-function applyRedirect(msg: Message, target: { uri: URL; method: string; dropBody: boolean }): void {
-  const crossOrigin = originOf(target.uri) !== originOf(msg.uri);
-  if (target.dropBody) {
-    msg.method = target.method;
-    msg.requestBody = null;
-    msg.requestHeaders.remove('Content-Type');
-    msg.requestHeaders.remove('Content-Length');
-  }
-  if (crossOrigin) {
-    // Credentials are for the origin they were given to.
-    msg.requestHeaders.remove('Authorization');
-    msg.requestHeaders.remove('Cookie');
-    msg.requestHeaders.remove('Proxy-Authorization');
-  }
-  msg.uri = target.uri;
-  const item = msg[kItem] as QueueItem | null;
-  if (item !== null && crossOrigin) item.auth = null;
-}
-
-/** scheme://host:port, also for aliases such as dav:// whose URL.origin is the opaque "null". */
-function originOf(uri: URL): string {
-  return `${uri.protocol}//${uri.host}`;
 }
 
 function schemeList(name: string, list: readonly string[] | null): string[] | null {
@@ -1573,17 +1557,9 @@ function isStatusLine(data: Buffer): boolean {
   return data.length > 5 && data[0] === 72 && data[1] === 84 && data[2] === 84 && data[3] === 80 && data[4] === 47;
 }
 
-function isRedirect(status: number): boolean {
-  return status === 300 || status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
-}
-
 // SOUP_METHOD_IS_IDEMPOTENT.
 function isIdempotent(method: string): boolean {
   return method === 'GET' || method === 'HEAD' || method === 'OPTIONS' || method === 'TRACE' || method === 'PUT' || method === 'DELETE';
-}
-
-function isSafe(method: string): boolean {
-  return method === 'GET' || method === 'HEAD' || method === 'OPTIONS' || method === 'PROPFIND';
 }
 
 function hasAcceptEncoding(lines: readonly string[]): boolean {
