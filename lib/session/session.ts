@@ -300,6 +300,8 @@ export class Session extends EventEmitter<SessionEvents> {
   #headerFeatures: SessionFeature[] = [];
   #config = 0;
   #closed = false;
+  /** Queued messages waiting for the next loop turn to start. */
+  #starting: QueueItem[] = [];
   #syncEasy: PooledEasy | null = null;
   #inCurl = 0;
 
@@ -320,7 +322,8 @@ export class Session extends EventEmitter<SessionEvents> {
   #httpsAliases: string[] | null = null;
   #useNtlm = false;
   #maxBodySize = DEFAULT_MAX_BODY_SIZE;
-  #extraHeaders: string[] = [];
+  /** "Accept-Language: ..." for messages without their own, or null. */
+  #acceptLanguageLine: string | null = null;
 
   constructor(options: SessionOptions = {}) {
     super();
@@ -434,7 +437,8 @@ export class Session extends EventEmitter<SessionEvents> {
   }
   set acceptLanguageAuto(on: boolean) {
     this.#acceptLanguageAuto = Boolean(on);
-    if (on) this.#acceptLanguage = acceptLanguageFromEnvironment(process.env);
+    // libsoup: turning it off (or on) drops the value set before.
+    this.#acceptLanguage = on ? acceptLanguageFromEnvironment(process.env) : null;
     this.#updateExtraHeaders();
   }
 
@@ -565,9 +569,9 @@ export class Session extends EventEmitter<SessionEvents> {
 
   /** soup_session_get_feature_for_message: null when msg.disableFeature(type) was called. */
   getFeatureForMessage<T extends SessionFeature>(type: SessionFeatureType<T>, msg: Message): T | null {
-    const disabled = msg[kDisabled];
-    if (disabled !== null) for (const d of disabled) if (d === type || type.prototype instanceof (d as SessionFeatureType)) return null;
-    return this.getFeature(type);
+    // libsoup asks whether the feature found (maybe a subclass of `type`) is disabled.
+    const feature = this.getFeature(type);
+    return feature !== null && this.#isEnabled(feature, msg) ? feature : null;
   }
 
   #refreshFeatures(): void {
@@ -642,8 +646,25 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#items.add(item);
     msg.resetResponse();
     this.#requestQueued(msg);
-    this.#start(item);
+    // libsoup kicks its queue from the main loop: listeners connected right after
+    // queueMessage (wrote-headers, got-headers...) see this message's first attempt.
+    this.#starting.push(item);
+    if (this.#starting.length === 1) setImmediate(this.#startQueued);
   }
+
+  // The items queued during the last loop turn, started together.
+  readonly #startQueued = (): void => {
+    const items = this.#starting;
+    this.#starting = [];
+    for (const item of items) {
+      if (this.#closed || !this.#items.has(item) || item.msg[kItem] !== item || item.easy !== null || item.finishing) continue;
+      try {
+        this.#start(item);
+      } catch (error) {
+        this.#failed(item, error);
+      }
+    }
+  };
 
   /** Promise form of queueMessage: resolves with the status (HTTP or transport). */
   send(msg: Message): Promise<number> {
@@ -708,6 +729,8 @@ export class Session extends EventEmitter<SessionEvents> {
       const headers = item.headerChunks !== null ? Buffer.concat(item.headerChunks) : easy.takeHeaders();
       const body = item.bodyChunks !== null ? Buffer.concat(item.bodyChunks) : easy.takeBody();
       easy.item = null;
+      // Cancelled from a handler while libcurl ran it: it has ended (CANCELLED) already.
+      if (msg[kItem] !== item || !this.#items.has(item)) break;
       try {
         if (!this.#completed(item, easy, code, headers, body)) break;
       } catch (error) {
@@ -791,11 +814,15 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#multi.close();
   }
 
-  /** soup_session_prepare_for_uri: warms the connection to `uri`'s host (DNS and connect) with a HEAD. */
+  /**
+   * soup_session_prepare_for_uri: a hint that a request to `uri` may follow. libsoup
+   * resolves the host and may connect, and never sends a request; libcurl has no way to open
+   * a connection it would then reuse (CONNECT_ONLY connections are not), so curlio checks
+   * the URI and sends nothing.
+   */
   prepareForUri(uri: string | URL): void {
-    const msg = new Message('HEAD', uri);
-    msg.flags |= MessageFlags.IDEMPOTENT;
-    this.queueMessage(msg, null);
+    this.#checkOpen();
+    void new Message('HEAD', uri); // the same TypeError as a message for this URI
   }
 
   /**
@@ -838,7 +865,7 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   #updateExtraHeaders(): void {
-    this.#extraHeaders = this.#acceptLanguage ? [`Accept-Language: ${this.#acceptLanguage}`] : [];
+    this.#acceptLanguageLine = this.#acceptLanguage ? `Accept-Language: ${this.#acceptLanguage}` : null;
   }
 
   #newEasy(): PooledEasy {
@@ -911,7 +938,8 @@ export class Session extends EventEmitter<SessionEvents> {
     // Headers: the message's, then the session's and the features'.
     const lines: string[] = [];
     msg.requestHeaders.appendLines(lines);
-    for (const line of this.#extraHeaders) lines.push(line);
+    // soup_session_send_queue_item: the session's Accept-Language unless the message has one.
+    if (this.#acceptLanguageLine !== null && !msg.requestHeaders.has('Accept-Language')) lines.push(this.#acceptLanguageLine);
     for (const f of this.#headerFeatures) if (this.#isEnabled(f, msg)) f.prepareRequest!(this, msg, lines);
     // The ContentDecoder, unless the message disabled it (soup_message_disable_feature):
     // libcurl decodes, and its Accept-Encoding goes out unless the request has one of its
@@ -1421,8 +1449,11 @@ export class Session extends EventEmitter<SessionEvents> {
   #detach(item: QueueItem): void {
     const easy = item.easy;
     item.easy = null;
-    if (easy === null || easy === this.#syncEasy) return;
+    if (easy === null) return;
     easy.item = null;
+    // sendMessage's handle: its callbacks now abort the transfer (they see no item), and
+    // curl_easy_perform returns to sendMessage.
+    if (easy === this.#syncEasy) return;
     const remove = () => {
       if (easy.item !== null || easy.isClosed() || easy[kTransferHandler] === undefined) return;
       easy[kTransferHandler] = undefined;
@@ -1572,7 +1603,7 @@ function hasAcceptEncoding(lines: readonly string[]): boolean {
 }
 
 /** Accept-Language from the locale environment, as libsoup builds it from g_get_language_names. */
-export function acceptLanguageFromEnvironment(env: NodeJS.ProcessEnv): string | null {
+export function acceptLanguageFromEnvironment(env: NodeJS.ProcessEnv): string {
   const raw = env.LANGUAGE || env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
   const langs: string[] = [];
   for (const entry of raw.split(':')) {
@@ -1583,7 +1614,8 @@ export function acceptLanguageFromEnvironment(env: NodeJS.ProcessEnv): string | 
     const base = tag.split('-')[0];
     if (!langs.includes(base)) langs.push(base);
   }
-  if (langs.length === 0) return null;
+  // g_get_language_names always ends with "C", which libsoup skips; nothing else: "en".
+  if (langs.length === 0) return 'en';
   return langs.map((l, i) => (i === 0 ? l : `${l};q=${Math.max(0.1, 1 - i * 0.1).toFixed(1)}`)).join(', ');
 }
 
