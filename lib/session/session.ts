@@ -171,6 +171,8 @@ class QueueItem {
   proxyAuthSent = false;
   /** How often the message was sent again (libsoup's resend_count). */
   resends = 0;
+  /** The multi handle running it (the session's, or the one without connection limits). */
+  multi: Multi | null = null;
   /** Whether libcurl speaks https for it (https, wss, or an https alias). */
   https = false;
   proxy: string | null = null;
@@ -289,7 +291,13 @@ class BodyReader {
 }
 
 export class Session extends EventEmitter<SessionEvents> {
-  readonly #multi = new Multi();
+  /** The connections (and their limits) of every queued message... */
+  #multi: Multi;
+  /** ...but those flagged IGNORE_CONNECTION_LIMITS, which get their own, made when first needed. */
+  #unlimited: Multi | null = null;
+  /** When the queue last became empty (performance.now()), and the timer that closes idle connections. */
+  #idleSince = 0;
+  #idleTimer: NodeJS.Timeout | null = null;
   readonly #pool: PooledEasy[] = [];
   readonly #items = new Set<QueueItem>();
   #features: SessionFeature[] = [];
@@ -327,8 +335,7 @@ export class Session extends EventEmitter<SessionEvents> {
 
   constructor(options: SessionOptions = {}) {
     super();
-    this.#multi.setopt(CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
-    this.#applyLimits();
+    this.#multi = this.#newMulti(true);
     this.addFeature(new AuthManager());
     this.addFeature(new ContentDecoder());
     this.addFeature(new ProxyResolverDefault());
@@ -400,7 +407,11 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#config++;
   }
 
-  /** SoupSession:idle-timeout, seconds: an idle kept-alive connection older than this is not reused (CURLOPT_MAXAGE_CONN). */
+  /**
+   * SoupSession:idle-timeout, seconds (0: none): a kept-alive connection idle that long is
+   * not reused (CURLOPT_MAXAGE_CONN), and once no message has been queued for that long
+   * every idle connection is closed.
+   */
   get idleTimeout(): number {
     return this.#idleTimeout;
   }
@@ -812,6 +823,8 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#pool.length = 0;
     this.#syncEasy?.close();
     this.#multi.close();
+    this.#unlimited?.close();
+    if (this.#idleTimer !== null) clearTimeout(this.#idleTimer);
   }
 
   /**
@@ -858,11 +871,45 @@ export class Session extends EventEmitter<SessionEvents> {
     if (this.#closed) throw new Error('The session is closed');
   }
 
-  #applyLimits(): void {
-    this.#multi.setopt(CURLMOPT_MAX_TOTAL_CONNECTIONS, this.#maxConns);
-    this.#multi.setopt(CURLMOPT_MAX_HOST_CONNECTIONS, this.#maxConnsPerHost);
-    this.#multi.setopt(CURLMOPT_MAXCONNECTS, this.#maxConns);
+  #applyLimits(multi: Multi = this.#multi): void {
+    multi.setopt(CURLMOPT_MAX_TOTAL_CONNECTIONS, this.#maxConns);
+    multi.setopt(CURLMOPT_MAX_HOST_CONNECTIONS, this.#maxConnsPerHost);
+    multi.setopt(CURLMOPT_MAXCONNECTS, this.#maxConns);
   }
+
+  #newMulti(limited: boolean): Multi {
+    const multi = new Multi();
+    multi.setopt(CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+    if (limited) this.#applyLimits(multi);
+    return multi;
+  }
+
+  // SoupSession:idle-timeout closes a connection idle that long. libcurl 7.88 only refuses
+  // to reuse one older than CURLOPT_MAXAGE_CONN and closes it at the next connect, so once
+  // the whole queue has been empty for idleTimeout, the multi handles holding the (then all
+  // idle) connections are closed and replaced.
+  #becameIdle(): void {
+    if (this.#idleTimeout <= 0 || this.#closed) return;
+    this.#idleSince = performance.now();
+    if (this.#idleTimer === null) this.#armIdleTimer(this.#idleTimeout * 1000);
+  }
+
+  #armIdleTimer(ms: number): void {
+    this.#idleTimer = setTimeout(this.#idleCheck, ms);
+    this.#idleTimer.unref();
+  }
+
+  readonly #idleCheck = (): void => {
+    this.#idleTimer = null;
+    if (this.#closed || this.#items.size > 0) return; // armed again when the queue empties
+    const left = this.#idleTimeout * 1000 - (performance.now() - this.#idleSince);
+    if (left > 1) return this.#armIdleTimer(left);
+    const old = this.#multi;
+    this.#multi = this.#newMulti(true);
+    old.close();
+    this.#unlimited?.close();
+    this.#unlimited = null;
+  };
 
   #updateExtraHeaders(): void {
     this.#acceptLanguageLine = this.#acceptLanguage ? `Accept-Language: ${this.#acceptLanguage}` : null;
@@ -897,7 +944,10 @@ export class Session extends EventEmitter<SessionEvents> {
       this.#pool.push(easy);
       return;
     }
-    this.#multi.startTransfer(easy, this.#transferDone);
+    // IGNORE_CONNECTION_LIMITS: a multi handle without maxConns / maxConnsPerHost.
+    const multi = (item.msg[kFlags] & MessageFlags.IGNORE_CONNECTION_LIMITS) === 0 ? this.#multi : (this.#unlimited ??= this.#newMulti(false));
+    item.multi = multi;
+    multi.startTransfer(easy, this.#transferDone);
   }
 
   // Sets the options of one request on `easy`: the session's when they changed since this
@@ -1454,15 +1504,16 @@ export class Session extends EventEmitter<SessionEvents> {
     // sendMessage's handle: its callbacks now abort the transfer (they see no item), and
     // curl_easy_perform returns to sendMessage.
     if (easy === this.#syncEasy) return;
+    const multi = item.multi ?? this.#multi;
     const remove = () => {
       if (easy.item !== null || easy.isClosed() || easy[kTransferHandler] === undefined) return;
       easy[kTransferHandler] = undefined;
-      if (this.#multi.isClosed()) {
+      if (multi.isClosed()) {
         // close() ran meanwhile (this was deferred from inside libcurl): the handle is gone.
         easy.close();
         return;
       }
-      this.#multi.removeHandle(easy);
+      multi.removeHandle(easy);
       // The native driver may hold its completion already (delivered in this loop turn's
       // check phase, to nobody now): the handle goes back to the pool after that.
       setTimeout(() => {
@@ -1522,6 +1573,7 @@ export class Session extends EventEmitter<SessionEvents> {
     item.finishing = false;
     this.#items.delete(item);
     msg[kItem] = null;
+    if (this.#items.size === 0) this.#becameIdle();
     for (const f of this.#features) {
       if (f.requestUnqueued === undefined || !this.#isEnabled(f, msg)) continue;
       try {

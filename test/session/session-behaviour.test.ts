@@ -1,7 +1,7 @@
 // Session behaviours issue 13 found different from libsoup 2.74, each against a real server:
 // cancelMessage inside sendMessage, queueMessage starting from the loop, Accept-Language,
-// prepareForUri, getFeatureForMessage.
-import { ContentDecoder, Message, Session, Status } from '../../lib/session';
+// prepareForUri, getFeatureForMessage, idleTimeout, IGNORE_CONNECTION_LIMITS.
+import { ContentDecoder, Message, MessageFlags, Session, Status } from '../../lib/session';
 import { startHostileServer, type HostileServer } from '../helpers/hostile-server';
 import { startScriptServer, type ScriptServer } from '../helpers/session-servers';
 
@@ -12,14 +12,16 @@ beforeAll(async () => {
   server = await startHostileServer();
   counter = await startScriptServer(`
     const net = require('node:net');
-    let connections = 0, requests = 0;
+    let connections = 0, requests = 0, open = 0;
     const server = net.createServer((socket) => {
       connections++;
+      open++;
+      socket.on('close', () => open--);
       socket.on('error', () => undefined);
       socket.on('data', (d) => {
         const text = d.toString('latin1');
         if (text.startsWith('GET /count ')) {
-          const body = JSON.stringify({ connections: connections - 1, requests });
+          const body = JSON.stringify({ connections: connections - 1, requests, open: open - 1 });
           return socket.end('HTTP/1.1 200 OK\\r\\nContent-Length: ' + body.length + '\\r\\nConnection: close\\r\\n\\r\\n' + body);
         }
         requests++;
@@ -148,4 +150,46 @@ test('getFeatureForMessage checks the feature it found (a subclass disabled by i
   other.disableFeature(ContentDecoder);
   expect(session.getFeatureForMessage(MyDecoder, other)).toBeNull();
   session.close();
+});
+
+async function counts(): Promise<{ connections: number; requests: number; open: number }> {
+  const probe = new Session();
+  const msg = new Message('GET', `${counter.url}/count`);
+  await probe.send(msg);
+  probe.close();
+  return JSON.parse(msg.responseBody.toString());
+}
+
+test('idleTimeout closes connections once the session has been idle that long', async () => {
+  const before = await counts();
+  const session = new Session({ idleTimeout: 1 });
+  expect(await session.send(new Message('GET', `${counter.url}/a`))).toBe(200);
+  expect((await counts()).open).toBe(before.open + 1); // kept alive
+  let open = -1;
+  for (let i = 0; i < 40 && open !== before.open; i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    open = (await counts()).open;
+  }
+  expect(open).toBe(before.open);
+  // The session still works, on a new connection.
+  expect(await session.send(new Message('GET', `${counter.url}/b`))).toBe(200);
+  session.close();
+});
+
+test('MessageFlags.IGNORE_CONNECTION_LIMITS: the message does not wait for maxConnsPerHost', async () => {
+  const order = async (flag: boolean): Promise<string[]> => {
+    const session = new Session({ maxConnsPerHost: 1, maxConns: 1 });
+    const done: string[] = [];
+    const slow = new Message('GET', `${server.url}/raw`); // answers after 300 ms
+    const quick = new Message('GET', `${server.url}/ok`);
+    if (flag) quick.flags |= MessageFlags.IGNORE_CONNECTION_LIMITS;
+    const a = session.send(slow).then(() => done.push('slow'));
+    await new Promise((r) => setTimeout(r, 50)); // the slow one holds the only connection
+    const b = session.send(quick).then(() => done.push('quick'));
+    await Promise.all([a, b]);
+    session.close();
+    return done;
+  };
+  expect(await order(false)).toEqual(['slow', 'quick']);
+  expect(await order(true)).toEqual(['quick', 'slow']);
 });
