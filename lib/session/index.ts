@@ -1,6 +1,6 @@
 // curlio's Session / Message layer: libsoup's SoupSession model on a libcurl multi handle.
 export { Session, SessionError, acceptLanguageFromEnvironment, type SessionOptions, type SessionEvents, type QueueCallback, type ConnectionInfo } from './session';
-export { Message, MessageFlags, HttpVersion, type HttpVersionValue, type MessageEvents, type MessageTimings, type RequestBody } from './message';
+export { Message, MessageFlags, MessagePriority, HttpVersion, type HttpVersionValue, type MessageEvents, type MessageTimings, type RequestBody } from './message';
 export { MessageHeaders } from './headers';
 export { Status, statusForCurlCode, statusIsTransportError, statusPhrase, type StatusCode } from './status';
 export { Auth, type AuthScheme, type AuthChallenge } from './auth';

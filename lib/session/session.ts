@@ -573,6 +573,11 @@ export class Session extends EventEmitter<SessionEvents> {
     return (type === undefined ? [...this.#features] : this.#features.filter((f) => f instanceof type)) as T[];
   }
 
+  /** soup_session_has_feature: whether a feature that is a `type` was added. */
+  hasFeature(type: SessionFeatureType): boolean {
+    return this.getFeature(type) !== null;
+  }
+
   /** soup_session_get_feature. */
   getFeature<T extends SessionFeature>(type: SessionFeatureType<T>): T | null {
     return (this.#features.find((f) => f instanceof type) as T | undefined) ?? null;
@@ -667,6 +672,9 @@ export class Session extends EventEmitter<SessionEvents> {
   readonly #startQueued = (): void => {
     const items = this.#starting;
     this.#starting = [];
+    // SoupMessagePriority: libsoup's queue runs higher priorities first; libcurl then starts
+    // them in this order (its pending list is first come, first served).
+    if (items.length > 1) items.sort(byPriority);
     for (const item of items) {
       if (this.#closed || !this.#items.has(item) || item.msg[kItem] !== item || item.easy !== null || item.finishing) continue;
       try {
@@ -1629,6 +1637,11 @@ function schemeList(name: string, list: readonly string[] | null): string[] | nu
     throw new TypeError(`Expected an array of URI schemes or null for ${name}`);
   }
   return list.map((s) => s.toLowerCase());
+}
+
+// Higher priority first; Array.prototype.sort is stable, so queue order within one priority.
+function byPriority(a: QueueItem, b: QueueItem): number {
+  return b.msg.priority - a.msg.priority;
 }
 
 function bodyTooLarge(limit: number): string {
