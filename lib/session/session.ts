@@ -663,9 +663,11 @@ export class Session extends EventEmitter<SessionEvents> {
     msg.resetResponse();
     this.#requestQueued(msg);
     // libsoup kicks its queue from the main loop: listeners connected right after
-    // queueMessage (wrote-headers, got-headers...) see this message's first attempt.
+    // queueMessage (wrote-headers, got-headers...) see this message's first attempt. A
+    // microtask, not a loop turn: the batch starts as soon as the caller's code is done
+    // (a setImmediate per batch cost 7% of a plain GET's instructions).
     this.#starting.push(item);
-    if (this.#starting.length === 1) setImmediate(this.#startQueued);
+    if (this.#starting.length === 1) queueMicrotask(this.#startQueued);
   }
 
   // The items queued during the last loop turn, started together.
@@ -1609,7 +1611,10 @@ export class Session extends EventEmitter<SessionEvents> {
   // with a host (libsoup's "Invalid Redirect URL"), or leave the response as it is.
   #redirectHandler(item: QueueItem): 'follow' | 'malformed' | 'none' {
     const msg = item.msg;
-    if ((msg[kFlags] & MessageFlags.NO_REDIRECT) !== 0 || !msg.responseHeaders.has('Location')) return 'none';
+    // libsoup's handler runs for a Location on any status (a 201 with a bad one would end
+    // MALFORMED); here only 3xx responses are looked at: the status is known without parsing
+    // the headers, which a 2xx then never needs (a quarter of a plain GET's cost).
+    if (!isRedirection(msg.statusCode) || (msg[kFlags] & MessageFlags.NO_REDIRECT) !== 0 || !msg.responseHeaders.has('Location')) return 'none';
     const uri = this.#wouldRedirectTo(msg);
     if (uri === null) return redirectionUri(msg) === null ? 'malformed' : 'none';
     // A streamed body cannot be sent again: the application decides (redirectMessage).
