@@ -1,7 +1,7 @@
 // libsoup 2.74's redirect rules (soup-session.c: SOUP_SESSION_WOULD_REDIRECT_AS_GET / _AS_SAFE,
 // redirection_uri, soup_session_redirect_message), as pure functions of a message; the
 // session's redirect handler and wouldRedirect / redirectMessage use them.
-import { kItem, type Message } from './message';
+import type { Message } from './message';
 
 /** SOUP_METHOD_IS_SAFE (soup-misc-private.h). */
 export function isSafeMethod(method: string): boolean {
@@ -67,8 +67,6 @@ export function applyRedirect(msg: Message, uri: URL): void {
     msg.requestHeaders.remove('Authorization');
     msg.requestHeaders.remove('Cookie');
     msg.requestHeaders.remove('Proxy-Authorization');
-    const item = msg[kItem] as { auth: unknown } | null;
-    if (item !== null) item.auth = null;
   }
   msg.uri = uri;
 }

@@ -82,7 +82,9 @@ import {
   CURL_READFUNC_PAUSE,
   CURL_WRITEFUNC_PAUSE,
 } from '../libcurl/constants.generated';
-import { Auth, parseChallenges, pickChallenge } from './auth';
+import type { Auth } from './auth';
+import { authHooksOf, type AuthHooks } from './auth-hooks';
+import { LegacyAuth, type LegacyAuthState } from './legacy-auth';
 import { PooledEasy } from './easy-pool';
 import { AuthManager } from './features/auth-manager';
 import { ContentDecoder } from './features/content-decoder';
@@ -164,11 +166,10 @@ class QueueItem {
   paused = false;
   /** Paused before libcurl had a connection for it: not running, started again on unpause. */
   heldBack = false;
-  authPending: Auth | null = null;
-  auth: Auth | null = null;
-  proxyAuth: Auth | null = null;
-  authSent = false;
-  proxyAuthSent = false;
+  /** The auth manager's answer to a 401/407 is pending (auth-hooks.ts unauthorized). */
+  authWait = false;
+  /** Today's authentication's state for this queueing (legacy-auth.ts). */
+  legacyAuth: LegacyAuthState | null = null;
   /** How often the message was sent again (libsoup's resend_count). */
   resends = 0;
   /** The multi handle running it (the session's, or the one without connection limits). */
@@ -302,6 +303,7 @@ export class Session extends EventEmitter<SessionEvents> {
   readonly #items = new Set<QueueItem>();
   #features: SessionFeature[] = [];
   #authManager: AuthManager | null = null;
+  #legacyAuth: LegacyAuth | null = null;
   #decoder: ContentDecoder | null = null;
   #proxyResolver: ProxyResolverDefault | null = null;
   /** The features with a prepareRequest hook, so messages skip the others. */
@@ -805,11 +807,14 @@ export class Session extends EventEmitter<SessionEvents> {
       else this.#start(item);
       return;
     }
-    if (item.authPending !== null) {
-      const auth = item.authPending;
-      item.authPending = null;
-      // The answer came asynchronously: continue as the 'authenticate' handler would have.
-      setImmediate(() => this.#authAnswered(item, auth));
+    if (item.authWait) {
+      // Paused in 'authenticate': the auth manager learns the answer may be there.
+      const hooks = this.#authHooks(msg);
+      try {
+        hooks?.unpaused?.(msg);
+      } catch (error) {
+        reportListenerError(error);
+      }
       return;
     }
     if (item.easy !== null && item.easy !== this.#syncEasy) {
@@ -995,6 +1000,12 @@ export class Session extends EventEmitter<SessionEvents> {
       easy.plainMethod = plainGet;
     }
 
+    // Proxy, then authentication (which may set Authorization headers on the message).
+    const proxy = this.#proxyUri ?? (this.#proxyResolver !== null && this.#isEnabled(this.#proxyResolver, msg) ? this.#proxyResolver.resolve(msg.uri) : null);
+    item.proxy = proxy;
+    const auth = this.#authHooks(msg);
+    const credentials = auth === null ? null : (auth.requestStarted(msg, proxy) ?? null);
+
     // Headers: the message's, then the session's and the features'.
     const lines: string[] = [];
     msg.requestHeaders.appendLines(lines);
@@ -1010,34 +1021,16 @@ export class Session extends EventEmitter<SessionEvents> {
     if (decoder !== null && !hasAcceptEncoding(lines)) lines.push(decoder.headerLine);
     easy.setHeaders(CURLOPT_HTTPHEADER, lines);
 
-    // Proxy.
-    const proxy = this.#proxyUri ?? (this.#proxyResolver !== null && this.#isEnabled(this.#proxyResolver, msg) ? this.#proxyResolver.resolve(msg.uri) : null);
-    item.proxy = proxy;
-
-    // Authentication: what the application answered, else what the manager remembers.
-    let auth: { curlAuth: number; username: string; password: string } | null = null;
-    if (item.auth !== null && item.auth.isAuthenticated) {
-      auth = { curlAuth: item.auth.curlAuth, username: item.auth.username as string, password: item.auth.password as string };
-    } else if (this.#authManager !== null && (msg[kFlags] & MessageFlags.DO_NOT_USE_AUTH_CACHE) === 0 && this.#isEnabled(this.#authManager, msg)) {
-      auth = this.#authManager.lookup(msg.uri, false) ?? null;
-    }
-    item.authSent = auth !== null;
-    let proxyAuth: { curlAuth: number; username: string; password: string } | null = null;
-    if (proxy !== null) {
-      if (item.proxyAuth !== null && item.proxyAuth.isAuthenticated) {
-        proxyAuth = { curlAuth: item.proxyAuth.curlAuth, username: item.proxyAuth.username as string, password: item.proxyAuth.password as string };
-      } else if (this.#authManager !== null) {
-        proxyAuth = this.#authManager.lookup(proxy, true) ?? null;
-      }
-    }
-    item.proxyAuthSent = proxyAuth !== null;
+    // libcurl's side of the proxy and of credentials handed back by requestStarted.
+    const userAuth = credentials === null ? null : credentials.auth;
+    const proxyAuth = credentials === null ? null : credentials.proxyAuth;
     // No proxy and no credentials on a handle that had none either: nothing to set.
-    const plainAuth = proxy === null && auth === null && proxyAuth === null;
+    const plainAuth = proxy === null && userAuth === null && proxyAuth === null;
     if (!(plainAuth && easy.plainAuth)) {
       easy.set(CURLOPT_PROXY, proxy ?? '');
-      easy.set(CURLOPT_HTTPAUTH, auth?.curlAuth ?? CURLAUTH_BASIC);
-      easy.set(CURLOPT_USERNAME, auth?.username ?? null);
-      easy.set(CURLOPT_PASSWORD, auth?.password ?? null);
+      easy.set(CURLOPT_HTTPAUTH, userAuth?.curlAuth ?? CURLAUTH_BASIC);
+      easy.set(CURLOPT_USERNAME, userAuth?.username ?? null);
+      easy.set(CURLOPT_PASSWORD, userAuth?.password ?? null);
       easy.set(CURLOPT_PROXYAUTH, proxyAuth?.curlAuth ?? CURLAUTH_BASIC);
       easy.set(CURLOPT_PROXYUSERNAME, proxyAuth?.username ?? null);
       easy.set(CURLOPT_PROXYPASSWORD, proxyAuth?.password ?? null);
@@ -1438,23 +1431,27 @@ export class Session extends EventEmitter<SessionEvents> {
       this.#finish(item, Status.MALFORMED, 'Invalid Redirect URL');
       return false;
     }
-    // Authentication.
+    // Authentication: the auth manager decides (auth-hooks.ts).
     if (this.#wantsAuth(item)) {
-      const isForProxy = msg.statusCode === 407;
-      const challenges = parseChallenges(msg.responseHeaders.getList(isForProxy ? 'Proxy-Authenticate' : 'WWW-Authenticate'));
-      const picked = pickChallenge(challenges, this.#useNtlm);
-      if (picked !== null) {
-        const host = isForProxy && item.proxy !== null ? new URL(item.proxy).hostname : msg.uri.hostname;
-        const auth = new Auth(picked.scheme, picked.challenge.params.realm ?? '', host, isForProxy, picked.challenge.params);
-        const retrying = isForProxy ? item.proxyAuthSent : item.authSent;
-        if (retrying && this.#authManager !== null) this.#authManager.forget(isForProxy ? (item.proxy as string) : msg.uri, isForProxy);
-        emit3(this, 'authenticate', msg, auth, retrying);
-        if (!this.#items.has(item)) return false;
-        if (item.paused && !auth.isAuthenticated) {
-          item.authPending = auth;
-          return false;
-        }
-        return this.#authAnswered(item, auth, true);
+      let again: boolean | Promise<boolean> = false;
+      try {
+        again = (this.#authHooks(msg) as AuthHooks).unauthorized(msg, item.proxy);
+      } catch (error) {
+        reportListenerError(error);
+      }
+      if (!this.#items.has(item) || msg[kItem] !== item) return false; // cancelled meanwhile
+      if (again === true) return this.#restart(item);
+      if (again !== false) {
+        // Answered later (the message was paused in 'authenticate'): it stays queued.
+        item.authWait = true;
+        again.then(
+          (yes) => this.#authSettled(item, yes),
+          (error: unknown) => {
+            reportListenerError(error);
+            this.#authSettled(item, false);
+          },
+        );
+        return false;
       }
     }
     this.#finish(item, msg.statusCode);
@@ -1466,21 +1463,31 @@ export class Session extends EventEmitter<SessionEvents> {
     return (status === 401 || (status === 407 && item.proxy !== null)) && this.#authManager !== null && this.#isEnabled(this.#authManager, item.msg);
   }
 
-  // After 'authenticate': requeue with the credentials, or finish with the 401/407.
-  #authAnswered(item: QueueItem, auth: Auth, sync = false): boolean {
-    if (!this.#items.has(item)) return false;
-    const msg = item.msg;
-    if (!auth.isAuthenticated) {
-      this.#finish(item, msg.statusCode);
-      return false;
+  // The auth manager's late answer: send the message again, or end it with its 401/407.
+  #authSettled(item: QueueItem, again: boolean): void {
+    if (!item.authWait || !this.#items.has(item) || item.msg[kItem] !== item || this.#closed) return;
+    item.authWait = false;
+    try {
+      if (!again) this.#finish(item, item.msg.statusCode);
+      else if (this.#restart(item)) this.#start(item);
+    } catch (error) {
+      this.#failed(item, error);
     }
-    if (auth.isForProxy) item.proxyAuth = auth;
-    else item.auth = auth;
-    this.#authManager?.useAuth(auth.isForProxy ? (item.proxy as string) : msg.uri, auth);
-    const again = this.#restart(item);
-    if (!sync && again) this.#start(item);
-    return again;
   }
+
+  // The authentication hooks for `msg`: the AuthManager's own, else today's behaviour
+  // (legacy-auth.ts); null without an AuthManager or with it disabled for the message.
+  #authHooks(msg: Message): AuthHooks | null {
+    const manager = this.#authManager;
+    if (manager === null || !this.#isEnabled(manager, msg)) return null;
+    return authHooksOf(manager) ?? (this.#legacyAuth !== null && this.#legacyAuth.manager === manager ? this.#legacyAuth : (this.#legacyAuth = new LegacyAuth(manager, this.#legacyAuthHost)));
+  }
+
+  readonly #legacyAuthHost = {
+    useNtlm: (): boolean => this.#useNtlm,
+    isPaused: (msg: Message): boolean => (msg[kItem] as QueueItem | null)?.paused === true,
+    emitAuthenticate: (msg: Message, auth: Auth, retrying: boolean): void => emit3(this, 'authenticate', msg, auth, retrying),
+  };
 
   // soup_session_requeue_message's count: true if `item` may be sent once more. Past the
   // limit a redirect ends TOO_MANY_REDIRECTS, anything else ends with the response it has
