@@ -34,22 +34,29 @@ export class LegacyAuth implements AuthHooks {
     readonly host: LegacyAuthHost,
   ) {}
 
-  requestStarted(msg: Message, proxy: string | null): RequestCredentials {
-    const state = stateOf(msg);
+  requestStarted(msg: Message, proxy: string | null): RequestCredentials | null {
+    const item = msg[kItem] as { legacyAuth: LegacyAuthState | null } | null;
+    const state = item === null ? null : item.legacyAuth;
     // What the application answered (for this origin), else what the manager remembers.
     let auth: CurlCredentials | null = null;
-    if (state.auth !== null && state.auth.isAuthenticated && state.authOrigin === originOf(msg.uri)) {
+    if (state !== null && state.auth !== null && state.auth.isAuthenticated && state.authOrigin === originOf(msg.uri)) {
       auth = credentials(state.auth);
     } else if ((msg[kFlags] & MessageFlags.DO_NOT_USE_AUTH_CACHE) === 0) {
       auth = this.manager.lookup(msg.uri, false) ?? null;
     }
-    state.authSent = auth !== null;
     let proxyAuth: CurlCredentials | null = null;
     if (proxy !== null) {
-      if (state.proxyAuth !== null && state.proxyAuth.isAuthenticated) proxyAuth = credentials(state.proxyAuth);
+      if (state !== null && state.proxyAuth !== null && state.proxyAuth.isAuthenticated) proxyAuth = credentials(state.proxyAuth);
       else proxyAuth = this.manager.lookup(proxy, true) ?? null;
     }
-    state.proxyAuthSent = proxyAuth !== null;
+    // Nothing sent and nothing known (the common case): no state, no allocation.
+    if (auth === null && proxyAuth === null) {
+      if (state !== null) state.authSent = state.proxyAuthSent = false;
+      return null;
+    }
+    const s = stateOf(msg);
+    s.authSent = auth !== null;
+    s.proxyAuthSent = proxyAuth !== null;
     return { auth, proxyAuth };
   }
 
