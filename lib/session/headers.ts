@@ -150,12 +150,26 @@ export class MessageHeaders {
     return v === null ? null : v.split(';')[0].trim();
   }
 
-  /** @internal "Name: value" lines for CURLOPT_HTTPHEADER, appended to `out`. */
+  /**
+   * @internal "Name: value" lines for CURLOPT_HTTPHEADER, appended to `out`. Content-Length
+   * and Transfer-Encoding are left out: the body frames the request (libcurl writes them from
+   * it), and a hand-set one that disagreed with the body would let the bytes after it be
+   * read as a second request on the connection.
+   */
   appendLines(out: string[]): void {
     this.#parse();
     for (let i = 0; i < this.#names.length; i++) {
+      if (isFraming(this.#names[i])) continue;
       // "Name;" is how libcurl sends a header with an empty value ("Name:" would remove it).
       out.push(this.#values[i] === '' ? `${this.#names[i]};` : `${this.#names[i]}: ${this.#values[i]}`);
     }
   }
+}
+
+// Content-Length / Transfer-Encoding, in any case.
+function isFraming(name: string): boolean {
+  const n = name.length;
+  if (n !== 14 && n !== 17) return false;
+  const lower = name.toLowerCase();
+  return lower === 'content-length' || lower === 'transfer-encoding';
 }

@@ -21,6 +21,9 @@ export const MessageFlags = {
   DO_NOT_USE_AUTH_CACHE: 1 << 9,
 } as const;
 
+/** SoupMessagePriority. */
+export const MessagePriority = { VERY_LOW: 0, LOW: 1, NORMAL: 2, HIGH: 3, VERY_HIGH: 4 } as const;
+
 /** SoupHTTPVersion (HTTP_2_0 as libsoup 3 has it). */
 export const HttpVersion = { HTTP_1_0: 0, HTTP_1_1: 1, HTTP_2_0: 2 } as const;
 export type HttpVersionValue = (typeof HttpVersion)[keyof typeof HttpVersion];
@@ -90,8 +93,11 @@ export class Message extends EventEmitter<MessageEvents> {
   tlsErrors = 0;
   /** The first party for cookies (soup_message_set_first_party). */
   firstParty: URL | null = null;
-  /** SoupMessagePriority: unused by libcurl, kept for API parity. */
-  priority = 2;
+  /**
+   * SoupMessagePriority (MessagePriority.VERY_LOW 0 ... VERY_HIGH 4, NORMAL 2): among the
+   * messages queued in one loop turn, higher priorities start first.
+   */
+  priority: number = MessagePriority.NORMAL;
   /** @internal */
   [kItem]: unknown = null;
   /** @internal */

@@ -15,6 +15,7 @@ import { easyMethods } from '../libcurl/binding';
 import {
   CURLE_ABORTED_BY_CALLBACK,
   CURLE_BAD_FUNCTION_ARGUMENT,
+  CURLE_FILESIZE_EXCEEDED,
   CURLAUTH_BASIC,
   CURLE_GOT_NOTHING,
   CURLE_HTTP2,
@@ -88,14 +89,17 @@ import {
   CURL_WRITEFUNC_PAUSE,
 } from '../libcurl/constants.generated';
 import type { Auth, AuthType } from './auth';
+import { authHooksOf, type AuthHooks } from './auth-hooks';
 import { PooledEasy } from './easy-pool';
-import { AuthManager, type AuthCurlOptions } from './features/auth-manager';
+import { AuthManager } from './features/auth-manager';
 import { ContentDecoder } from './features/content-decoder';
 import type { SessionFeature, SessionFeatureType } from './features/feature';
 import { ProxyResolverDefault } from './features/proxy-resolver-default';
 import { kContentDecoded, kDisabled, kFlags, kItem, kSetResponse, kSetTransportError, kTimingsSource, Message, MessageFlags, type MessageTimings } from './message';
 import { watchMessage, watchSession } from './abort';
 import { Status, statusForCurlCode, statusIsTransportError } from './status';
+import { emit0, emit1, emit3, reportListenerError } from './listener-errors';
+import { applyRedirect, isRedirection, redirectionUri, wouldRedirectAsGet, wouldRedirectAsSafe } from './redirect';
 
 export type QueueCallback = (session: Session, msg: Message) => void;
 
@@ -137,6 +141,13 @@ export interface SessionOptions {
   httpAliases?: string[] | null;
   httpsAliases?: string[] | null;
   useNtlm?: boolean;
+  /**
+   * The largest response body a message may receive, in bytes as delivered (after
+   * Content-Encoding decoding, so a decompression bomb is bounded too); past it the message
+   * ends with Status.IO_ERROR and a reason phrase naming the limit. Default 1 GiB; 0 or
+   * Infinity: no limit.
+   */
+  maxBodySize?: number;
   /** Features to add (instances or classes); the defaults are AuthManager, ContentDecoder, ProxyResolverDefault. */
   addFeature?: SessionFeature[];
   addFeatureByType?: Array<SessionFeatureType | AuthType>;
@@ -147,8 +158,14 @@ export interface SessionOptions {
   deadline?: number;
 }
 
-const MAX_REDIRECTS = 20;
-const NO_CURL_AUTH: AuthCurlOptions = { server: null, proxy: null };
+/** SOUP_SESSION_MAX_RESEND_COUNT: a message is sent again (redirect, authentication, requeue) at most this often. */
+const MAX_RESEND_COUNT = 20;
+/** libcurl 8's MAX_HTTP_RESP_HEADER_SIZE: one header block (or trailer section) at most. */
+const MAX_HEADER_BLOCK = 300 * 1024;
+/** libcurl 8's bound on every header block of one transfer together (20 × the above). */
+const MAX_HEADER_TOTAL = 20 * MAX_HEADER_BLOCK;
+/** maxBodySize's default: 1 GiB of decoded body (Buffer's own limit is 4 GiB). */
+const DEFAULT_MAX_BODY_SIZE = 2 ** 30;
 const VERSION = readVersion();
 
 // SoupMessageQueueItem: one message on its way through the session.
@@ -159,15 +176,29 @@ class QueueItem {
   paused = false;
   /** Paused before libcurl had a connection for it: not running, started again on unpause. */
   heldBack = false;
-  /** Paused in 'authenticate': the auth manager decides on unpause. */
-  authPending = false;
-  redirects = 0;
+  /** The auth manager's answer to a 401/407 is pending (auth-hooks.ts unauthorized). */
+  authWait = false;
+  /** How often the message was sent again (libsoup's resend_count). */
+  resends = 0;
+  /** The multi handle running it (the session's, or the one without connection limits). */
+  multi: Multi | null = null;
   /** Restarted once already because its reused connection died before any response (libsoup's TRY_AGAIN). */
   retried = false;
   /** Whether libcurl speaks https for it (https, wss, or an https alias). */
   https = false;
   proxy: string | null = null;
   headerChunks: Buffer[] | null = null;
+  /** Where the header block being read starts in headerChunks, and its bytes so far. */
+  blockStart = 0;
+  blockBytes = 0;
+  /** Header bytes of this attempt, 1xx blocks and trailers included. */
+  headerBytes = 0;
+  /** The final response's trailer section is being read (libsoup 2 ignores trailers). */
+  trailers = false;
+  /** Response body bytes of this attempt as delivered (decoded), counted against maxBodySize. */
+  bodyBytes = 0;
+  /** Why the session aborted this attempt from a callback (a limit): the message's end. */
+  failure: { status: number; reason: string } | null = null;
   bodyChunks: Buffer[] | null = null;
   gotHeaders = false;
   stream: ResponseStream | null = null;
@@ -271,7 +302,13 @@ class BodyReader {
 }
 
 export class Session extends EventEmitter<SessionEvents> {
-  readonly #multi = new Multi();
+  /** The connections (and their limits) of every queued message... */
+  #multi: Multi;
+  /** ...but those flagged IGNORE_CONNECTION_LIMITS, which get their own, made when first needed. */
+  #unlimited: Multi | null = null;
+  /** When the queue last became empty (performance.now()), and the timer that closes idle connections. */
+  #idleSince = 0;
+  #idleTimer: NodeJS.Timeout | null = null;
   readonly #pool: PooledEasy[] = [];
   readonly #items = new Set<QueueItem>();
   #features: SessionFeature[] = [];
@@ -282,6 +319,8 @@ export class Session extends EventEmitter<SessionEvents> {
   #headerFeatures: SessionFeature[] = [];
   #config = 0;
   #closed = false;
+  /** Queued messages waiting for the next loop turn to start. */
+  #starting: QueueItem[] = [];
   #syncEasy: PooledEasy | null = null;
   #inCurl = 0;
 
@@ -301,12 +340,13 @@ export class Session extends EventEmitter<SessionEvents> {
   #httpAliases: string[] | null = ['*'];
   #httpsAliases: string[] | null = null;
   #useNtlm = false;
-  #extraHeaders: string[] = [];
+  #maxBodySize = DEFAULT_MAX_BODY_SIZE;
+  /** "Accept-Language: ..." for messages without their own, or null. */
+  #acceptLanguageLine: string | null = null;
 
   constructor(options: SessionOptions = {}) {
     super();
-    this.#multi.setopt(CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
-    this.#applyLimits();
+    this.#multi = this.#newMulti(true);
     this.addFeature(new AuthManager());
     this.addFeature(new ContentDecoder());
     this.addFeature(new ProxyResolverDefault());
@@ -330,6 +370,7 @@ export class Session extends EventEmitter<SessionEvents> {
     if (options.httpsAliases !== undefined) this.httpsAliases = options.httpsAliases;
     if (options.useNtlm !== undefined) this.useNtlm = options.useNtlm;
     watchSession(this, options);
+    if (options.maxBodySize !== undefined) this.maxBodySize = options.maxBodySize;
   }
 
   // --- properties ------------------------------------------------------------------------
@@ -341,6 +382,8 @@ export class Session extends EventEmitter<SessionEvents> {
   set proxyUri(uri: string | URL | null) {
     if (uri === null || uri === undefined) this.#proxyUri = null;
     else {
+      // WHATWG URL parsing would drop them silently, as Message's uri refuses them.
+      if (typeof uri === 'string' && /[\0\t\r\n]/.test(uri)) throw new TypeError(`The proxyUri contains CR, LF, TAB or NUL: ${JSON.stringify(uri)}`);
       try {
         this.#proxyUri = new URL(String(uri)).href;
       } catch {
@@ -376,7 +419,11 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#config++;
   }
 
-  /** SoupSession:idle-timeout, seconds: an idle kept-alive connection older than this is not reused (CURLOPT_MAXAGE_CONN). */
+  /**
+   * SoupSession:idle-timeout, seconds (0: none): a kept-alive connection idle that long is
+   * not reused (CURLOPT_MAXAGE_CONN), and once no message has been queued for that long
+   * every idle connection is closed.
+   */
   get idleTimeout(): number {
     return this.#idleTimeout;
   }
@@ -413,7 +460,8 @@ export class Session extends EventEmitter<SessionEvents> {
   }
   set acceptLanguageAuto(on: boolean) {
     this.#acceptLanguageAuto = Boolean(on);
-    if (on) this.#acceptLanguage = acceptLanguageFromEnvironment(process.env);
+    // libsoup: turning it off (or on) drops the value set before.
+    this.#acceptLanguage = on ? acceptLanguageFromEnvironment(process.env) : null;
     this.#updateExtraHeaders();
   }
 
@@ -422,7 +470,7 @@ export class Session extends EventEmitter<SessionEvents> {
     return this.#sslCaFile;
   }
   set sslCaFile(file: string | null) {
-    if (file !== null && typeof file !== 'string') throw new TypeError('Expected a path or null for sslCaFile');
+    if (file !== null && (typeof file !== 'string' || file.includes('\0'))) throw new TypeError('Expected a path without NUL, or null, for sslCaFile');
     this.#sslCaFile = file;
     this.#sslUseSystemCaFile = false;
     this.#config++;
@@ -493,6 +541,16 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#useNtlm = Boolean(on);
   }
 
+  /** The largest response body, decoded bytes (0: no limit; Infinity reads back as 0). See SessionOptions. */
+  get maxBodySize(): number {
+    return this.#maxBodySize;
+  }
+  set maxBodySize(bytes: number) {
+    if (typeof bytes !== 'number' || !(bytes >= 0)) throw new TypeError(`Expected a non-negative number of bytes for maxBodySize but received ${bytes}`);
+    this.#maxBodySize = bytes === Infinity ? 0 : Math.floor(bytes);
+    this.#config++;
+  }
+
   // --- features --------------------------------------------------------------------------
 
   /** soup_session_add_feature. */
@@ -530,6 +588,11 @@ export class Session extends EventEmitter<SessionEvents> {
     return (type === undefined ? [...this.#features] : this.#features.filter((f) => f instanceof type)) as T[];
   }
 
+  /** soup_session_has_feature: whether a feature that is a `type` was added. */
+  hasFeature(type: SessionFeatureType): boolean {
+    return this.getFeature(type) !== null;
+  }
+
   /** soup_session_get_feature. */
   getFeature<T extends SessionFeature>(type: SessionFeatureType<T>): T | null {
     return (this.#features.find((f) => f instanceof type) as T | undefined) ?? null;
@@ -537,9 +600,9 @@ export class Session extends EventEmitter<SessionEvents> {
 
   /** soup_session_get_feature_for_message: null when msg.disableFeature(type) was called. */
   getFeatureForMessage<T extends SessionFeature>(type: SessionFeatureType<T>, msg: Message): T | null {
-    const disabled = msg[kDisabled];
-    if (disabled !== null) for (const d of disabled) if (d === type || type.prototype instanceof (d as SessionFeatureType)) return null;
-    return this.getFeature(type);
+    // libsoup asks whether the feature found (maybe a subclass of `type`) is disabled.
+    const feature = this.getFeature(type);
+    return feature !== null && this.#isEnabled(feature, msg) ? feature : null;
   }
 
   #refreshFeatures(): void {
@@ -549,6 +612,19 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#decoder = decoder;
     this.#proxyResolver = this.getFeature(ProxyResolverDefault);
     this.#headerFeatures = this.#features.filter((f) => f.prepareRequest !== undefined);
+  }
+
+  // request-queued: the features' hook, then the signal.
+  #requestQueued(msg: Message): void {
+    for (const f of this.#features) {
+      if (f.requestQueued === undefined || !this.#isEnabled(f, msg)) continue;
+      try {
+        f.requestQueued(this, msg);
+      } catch (error) {
+        reportListenerError(error);
+      }
+    }
+    emit1(this, 'request-queued', msg);
   }
 
   #isEnabled(feature: SessionFeature, msg: Message): boolean {
@@ -600,11 +676,32 @@ export class Session extends EventEmitter<SessionEvents> {
     msg[kItem] = item;
     this.#items.add(item);
     msg.resetResponse();
-    for (const f of this.#features) if (f.requestQueued !== undefined && this.#isEnabled(f, msg)) f.requestQueued(this, msg);
-    this.emit('request-queued', msg);
-    this.#start(item);
+    this.#requestQueued(msg);
+    // libsoup kicks its queue from the main loop: listeners connected right after
+    // queueMessage (wrote-headers, got-headers...) see this message's first attempt. A
+    // microtask, not a loop turn: the batch starts as soon as the caller's code is done
+    // (a setImmediate per batch cost 7% of a plain GET's instructions).
+    this.#starting.push(item);
+    if (this.#starting.length === 1) queueMicrotask(this.#startQueued);
     watchMessage(this, msg);
   }
+
+  // The items queued during the last loop turn, started together.
+  readonly #startQueued = (): void => {
+    const items = this.#starting;
+    this.#starting = [];
+    // SoupMessagePriority: libsoup's queue runs higher priorities first; libcurl then starts
+    // them in this order (its pending list is first come, first served).
+    if (items.length > 1) items.sort(byPriority);
+    for (const item of items) {
+      if (this.#closed || !this.#items.has(item) || item.msg[kItem] !== item || item.easy !== null || item.finishing) continue;
+      try {
+        this.#start(item);
+      } catch (error) {
+        this.#failed(item, error);
+      }
+    }
+  };
 
   /** Promise form of queueMessage: resolves with the status (HTTP or transport). */
   send(msg: Message): Promise<number> {
@@ -651,8 +748,7 @@ export class Session extends EventEmitter<SessionEvents> {
     msg[kItem] = item;
     this.#items.add(item);
     msg.resetResponse();
-    for (const f of this.#features) if (f.requestQueued !== undefined && this.#isEnabled(f, msg)) f.requestQueued(this, msg);
-    this.emit('request-queued', msg);
+    this.#requestQueued(msg);
     const easy = (this.#syncEasy ??= this.#newEasy());
     for (;;) {
       if (!this.#prepare(item, easy)) break;
@@ -670,7 +766,14 @@ export class Session extends EventEmitter<SessionEvents> {
       const headers = item.headerChunks !== null ? Buffer.concat(item.headerChunks) : easy.takeHeaders();
       const body = item.bodyChunks !== null ? Buffer.concat(item.bodyChunks) : easy.takeBody();
       easy.item = null;
-      if (!this.#completed(item, easy, code, headers, body)) break;
+      // Cancelled from a handler while libcurl ran it: it has ended (CANCELLED) already.
+      if (msg[kItem] !== item || !this.#items.has(item)) break;
+      try {
+        if (!this.#completed(item, easy, code, headers, body)) break;
+      } catch (error) {
+        this.#failed(item, error);
+        break;
+      }
     }
     return msg.statusCode;
   }
@@ -718,10 +821,14 @@ export class Session extends EventEmitter<SessionEvents> {
       else this.#start(item);
       return;
     }
-    if (item.authPending) {
-      item.authPending = false;
-      // The answer came asynchronously: continue as the 'authenticate' handler would have.
-      setImmediate(() => this.#authAnswered(item));
+    if (item.authWait) {
+      // Paused in 'authenticate': the auth manager learns the answer may be there.
+      const hooks = this.#authHooks(msg);
+      try {
+        hooks?.unpaused?.(msg);
+      } catch (error) {
+        reportListenerError(error);
+      }
       return;
     }
     if (item.easy !== null && item.easy !== this.#syncEasy) {
@@ -745,25 +852,43 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#pool.length = 0;
     this.#syncEasy?.close();
     this.#multi.close();
+    this.#unlimited?.close();
+    if (this.#idleTimer !== null) clearTimeout(this.#idleTimer);
   }
 
-  /** soup_session_prepare_for_uri: warms the connection to `uri`'s host (DNS and connect) with a HEAD. */
+  /**
+   * soup_session_prepare_for_uri: a hint that a request to `uri` may follow. libsoup
+   * resolves the host and may connect, and never sends a request; libcurl has no way to open
+   * a connection it would then reuse (CONNECT_ONLY connections are not), so curlio checks
+   * the URI and sends nothing.
+   */
   prepareForUri(uri: string | URL): void {
-    const msg = new Message('HEAD', uri);
-    msg.flags |= MessageFlags.IDEMPOTENT;
-    this.queueMessage(msg, null);
+    this.#checkOpen();
+    void new Message('HEAD', uri); // the same TypeError as a message for this URI
   }
 
-  /** soup_session_would_redirect: whether the session would follow msg's redirect. */
+  /**
+   * soup_session_would_redirect: whether the session would follow msg's redirect by itself
+   * (301, 302, 303, 307 or 308 that libsoup follows for msg's method, to a URI with a host
+   * and a scheme this session speaks), ignoring MessageFlags.NO_REDIRECT and how many times
+   * the message was sent already.
+   */
   wouldRedirect(msg: Message): boolean {
-    return this.#redirectTarget(msg) !== null;
+    if (!(msg instanceof Message)) throw new TypeError('Expected a Message for msg');
+    return this.#wouldRedirectTo(msg) !== null;
   }
 
-  /** soup_session_redirect_message: follows msg's redirect (method and body as libsoup does); false if it cannot. */
+  /**
+   * soup_session_redirect_message: follows msg's Location whatever its status, method or
+   * NO_REDIRECT flag (GET without a body where the status says so, as libsoup does) and
+   * requeues it; false without a Location that is a URI with a host. Past 20 sends the
+   * message ends TOO_MANY_REDIRECTS.
+   */
   redirectMessage(msg: Message): boolean {
-    const target = this.#redirectTarget(msg);
-    if (target === null) return false;
-    applyRedirect(msg, target);
+    if (!(msg instanceof Message)) throw new TypeError('Expected a Message for msg');
+    const uri = redirectionUri(msg);
+    if (uri === null) return false;
+    applyRedirect(msg, uri);
     const item = msg[kItem] as QueueItem | null;
     if (item !== null && this.#items.has(item)) item.requeue = true;
     return true;
@@ -775,14 +900,48 @@ export class Session extends EventEmitter<SessionEvents> {
     if (this.#closed) throw Object.assign(new Error('The session is closed'), { code: 'ERR_SESSION_CLOSED' });
   }
 
-  #applyLimits(): void {
-    this.#multi.setopt(CURLMOPT_MAX_TOTAL_CONNECTIONS, this.#maxConns);
-    this.#multi.setopt(CURLMOPT_MAX_HOST_CONNECTIONS, this.#maxConnsPerHost);
-    this.#multi.setopt(CURLMOPT_MAXCONNECTS, this.#maxConns);
+  #applyLimits(multi: Multi = this.#multi): void {
+    multi.setopt(CURLMOPT_MAX_TOTAL_CONNECTIONS, this.#maxConns);
+    multi.setopt(CURLMOPT_MAX_HOST_CONNECTIONS, this.#maxConnsPerHost);
+    multi.setopt(CURLMOPT_MAXCONNECTS, this.#maxConns);
   }
 
+  #newMulti(limited: boolean): Multi {
+    const multi = new Multi();
+    multi.setopt(CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+    if (limited) this.#applyLimits(multi);
+    return multi;
+  }
+
+  // SoupSession:idle-timeout closes a connection idle that long. libcurl 7.88 only refuses
+  // to reuse one older than CURLOPT_MAXAGE_CONN and closes it at the next connect, so once
+  // the whole queue has been empty for idleTimeout, the multi handles holding the (then all
+  // idle) connections are closed and replaced.
+  #becameIdle(): void {
+    if (this.#idleTimeout <= 0 || this.#closed) return;
+    this.#idleSince = performance.now();
+    if (this.#idleTimer === null) this.#armIdleTimer(this.#idleTimeout * 1000);
+  }
+
+  #armIdleTimer(ms: number): void {
+    this.#idleTimer = setTimeout(this.#idleCheck, ms);
+    this.#idleTimer.unref();
+  }
+
+  readonly #idleCheck = (): void => {
+    this.#idleTimer = null;
+    if (this.#closed || this.#items.size > 0) return; // armed again when the queue empties
+    const left = this.#idleTimeout * 1000 - (performance.now() - this.#idleSince);
+    if (left > 1) return this.#armIdleTimer(left);
+    const old = this.#multi;
+    this.#multi = this.#newMulti(true);
+    old.close();
+    this.#unlimited?.close();
+    this.#unlimited = null;
+  };
+
   #updateExtraHeaders(): void {
-    this.#extraHeaders = this.#acceptLanguage ? [`Accept-Language: ${this.#acceptLanguage}`] : [];
+    this.#acceptLanguageLine = this.#acceptLanguage ? `Accept-Language: ${this.#acceptLanguage}` : null;
   }
 
   #newEasy(): PooledEasy {
@@ -814,7 +973,10 @@ export class Session extends EventEmitter<SessionEvents> {
       this.#pool.push(easy);
       return;
     }
-    this.#multi.startTransfer(easy, this.#transferDone);
+    // IGNORE_CONNECTION_LIMITS: a multi handle without maxConns / maxConnsPerHost.
+    const multi = (item.msg[kFlags] & MessageFlags.IGNORE_CONNECTION_LIMITS) === 0 ? this.#multi : (this.#unlimited ??= this.#newMulti(false));
+    item.multi = multi;
+    multi.startTransfer(easy, this.#transferDone);
   }
 
   // Sets the options of one request on `easy`: the session's when they changed since this
@@ -852,13 +1014,11 @@ export class Session extends EventEmitter<SessionEvents> {
       easy.plainMethod = plainGet;
     }
 
-    // Proxy.
+    // Proxy, then authentication (which may set Authorization headers on the message).
     const proxy = this.#proxyUri ?? (this.#proxyResolver !== null && this.#isEnabled(this.#proxyResolver, msg) ? this.#proxyResolver.resolve(msg.uri) : null);
     item.proxy = proxy;
-    // Authentication (libsoup's "starting"): the auth manager sets Authorization from its
-    // cache, and gives what libcurl runs itself (NTLM, the proxy's credentials).
-    const authManager = this.#authManager !== null && this.#isEnabled(this.#authManager, msg) ? this.#authManager : null;
-    const { server: auth, proxy: proxyAuth } = authManager !== null ? authManager.requestStarted(msg, proxy) : NO_CURL_AUTH;
+    const auth = this.#authHooks(msg);
+    const credentials = auth === null ? null : (auth.requestStarted(msg, proxy) ?? null);
 
     // Headers: the message's, then the session's and the features'.
     const lines: string[] = [];
@@ -869,7 +1029,8 @@ export class Session extends EventEmitter<SessionEvents> {
       if (!msg.requestHeaders.has('Content-Type')) lines.push('Content-Type:');
       if (!msg.requestHeaders.has('Expect')) lines.push('Expect:');
     }
-    for (const line of this.#extraHeaders) lines.push(line);
+    // soup_session_send_queue_item: the session's Accept-Language unless the message has one.
+    if (this.#acceptLanguageLine !== null && !msg.requestHeaders.has('Accept-Language')) lines.push(this.#acceptLanguageLine);
     for (const f of this.#headerFeatures) if (this.#isEnabled(f, msg)) f.prepareRequest!(this, msg, lines);
     // The ContentDecoder, unless the message disabled it (soup_message_disable_feature):
     // libcurl decodes, and its Accept-Encoding goes out unless the request has one of its
@@ -880,13 +1041,16 @@ export class Session extends EventEmitter<SessionEvents> {
     if (decoder !== null && !hasAcceptEncoding(lines)) lines.push(decoder.headerLine);
     easy.setHeaders(CURLOPT_HTTPHEADER, lines);
 
+    // libcurl's side of the proxy and of credentials handed back by requestStarted.
+    const userAuth = credentials === null ? null : credentials.auth;
+    const proxyAuth = credentials === null ? null : credentials.proxyAuth;
     // No proxy and no credentials on a handle that had none either: nothing to set.
-    const plainAuth = proxy === null && auth === null && proxyAuth === null;
+    const plainAuth = proxy === null && userAuth === null && proxyAuth === null;
     if (!(plainAuth && easy.plainAuth)) {
       easy.set(CURLOPT_PROXY, proxy ?? '');
-      easy.set(CURLOPT_HTTPAUTH, auth?.curlAuth ?? CURLAUTH_BASIC);
-      easy.set(CURLOPT_USERNAME, auth?.username ?? null);
-      easy.set(CURLOPT_PASSWORD, auth?.password ?? null);
+      easy.set(CURLOPT_HTTPAUTH, userAuth?.curlAuth ?? CURLAUTH_BASIC);
+      easy.set(CURLOPT_USERNAME, userAuth?.username ?? null);
+      easy.set(CURLOPT_PASSWORD, userAuth?.password ?? null);
       easy.set(CURLOPT_PROXYAUTH, proxyAuth?.curlAuth ?? CURLAUTH_BASIC);
       easy.set(CURLOPT_PROXYUSERNAME, proxyAuth?.username ?? null);
       easy.set(CURLOPT_PROXYPASSWORD, proxyAuth?.password ?? null);
@@ -906,6 +1070,13 @@ export class Session extends EventEmitter<SessionEvents> {
     item.headerChunks = wantHeaders ? [] : null;
     item.bodyChunks = wantChunks ? [] : null;
     item.gotHeaders = false;
+    if (wantHeaders) {
+      item.blockStart = 0;
+      item.headerBytes = 0;
+      item.trailers = false;
+    }
+    item.bodyBytes = 0;
+    item.failure = null;
     item.connects = 0;
     // wrote-headers / wrote-body: libcurl tells what it sends only through its debug callback.
     const wantWrote = msg.listenerCount('wrote-headers') > 0 || msg.listenerCount('wrote-body') > 0;
@@ -930,7 +1101,7 @@ export class Session extends EventEmitter<SessionEvents> {
       easy.set(CURLOPT_PREREQFUNCTION, wantPrereq ? this.#prereqFunction(easy) : null);
       easy.callbackMask = mask;
     }
-    if (!wantPrereq) this.emit('request-started', msg);
+    if (!wantPrereq) emit1(this, 'request-started', msg);
     return true;
   }
 
@@ -979,6 +1150,10 @@ export class Session extends EventEmitter<SessionEvents> {
     easy.apply(CURLOPT_LOW_SPEED_TIME, timeoutMs > 0 ? Math.max(1, Math.round(this.#timeout)) : 0);
     easy.apply(CURLOPT_MAXAGE_CONN, this.#idleTimeout > 0 ? Math.max(1, Math.round(this.#idleTimeout)) : 1 << 30);
     easy.apply(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
+    // The decoded-body bound in the native driver, where the object layer has it (without a
+    // got-chunk listener the body never passes through JavaScript); the write callback
+    // checks the same bound when it runs.
+    if ('maxBodySize' in easy) (easy as { maxBodySize: number }).maxBodySize = this.#maxBodySize;
     if (process.env.CURLIO_VERBOSE) easy.apply(CURLOPT_VERBOSE, 1);
     // With sslStrict off the handshake always completes and msg.tlsErrors carries the
     // verification result that was computed anyway.
@@ -1030,26 +1205,57 @@ export class Session extends EventEmitter<SessionEvents> {
     const fn = (data: Buffer): number => {
       const item = easy.item as QueueItem | null;
       if (item === null || item.headerChunks === null) return 0; // cancelled: abort the transfer
-      item.headerChunks.push(data);
-      if (data.length <= 2 && (data[0] === 13 || data[0] === 10)) this.#headersEnded(item, easy);
+      const chunks = item.headerChunks;
+      if (item.blockStart === chunks.length && !item.trailers) {
+        item.blockBytes = 0;
+        // After the final response's block: trailers, or a new response of libcurl's own
+        // round (an authentication it answers itself) starting with its status line.
+        if (item.gotHeaders) item.trailers = !isStatusLine(data);
+      }
+      item.blockBytes += data.length;
+      item.headerBytes += data.length;
+      // libcurl 8's bounds (MAX_HTTP_RESP_HEADER_SIZE, and 20 times that for all blocks);
+      // libcurl 7.88 has none, and endless headers or trailers would grow without end.
+      if (item.blockBytes > MAX_HEADER_BLOCK || item.headerBytes > MAX_HEADER_TOTAL) {
+        item.failure = { status: Status.IO_ERROR, reason: `Response headers exceed ${item.blockBytes > MAX_HEADER_BLOCK ? MAX_HEADER_BLOCK : MAX_HEADER_TOTAL} bytes` };
+        return 0;
+      }
+      const ends = data.length <= 2 && (data[0] === 13 || data[0] === 10);
+      if (item.trailers) {
+        // Read and dropped, as libsoup 2 does; their end is no new block.
+        if (ends) item.trailers = false;
+        return data.length;
+      }
+      chunks.push(data);
+      if (ends) this.#headersEnded(item, easy);
       return easy.item === item ? data.length : 0;
     };
     easy.headerFn = fn;
     return fn;
   }
 
+  // A header block ended: only its own chunks are joined and parsed (a flood of 1xx blocks
+  // costs each block once), and a 1xx block or a tunnel's reply is dropped, as libsoup
+  // keeps neither.
   #headersEnded(item: QueueItem, easy: PooledEasy): void {
     const msg = item.msg;
-    msg[kSetResponse](Buffer.concat(item.headerChunks as Buffer[]), EMPTY);
+    const chunks = item.headerChunks as Buffer[];
+    const start = item.blockStart;
+    msg[kSetResponse](start === 0 ? Buffer.concat(chunks) : Buffer.concat(chunks.slice(start)), EMPTY);
     const status = msg.statusCode;
     // 1xx, CONNECT replies, and the rounds libcurl answers itself (redirects are ours).
-    if (status < 200 || (item.proxy !== null && status === 200 && msg.responseHeaders.size === 0 && /CONNECT|established/i.test(msg.reasonPhrase))) return;
+    if (status < 200 || (item.proxy !== null && status === 200 && msg.responseHeaders.size === 0 && /CONNECT|established/i.test(msg.reasonPhrase))) {
+      chunks.length = start;
+      return;
+    }
+    item.blockStart = chunks.length;
     item.gotHeaders = true;
     this.#inCurl++;
     try {
-      msg.emit('got-headers');
+      emit0(msg, 'got-headers');
       if (item.streamResolve !== null && easy.item === item) {
-        if (this.#redirectTarget(msg) === null && !this.#wantsAuth(item)) {
+        const follows = (msg[kFlags] & MessageFlags.NO_REDIRECT) === 0 && this.#wouldRedirectTo(msg) !== null;
+        if (!follows && !this.#wantsAuth(item)) {
           const stream = new ResponseStream(() => {
             if (easy.item === item && !item.paused) easy.pause(CURLPAUSE_CONT);
           });
@@ -1072,6 +1278,11 @@ export class Session extends EventEmitter<SessionEvents> {
       if (item === null) return 0;
       const msg = item.msg;
       if (!item.gotHeaders && item.headerChunks !== null) return data.length; // a body we will not use (redirect, 401)
+      item.bodyBytes += data.length;
+      if (item.bodyBytes > this.#maxBodySize && this.#maxBodySize > 0) {
+        item.failure = { status: Status.IO_ERROR, reason: bodyTooLarge(this.#maxBodySize) };
+        return 0;
+      }
       const stream = item.stream;
       if (stream !== null) {
         if (stream.destroyed) return 0;
@@ -1084,8 +1295,14 @@ export class Session extends EventEmitter<SessionEvents> {
       }
       this.#inCurl++;
       try {
-        if (stream !== null) stream.push(data);
-        msg.emit('got-chunk', data);
+        if (stream !== null) {
+          try {
+            stream.push(data); // a flowing stream's 'data' listeners run inside push()
+          } catch (error) {
+            reportListenerError(error);
+          }
+        }
+        emit1(msg, 'got-chunk', data);
       } finally {
         this.#inCurl--;
       }
@@ -1122,11 +1339,11 @@ export class Session extends EventEmitter<SessionEvents> {
     try {
       if (item.wrote === 0) {
         item.wrote = 1;
-        msg.emit('wrote-headers');
+        emit0(msg, 'wrote-headers');
       }
       if (upTo === 2 && item.wrote === 1 && msg[kItem] === item) {
         item.wrote = 2;
-        msg.emit('wrote-body');
+        emit0(msg, 'wrote-body');
       }
     } finally {
       this.#inCurl--;
@@ -1144,10 +1361,10 @@ export class Session extends EventEmitter<SessionEvents> {
         if (connects > item.connects) {
           item.connects = connects;
           const info: ConnectionInfo = { remoteAddress: primaryIp, remotePort: primaryPort, localAddress: localIp, localPort, proxy: item.proxy };
-          this.emit('connection-created', info);
-          if (item.proxy !== null && item.https) this.emit('tunneling', info);
+          emit1(this, 'connection-created', info);
+          if (item.proxy !== null && item.https) emit1(this, 'tunneling', info);
         }
-        this.emit('request-started', item.msg);
+        emit1(this, 'request-started', item.msg);
       } finally {
         this.#inCurl--;
       }
@@ -1168,8 +1385,26 @@ export class Session extends EventEmitter<SessionEvents> {
     const rawBody = item.bodyChunks !== null ? (item.bodyChunks.length === 1 ? item.bodyChunks[0] : Buffer.concat(item.bodyChunks)) : (body ?? EMPTY);
     if (error !== undefined && result === CURLE_OK) result = -1;
     if (item.reader?.error !== undefined) error = item.reader.error;
-    if (this.#completed(item, easy, result, rawHeaders, rawBody, status) && !this.#closed) {
-      this.#start(item);
+    try {
+      if (this.#completed(item, easy, result, rawHeaders, rawBody, status) && !this.#closed) {
+        this.#start(item);
+      }
+    } catch (error) {
+      // Nothing may escape into the native driver's completion: the message ends here.
+      this.#failed(item, error);
+    }
+  }
+
+  // An exception from the session's own work on `item` (not a listener's): it surfaces as
+  // a listener's does, and the message ends with IO_ERROR unless it has ended already.
+  #failed(item: QueueItem, error: unknown): void {
+    reportListenerError(error);
+    if (!this.#items.has(item) || item.msg[kItem] !== item || item.finishing) return;
+    this.#detach(item);
+    try {
+      this.#finish(item, Status.IO_ERROR);
+    } catch (again) {
+      reportListenerError(again);
     }
   }
 
@@ -1183,12 +1418,19 @@ export class Session extends EventEmitter<SessionEvents> {
     if (result !== CURLE_OK && item.proxy !== null && item.https && easy.getinfo<number>(CURLINFO_HTTP_CONNECTCODE) >= 400) {
       result = CURLE_OK;
     }
-    if (result !== CURLE_OK && this.#tryAgain(item, easy, result, rawHeaders)) return this.#restart(item);
-    if (result !== CURLE_OK) {
-      msg[kSetTransportError](result < 0 ? CURLE_ABORTED_BY_CALLBACK : result, easy.errorBuffer(), item.reader?.error);
-      const status = result === CURLE_TOO_MANY_REDIRECTS ? Status.TOO_MANY_REDIRECTS : statusForCurlCode(result, item.proxy !== null);
-      item.stream?.destroy(new SessionError(status, undefined, msg));
-      this.#finish(item, status);
+    if (result !== CURLE_OK && item.failure === null && this.#tryAgain(item, easy, result, rawHeaders)) return this.#restart(item);
+    if (result !== CURLE_OK) msg[kSetTransportError](result < 0 ? CURLE_ABORTED_BY_CALLBACK : result, easy.errorBuffer(), item.reader?.error);
+    if (result !== CURLE_OK || item.failure !== null) {
+      let status: number;
+      let reason: string | undefined;
+      if (item.failure !== null) ({ status, reason } = item.failure);
+      else if (result === CURLE_FILESIZE_EXCEEDED) {
+        // The native bound (Easy#maxBodySize) on the decoded body.
+        status = Status.IO_ERROR;
+        reason = bodyTooLarge(this.#maxBodySize);
+      } else status = result === CURLE_TOO_MANY_REDIRECTS ? Status.TOO_MANY_REDIRECTS : statusForCurlCode(result, item.proxy !== null);
+      item.stream?.destroy(new SessionError(status, reason, msg));
+      this.#finish(item, status, reason);
       return false;
     }
     // A chunked body whose last chunk libcurl sent without a DATA_OUT after the reader's end.
@@ -1196,34 +1438,48 @@ export class Session extends EventEmitter<SessionEvents> {
     msg[kSetResponse](rawHeaders, rawBody, status);
     if (item.decoding) msg[kContentDecoded]();
     if (!this.#sslStrict && item.https) msg.tlsErrors = easy.getinfo<number>(CURLINFO_SSL_VERIFYRESULT);
-    for (const f of this.#features) if (f.responseReceived !== undefined && this.#isEnabled(f, msg)) f.responseReceived(this, msg);
-    if (!item.gotHeaders && msg.listenerCount('got-headers') > 0) msg.emit('got-headers');
-    if (!item.finishing && this.#items.has(item)) msg.emit('got-body');
+    for (const f of this.#features) {
+      if (f.responseReceived === undefined || !this.#isEnabled(f, msg)) continue;
+      try {
+        f.responseReceived(this, msg);
+      } catch (error) {
+        reportListenerError(error);
+      }
+    }
+    if (!item.gotHeaders && msg.listenerCount('got-headers') > 0) emit0(msg, 'got-headers');
+    if (!item.finishing && this.#items.has(item)) emit0(msg, 'got-body');
     if (!this.#items.has(item) || msg[kItem] !== item) return false; // cancelled by a handler
 
     if (item.requeue) return this.#restart(item);
     // Redirects (libsoup's redirect handler runs at got-body).
-    const target = this.#redirectTarget(msg);
-    if (target !== null) {
-      if (++item.redirects > MAX_REDIRECTS) {
-        this.#finish(item, Status.TOO_MANY_REDIRECTS);
-        return false;
-      }
-      applyRedirect(msg, target);
-      return this.#restart(item);
-    }
-    if (isRedirect(msg.statusCode) && (msg[kFlags] & MessageFlags.NO_REDIRECT) === 0 && msg.responseHeaders.get('Location') !== null && this.#redirectUri(msg) === null) {
-      this.#finish(item, Status.MALFORMED);
+    const redirect = this.#redirectHandler(item);
+    if (redirect === 'follow') return this.#restart(item);
+    if (redirect === 'malformed') {
+      this.#finish(item, Status.MALFORMED, 'Invalid Redirect URL');
       return false;
     }
-    // Authentication: the auth manager answers the 401/407 (emitting 'authenticate').
-    if (this.#wantsAuth(item) && this.#authManager!.gotUnauthorized(this, msg, item.proxy)) {
-      if (!this.#items.has(item) || msg[kItem] !== item) return false;
-      if (item.paused) {
-        item.authPending = true;
+    // Authentication: the auth manager decides (auth-hooks.ts).
+    if (this.#wantsAuth(item)) {
+      let again: boolean | Promise<boolean> = false;
+      try {
+        again = (this.#authHooks(msg) as AuthHooks).unauthorized(msg, item.proxy);
+      } catch (error) {
+        reportListenerError(error);
+      }
+      if (!this.#items.has(item) || msg[kItem] !== item) return false; // cancelled meanwhile
+      if (again === true) return this.#restart(item);
+      if (again !== false) {
+        // Answered later (the message was paused in 'authenticate'): it stays queued.
+        item.authWait = true;
+        again.then(
+          (yes) => this.#authSettled(item, yes),
+          (error: unknown) => {
+            reportListenerError(error);
+            this.#authSettled(item, false);
+          },
+        );
         return false;
       }
-      return this.#authAnswered(item, true);
     }
     this.#finish(item, msg.statusCode);
     return false;
@@ -1251,23 +1507,46 @@ export class Session extends EventEmitter<SessionEvents> {
     return (status === 401 || (status === 407 && item.proxy !== null)) && this.#authManager !== null && this.#isEnabled(this.#authManager, item.msg);
   }
 
-  // After 'authenticate': requeue with the credentials, or finish with the 401/407.
-  #authAnswered(item: QueueItem, sync = false): boolean {
-    if (!this.#items.has(item)) return false;
-    const msg = item.msg;
-    if (this.#authManager === null || !this.#authManager.shouldResend(msg)) {
-      this.#finish(item, msg.statusCode);
+  // The auth manager's late answer: send the message again, or end it with its 401/407.
+  #authSettled(item: QueueItem, again: boolean): void {
+    if (!item.authWait || !this.#items.has(item) || item.msg[kItem] !== item || this.#closed) return;
+    item.authWait = false;
+    try {
+      if (!again) this.#finish(item, item.msg.statusCode);
+      else if (this.#restart(item)) this.#start(item);
+    } catch (error) {
+      this.#failed(item, error);
+    }
+  }
+
+  // The authentication hooks for `msg`: the AuthManager's (auth-hooks.ts); null without an
+  // AuthManager or with it disabled for the message.
+  #authHooks(msg: Message): AuthHooks | null {
+    const manager = this.#authManager;
+    if (manager === null || !this.#isEnabled(manager, msg)) return null;
+    return authHooksOf(manager);
+  }
+
+  // soup_session_requeue_message's count: true if `item` may be sent once more. Past the
+  // limit a redirect ends TOO_MANY_REDIRECTS, anything else ends with the response it has
+  // (libsoup warns "stuck in infinite loop?").
+  #mayResend(item: QueueItem): boolean {
+    item.requeue = false;
+    if (item.resends >= MAX_RESEND_COUNT) {
+      if (isRedirection(item.msg.statusCode)) item.msg.setStatus(Status.TOO_MANY_REDIRECTS);
       return false;
     }
-    const again = this.#restart(item);
-    if (!sync && again) this.#start(item);
-    return again;
+    item.resends++;
+    return true;
   }
 
   #restart(item: QueueItem): boolean {
-    item.requeue = false;
+    if (!this.#mayResend(item)) {
+      this.#finish(item, item.msg.statusCode);
+      return false;
+    }
     item.msg.resetResponse();
-    item.msg.emit('restarted');
+    emit0(item.msg, 'restarted');
     return this.#items.has(item) && item.msg[kItem] === item;
   }
 
@@ -1275,17 +1554,21 @@ export class Session extends EventEmitter<SessionEvents> {
   #detach(item: QueueItem): void {
     const easy = item.easy;
     item.easy = null;
-    if (easy === null || easy === this.#syncEasy) return;
+    if (easy === null) return;
     easy.item = null;
+    // sendMessage's handle: its callbacks now abort the transfer (they see no item), and
+    // curl_easy_perform returns to sendMessage.
+    if (easy === this.#syncEasy) return;
+    const multi = item.multi ?? this.#multi;
     const remove = () => {
       if (easy.item !== null || easy.isClosed() || easy[kTransferHandler] === undefined) return;
       easy[kTransferHandler] = undefined;
-      if (this.#multi.isClosed()) {
+      if (multi.isClosed()) {
         // close() ran meanwhile (this was deferred from inside libcurl): the handle is gone.
         easy.close();
         return;
       }
-      this.#multi.removeHandle(easy);
+      multi.removeHandle(easy);
       // The native driver may hold its completion already (delivered in this loop turn's
       // check phase, to nobody now): the handle goes back to the pool after that.
       setTimeout(() => {
@@ -1300,13 +1583,14 @@ export class Session extends EventEmitter<SessionEvents> {
   // Requeued while finishing: the same queue entry runs again.
   #requeueFinished(item: QueueItem): void {
     item.finishing = false;
-    this.#restart(item);
+    item.msg.resetResponse();
+    emit0(item.msg, 'restarted');
     if (item.easy === null) setImmediate(() => this.#items.has(item) && item.easy === null && this.#start(item));
   }
 
-  #finish(item: QueueItem, status: number): void {
+  #finish(item: QueueItem, status: number, reason?: string): void {
     const msg = item.msg;
-    if (status !== msg.statusCode || statusIsTransportError(status)) msg.setStatus(status);
+    if (status !== msg.statusCode || statusIsTransportError(status)) msg.setStatus(status, reason);
     item.finishing = true;
     if (item.streamWaiting && item.streamReject !== null && statusIsTransportError(status)) {
       item.streamWaiting = false;
@@ -1321,14 +1605,16 @@ export class Session extends EventEmitter<SessionEvents> {
     }
     item.streamResolve = null;
     item.stream?.push(null);
-    msg.emit('finished');
+    emit0(msg, 'finished');
     // Requeued from a 'finished' handler: libsoup runs the queue callback only for the final
     // response.
-    if (item.requeue && this.#items.has(item) && !this.#closed) return this.#requeueFinished(item);
+    if (item.requeue && this.#items.has(item) && !this.#closed && this.#mayResend(item)) return this.#requeueFinished(item);
     if (item.callback !== null) {
       this.#inCurl++;
       try {
         item.callback(this, msg);
+      } catch (error) {
+        reportListenerError(error);
       } finally {
         this.#inCurl--;
       }
@@ -1338,44 +1624,49 @@ export class Session extends EventEmitter<SessionEvents> {
       item.statusResolve = null;
       resolve(msg.statusCode);
     }
-    if (item.requeue && this.#items.has(item) && !this.#closed) return this.#requeueFinished(item);
+    if (item.requeue && this.#items.has(item) && !this.#closed && this.#mayResend(item)) return this.#requeueFinished(item);
     item.finishing = false;
     this.#items.delete(item);
     msg[kItem] = null;
-    for (const f of this.#features) if (f.requestUnqueued !== undefined && this.#isEnabled(f, msg)) f.requestUnqueued(this, msg);
-    this.emit('request-unqueued', msg);
-  }
-
-  // --- redirects -------------------------------------------------------------------------
-
-  #redirectUri(msg: Message): URL | null {
-    const location = msg.responseHeaders.getOne('Location');
-    if (location === null) return null;
-    let target: URL;
-    try {
-      target = new URL(location, msg.uri);
-    } catch {
-      return null;
+    if (this.#items.size === 0) this.#becameIdle();
+    for (const f of this.#features) {
+      if (f.requestUnqueued === undefined || !this.#isEnabled(f, msg)) continue;
+      try {
+        f.requestUnqueued(this, msg);
+      } catch (error) {
+        reportListenerError(error);
+      }
     }
-    return this.#curlUrl(target) === null ? null : target;
+    emit1(this, 'request-unqueued', msg);
   }
 
-  #redirectTarget(msg: Message): { uri: URL; method: string; dropBody: boolean } | null {
+  // --- redirects (libsoup's redirect_handler; the rules are in redirect.ts) -------------------
+
+  // Where the message would go: the target of a redirect libsoup 2.74 follows by itself
+  // (301/302/303/307/308, as GET or as a safe method) to a scheme this session speaks.
+  #wouldRedirectTo(msg: Message): URL | null {
     const status = msg.statusCode;
-    if (!isRedirect(status) || (msg[kFlags] & MessageFlags.NO_REDIRECT) !== 0) return null;
-    const uri = this.#redirectUri(msg);
-    if (uri === null) return null;
     const method = msg.method;
-    // 303 → GET; 301/302 turn POST into GET (as browsers and libsoup do); 307/308 keep both.
-    if (status === 303 || ((status === 301 || status === 302) && method === 'POST')) {
-      return method === 'HEAD' ? { uri, method, dropBody: false } : { uri, method: 'GET', dropBody: true };
-    }
-    if (status === 302 && !isSafe(method) && (msg[kFlags] & MessageFlags.IDEMPOTENT) === 0 && method !== 'PUT' && method !== 'DELETE') {
-      return { uri, method: 'GET', dropBody: true };
-    }
-    // A streamed body cannot be sent twice.
-    if (msg.requestBody !== null && !Buffer.isBuffer(msg.requestBody)) return null;
-    return { uri, method, dropBody: false };
+    if (!wouldRedirectAsGet(status, method) && !wouldRedirectAsSafe(status, method)) return null;
+    const uri = redirectionUri(msg);
+    return uri === null || this.#curlUrl(uri) === null ? null : uri;
+  }
+
+  // The redirect handler at got-body: follow, or MALFORMED for a Location that is no URI
+  // with a host (libsoup's "Invalid Redirect URL"), or leave the response as it is.
+  #redirectHandler(item: QueueItem): 'follow' | 'malformed' | 'none' {
+    const msg = item.msg;
+    // libsoup's handler runs for a Location on any status (a 201 with a bad one would end
+    // MALFORMED); here only 3xx responses are looked at: the status is known without parsing
+    // the headers, which a 2xx then never needs (a quarter of a plain GET's cost).
+    if (!isRedirection(msg.statusCode) || (msg[kFlags] & MessageFlags.NO_REDIRECT) !== 0 || !msg.responseHeaders.has('Location')) return 'none';
+    const uri = this.#wouldRedirectTo(msg);
+    if (uri === null) return redirectionUri(msg) === null ? 'malformed' : 'none';
+    // A streamed body cannot be sent again: the application decides (redirectMessage).
+    const body = msg.requestBody;
+    if (body !== null && !Buffer.isBuffer(body) && !wouldRedirectAsGet(msg.statusCode, msg.method)) return 'none';
+    applyRedirect(msg, uri);
+    return 'follow';
   }
 }
 
@@ -1399,28 +1690,6 @@ export class SessionError extends Error {
   }
 }
 
-function applyRedirect(msg: Message, target: { uri: URL; method: string; dropBody: boolean }): void {
-  const crossOrigin = originOf(target.uri) !== originOf(msg.uri);
-  if (target.dropBody) {
-    msg.method = target.method;
-    msg.requestBody = null;
-    msg.requestHeaders.remove('Content-Type');
-    msg.requestHeaders.remove('Content-Length');
-  }
-  if (crossOrigin) {
-    // Credentials are for the origin they were given to.
-    msg.requestHeaders.remove('Authorization');
-    msg.requestHeaders.remove('Cookie');
-    msg.requestHeaders.remove('Proxy-Authorization');
-  }
-  msg.uri = target.uri;
-}
-
-/** scheme://host:port, also for aliases such as dav:// whose URL.origin is the opaque "null". */
-function originOf(uri: URL): string {
-  return `${uri.protocol}//${uri.host}`;
-}
-
 function schemeList(name: string, list: readonly string[] | null): string[] | null {
   if (list === null) return null;
   if (!Array.isArray(list) || !list.every((s) => typeof s === 'string' && (s === '*' || /^[a-z][a-z0-9+.-]*$/i.test(s)))) {
@@ -1429,17 +1698,23 @@ function schemeList(name: string, list: readonly string[] | null): string[] | nu
   return list.map((s) => s.toLowerCase());
 }
 
-function isRedirect(status: number): boolean {
-  return status === 300 || status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+// Higher priority first; Array.prototype.sort is stable, so queue order within one priority.
+function byPriority(a: QueueItem, b: QueueItem): number {
+  return b.msg.priority - a.msg.priority;
+}
+
+function bodyTooLarge(limit: number): string {
+  return `Response body exceeds maxBodySize (${limit} bytes)`;
+}
+
+// "HTTP/1.1 200", "HTTP/2 200": a response's first line (not a trailer field).
+function isStatusLine(data: Buffer): boolean {
+  return data.length > 5 && data[0] === 72 && data[1] === 84 && data[2] === 84 && data[3] === 80 && data[4] === 47;
 }
 
 // SOUP_METHOD_IS_IDEMPOTENT.
 function isIdempotent(method: string): boolean {
   return method === 'GET' || method === 'HEAD' || method === 'OPTIONS' || method === 'TRACE' || method === 'PUT' || method === 'DELETE';
-}
-
-function isSafe(method: string): boolean {
-  return method === 'GET' || method === 'HEAD' || method === 'OPTIONS' || method === 'PROPFIND';
 }
 
 function hasAcceptEncoding(lines: readonly string[]): boolean {
@@ -1452,7 +1727,7 @@ function hasAcceptEncoding(lines: readonly string[]): boolean {
 }
 
 /** Accept-Language from the locale environment, as libsoup builds it from g_get_language_names. */
-export function acceptLanguageFromEnvironment(env: NodeJS.ProcessEnv): string | null {
+export function acceptLanguageFromEnvironment(env: NodeJS.ProcessEnv): string {
   const raw = env.LANGUAGE || env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
   const langs: string[] = [];
   for (const entry of raw.split(':')) {
@@ -1463,7 +1738,8 @@ export function acceptLanguageFromEnvironment(env: NodeJS.ProcessEnv): string | 
     const base = tag.split('-')[0];
     if (!langs.includes(base)) langs.push(base);
   }
-  if (langs.length === 0) return null;
+  // g_get_language_names always ends with "C", which libsoup skips; nothing else: "en".
+  if (langs.length === 0) return 'en';
   return langs.map((l, i) => (i === 0 ? l : `${l};q=${Math.max(0.1, 1 - i * 0.1).toFixed(1)}`)).join(', ');
 }
 

@@ -120,3 +120,37 @@ export async function startProxy(options: { auth?: string } = {}): Promise<Proxy
       }),
   };
 }
+
+export interface ScriptServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Runs `script` (CommonJS source that listens and prints {"port"} on one line) in a child
+ * process, so a client blocked in sendMessage does not starve it: the servers of libsoup's
+ * own tests, reproduced in test/session/libsoup-*.test.ts.
+ */
+export async function startScriptServer(script: string): Promise<ScriptServer> {
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LD_PRELOAD: '' } });
+  const line = await new Promise<string>((resolve, reject) => {
+    const rl = readline.createInterface({ input: child.stdout! });
+    rl.once('line', (l) => {
+      rl.close();
+      resolve(l);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  const { port } = JSON.parse(line) as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill();
+      }),
+  };
+}

@@ -207,7 +207,8 @@ test('userAgent with a trailing space appends curlio/<version>; acceptLanguage i
 test('acceptLanguageAuto reads the locale environment', () => {
   const { acceptLanguageFromEnvironment } = require('../../lib/session');
   expect(acceptLanguageFromEnvironment({ LANGUAGE: 'de_AT:fr', LANG: 'C' })).toBe('de-at, de;q=0.9, fr;q=0.8');
-  expect(acceptLanguageFromEnvironment({ LANG: 'C.UTF-8' })).toBeNull();
+  // libsoup's fallback when g_get_language_names has nothing but C.
+  expect(acceptLanguageFromEnvironment({ LANG: 'C.UTF-8' })).toBe('en');
 });
 
 test('sendStream: a Readable with backpressure (the transfer pauses while nobody reads)', async () => {
@@ -241,7 +242,8 @@ test('IDEMPOTENT and NO_REDIRECT flags: the 302 itself comes back', async () => 
   const msg = new Message('GET', `${server.url}/redirect/1`);
   msg.flags |= MessageFlags.NO_REDIRECT;
   expect(await session.send(msg)).toBe(302);
-  expect(session.wouldRedirect(msg)).toBe(false);
+  // soup_session_would_redirect ignores NO_REDIRECT (and the redirect count).
+  expect(session.wouldRedirect(msg)).toBe(true);
   msg.flags &= ~MessageFlags.NO_REDIRECT;
   expect(session.wouldRedirect(msg)).toBe(true);
   session.close();
@@ -367,6 +369,8 @@ describe('wrote-headers / wrote-body', () => {
     const msg = new Message('POST', `${server.url}/redirect-to?status=307&to=${encodeURIComponent('/echo')}`);
     const body = Buffer.alloc(1024 * 1024, 'x');
     msg.requestBody = body;
+    // libsoup leaves a 307 after POST to the application: it follows it with the body.
+    msg.on('got-body', () => msg.statusCode === 307 && session.redirectMessage(msg));
     const events = record(session, msg);
     expect(await session.send(msg)).toBe(200);
     expect(JSON.parse(msg.responseBody.toString()).body.length).toBe(body.length);

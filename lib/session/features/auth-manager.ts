@@ -19,21 +19,13 @@ import { AuthDigest } from '../auth/digest';
 import { AuthNTLM } from '../auth/ntlm';
 import { extractChallenge } from '../auth/challenge';
 import { PathMap } from '../auth/path-map';
-import { kFlags, MessageFlags, type Message } from '../message';
+import { kFlags, kItem, MessageFlags, type Message } from '../message';
+import type { AuthHooks, CurlCredentials, RequestCredentials } from '../auth-hooks';
 import { CURLAUTH_BASIC, CURLAUTH_DIGEST, CURLAUTH_NTLM } from '../../libcurl/constants.generated';
 
-/** Credentials for libcurl to use itself (CURLOPT_HTTPAUTH/USERNAME/PASSWORD, or the PROXY ones). */
-export interface CurlCredentials {
-  curlAuth: number;
-  username: string;
-  password: string;
-}
-
-/** What requestStarted hands the session for libcurl. */
-export interface AuthCurlOptions {
-  server: CurlCredentials | null;
-  proxy: CurlCredentials | null;
-}
+/** @deprecated the name of RequestCredentials before the hooks moved to auth-hooks.ts. */
+export type AuthCurlOptions = RequestCredentials;
+export type { CurlCredentials };
 
 /** SOUP_SESSION_MAX_RESEND_COUNT: a server that refuses every answer is not asked forever. */
 const MAX_RESENDS = 20;
@@ -57,14 +49,15 @@ interface MessageAuth {
   resends: number;
 }
 
-const NO_CREDENTIALS: AuthCurlOptions = { server: null, proxy: null };
 
-export class AuthManager implements SessionFeature {
+export class AuthManager implements SessionFeature, AuthHooks {
   readonly #hosts = new Map<string, AuthHost>();
   readonly #proxyAuths = new Map<string, Auth>();
   /** The schemes answered, weakest first (libsoup's auth_types): Basic and Digest by default. */
   readonly #types: AuthType[] = [AuthBasic, AuthDigest];
   readonly #messages = new WeakMap<Message, MessageAuth>();
+  /** Messages paused in 'authenticate': unauthorized()'s answer, given on unpause. */
+  readonly #waiting = new WeakMap<Message, (again: boolean) => void>();
   #session: Session | null = null;
 
   attach(session: Session): void {
@@ -134,17 +127,17 @@ export class AuthManager implements SessionFeature {
    * credentials of its protection space on it (Authorization, or libcurl's for NTLM and the
    * proxy), or takes off ours from an earlier round.
    */
-  requestStarted(msg: Message, proxy: string | null): AuthCurlOptions {
+  requestStarted(msg: Message, proxy: string | null): RequestCredentials | null {
     let state = this.#messages.get(msg);
     if (state === undefined) {
       // Nothing cached and no earlier round of this message: nothing to do (the common case).
-      if (this.#hosts.size === 0 && this.#proxyAuths.size === 0) return NO_CREDENTIALS;
+      if (this.#hosts.size === 0 && this.#proxyAuths.size === 0) return null;
       state = this.#stateOf(msg);
     }
     if ((msg[kFlags] & MessageFlags.DO_NOT_USE_AUTH_CACHE) !== 0) {
       // Not from the cache: what shouldResend put on the message stays as it is.
       const auth = this.#messageAuth(msg, state);
-      return auth === null && state.proxyAuth === null ? NO_CREDENTIALS : { server: curlCredentials(auth, msg), proxy: proxyCredentials(state.proxyAuth, msg) };
+      return auth === null && state.proxyAuth === null ? null : { auth: curlCredentials(auth, msg), proxyAuth: proxyCredentials(state.proxyAuth, msg) };
     }
     let auth = this.#lookup(msg, state);
     if (auth !== null) {
@@ -161,8 +154,8 @@ export class AuthManager implements SessionFeature {
       if (proxyAuth !== null && !proxyAuth.isReady(msg)) proxyAuth = null;
     }
     state.proxyAuth = proxyAuth;
-    if (auth === null && proxyAuth === null) return NO_CREDENTIALS;
-    return { server: curlCredentials(auth, msg), proxy: proxyCredentials(proxyAuth, msg) };
+    if (auth === null && proxyAuth === null) return null;
+    return { auth: curlCredentials(auth, msg), proxyAuth: proxyCredentials(proxyAuth, msg) };
   }
 
   /** Each response: Digest's Authentication-Info (nextnonce) reaches the Auth that was used. */
@@ -171,6 +164,26 @@ export class AuthManager implements SessionFeature {
     if (state === undefined) return;
     if (state.auth !== null) state.auth.authenticationInfo(msg);
     if (state.proxyAuth !== null) state.proxyAuth.authenticationInfo(msg);
+  }
+
+  /**
+   * The session's 401/407 hook (auth-hooks.ts): libsoup's got-headers handler, then its
+   * got-body one. true: send again with the credentials; false: finish with this response; a
+   * Promise when the application paused the message in 'authenticate' (settled on unpause).
+   */
+  unauthorized(msg: Message, proxy: string | null): boolean | Promise<boolean> {
+    const session = this.#session;
+    if (session === null || !this.gotUnauthorized(session, msg, proxy)) return false;
+    if ((msg[kItem] as { paused?: boolean } | null)?.paused !== true) return this.shouldResend(msg);
+    return new Promise<boolean>((resolve) => this.#waiting.set(msg, resolve));
+  }
+
+  /** The application unpaused a message it paused in 'authenticate': decide now. */
+  unpaused(msg: Message): void {
+    const resolve = this.#waiting.get(msg);
+    if (resolve === undefined) return;
+    this.#waiting.delete(msg);
+    resolve(this.shouldResend(msg));
   }
 
   /**
