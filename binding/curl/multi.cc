@@ -484,9 +484,17 @@ int MultiHandle::OnTimer(CURLM* multi, long timeout_ms, void* userp) {
   if (self->closed_ || self->data_->tearing_down) return 0;
   if (!self->js_.Has(kTimerFunction)) {
     if (self->UserDriven()) return 0;  // the application polls curl_multi_timeout itself
-    // timeout 0 too goes through the timer: socket_action must not be called from here.
+    // socket_action must not be called from here: "at once" runs in the check phase.
     self->timeout_due_now_ = timeout_ms == 0;
-    if (timeout_ms < 0) {
+    if (timeout_ms == 0) {
+      // Not a 0 ms uv_timer: libcurl asks for 0 again after every 100 reads while a fast
+      // stream keeps its socket readable, and libuv (before 1.47) runs a timer re-armed
+      // with 0 from its own callback again in the same timers phase, so the loop never
+      // reached the poll phase nor Node's other timers. The check phase runs each handle
+      // once per turn: one socket_action per turn, and every other phase in between.
+      uv_timer_stop(self->timer_);
+      self->ScheduleCheck();
+    } else if (timeout_ms < 0) {
       uv_timer_stop(self->timer_);
     } else {
       uv_timer_start(self->timer_, &MultiHandle::OnTimerFired, static_cast<uint64_t>(timeout_ms), 0);
@@ -599,18 +607,29 @@ void MultiHandle::CollectDone() {
     done_.push_back(Done{easy, msg->data.result, status});
     if (easy->auto_remove) Detach(easy);
   }
-  if (!done_.empty()) {
-    uv_check_start(check_, &MultiHandle::OnCheck);
-    // An active idle handle makes this loop turn's poll phase return at once, as Node's
-    // setImmediate does: a transfer finished from a timer must not wait for the next
-    // socket event (which may never come) before its check-phase delivery.
-    uv_idle_start(idle_, [](uv_idle_t*) {});
-  }
+  if (!done_.empty()) ScheduleCheck();
   UpdateKeepAlive();
 }
 
+void MultiHandle::ScheduleCheck() {
+  if (closed_) return;
+  uv_check_start(check_, &MultiHandle::OnCheck);
+  // An active idle handle makes this loop turn's poll phase return at once, as Node's
+  // setImmediate does: a transfer finished from a timer must not wait for the next
+  // socket event (which may never come) before its check-phase delivery.
+  uv_idle_start(idle_, [](uv_idle_t*) {});
+}
+
 void MultiHandle::OnCheck(uv_check_t* handle) {
-  static_cast<MultiHandle*>(handle->data)->DeliverDone();
+  auto* self = static_cast<MultiHandle*>(handle->data);
+  self->DeliverDone();
+  // libcurl asked to be run at once: from a transfer that stopped reading after its
+  // quota, or from the handlers just run, which typically add the next transfers (run
+  // them in this loop turn rather than a turn later).
+  if (!self->closed_ && self->timeout_due_now_) {
+    self->timeout_due_now_ = false;
+    self->DriveSocketAction(CURL_SOCKET_TIMEOUT, 0);
+  }
 }
 
 // One call into JavaScript for every transfer that finished in this loop turn, each as
@@ -680,14 +699,6 @@ void MultiHandle::DeliverDone() {
       env.IsExceptionPending()) {
     // Nobody called us from JavaScript: an exception in the handler is uncaught.
     napi_fatal_exception(env, env.GetAndClearPendingException().Value());
-  }
-  // The handlers (and the promise reactions run as the callback returned) typically add
-  // the next transfers, and libcurl asked to be run at once for them: do it now, in this
-  // loop turn, instead of a turn later from the timer.
-  if (!closed_ && timeout_due_now_) {
-    timeout_due_now_ = false;
-    uv_timer_stop(timer_);
-    DriveSocketAction(CURL_SOCKET_TIMEOUT, 0);
   }
 }
 

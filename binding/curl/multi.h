@@ -61,6 +61,7 @@ class MultiHandle : public Napi::ObjectWrap<MultiHandle>, public Resource {
   void CloseDriverEpoll();
   static void OnTimerFired(uv_timer_t* handle);
   static void OnCheck(uv_check_t* handle);
+  void ScheduleCheck();  // the check phase of this loop turn delivers / runs libcurl's "now"
   void DriveSocketAction(curl_socket_t fd, int ev_bitmask);
   void CollectDone();  // multi-uv.c's check_multi_info, minus the delivery
   void DeliverDone();  // once per loop turn, after every socket_action of that turn
@@ -110,7 +111,7 @@ class MultiHandle : public Napi::ObjectWrap<MultiHandle>, public Resource {
   int32_t* state_data_ = nullptr;
 
   bool notify_removals_ = false;  // cleanup() from JavaScript: CURL_POLL_REMOVE still reaches it
-  bool timeout_due_now_ = false;  // libcurl's last timer request was "run me at once"
+  bool timeout_due_now_ = false;  // libcurl's last timer request was "run me at once" (check phase)
   bool self_ref_ = false;
   bool closed_ = false;
 };
