@@ -1,6 +1,7 @@
 // Module entry: per-environment instance data, teardown, and the class registrations.
 #include "addon.h"
 
+#include "curl/body_buffer.h"
 #include "curl/close_socket_hook.h"
 #include "curl/easy.h"
 #include "curl/multi.h"
@@ -122,6 +123,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 
   // The JavaScript helpers of the chunk pool (curl/chunk_pool.h), given once by lib/libcurl.
   exports.Set("setChunkHelpers", Napi::Function::New<SetChunkHelpers>(env, "setChunkHelpers"));
+  exports.Set("setBufferMaxLength", Napi::Function::New<SetBufferMaxLength>(env, "setBufferMaxLength"));
   InitCurlVersion(env, exports);
   EasyHandle::Init(env, exports);
   MultiHandle::Init(env, exports);

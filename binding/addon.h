@@ -66,6 +66,10 @@ struct AddonData {
   // multi (see curl/close_socket_hook.h). Deleted at teardown, after every multi is closed.
   std::unordered_set<CloseSocketHook*> orphaned_close_hooks;
 
+  // buffer.constants.MAX_LENGTH (set by lib/libcurl/binding.ts): a buffered response body
+  // or header block never grows past what one Buffer can hold.
+  size_t buffer_max_length = size_t{1} << 32;
+
   // The CURLcode of this environment's last curl_easy_getinfo (EasyHandle::GetInfo).
   int getinfo_code = 0;
 

@@ -91,6 +91,7 @@ void EasyHandle::Init(Napi::Env env, Napi::Object exports) {
                                         InstanceMethod<&EasyHandle::TakeCallbackError>("takeCallbackError"),
                                         InstanceMethod<&EasyHandle::IsClosed>("isClosed"),
                                         InstanceMethod<&EasyHandle::ErrorBuffer>("errorBuffer"),
+                                        InstanceMethod<&EasyHandle::SetMaxBodySize>("setMaxBodySize"),
                                     });
   GetAddonData(env)->constructors["Easy"] = Napi::Persistent(ctor);
   exports.Set("Easy", ctor);
@@ -213,6 +214,8 @@ void EasyHandle::CloseResource() {
   body.shrink_to_fit();
   headers.clear();
   headers.shrink_to_fit();
+  failure_ = CURLE_OK;
+  failure_message_.clear();
 }
 
 Napi::Value EasyHandle::Cleanup(const Napi::CallbackInfo& info) {
@@ -230,6 +233,38 @@ Napi::Value EasyHandle::IsClosed(const Napi::CallbackInfo& info) {
 
 Napi::Value EasyHandle::ErrorBuffer(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), error_buffer_);
+}
+
+// Checked by the JavaScript layer (Easy#maxBodySize): a non-negative safe integer.
+Napi::Value EasyHandle::SetMaxBodySize(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsNumber()) {
+    ThrowTypeError(env, std::string("Expected a number of bytes for maxBodySize but received ") + TypeOf(info[0]));
+    return env.Undefined();
+  }
+  double limit = info[0].As<Napi::Number>().DoubleValue();
+  max_body_size = limit > 0 ? static_cast<uint64_t>(limit) : 0;
+  return env.Undefined();
+}
+
+void EasyHandle::BeginTransfer() {
+  body_bytes_ = 0;
+  failure_ = CURLE_OK;
+  failure_message_.clear();
+}
+
+void EasyHandle::Fail(CURLcode code, const std::string& message) {
+  if (failure_ != CURLE_OK) return;
+  failure_ = code;
+  failure_message_ = message;
+}
+
+CURLcode EasyHandle::TransferResult(CURLcode result) {
+  if (failure_ == CURLE_OK) return result;
+  // libcurl wrote its own text for the failure we caused (a short write, an abort) and
+  // writes nothing more once the transfer is done.
+  snprintf(error_buffer_, sizeof error_buffer_, "%s", failure_message_.c_str());
+  return failure_;
 }
 
 #define REQUIRE_OPEN(env)                                                                           \
@@ -568,11 +603,13 @@ Napi::Value EasyHandle::Perform(const Napi::CallbackInfo& info) {
   REQUIRE_OPEN(env);
   if (multi != nullptr) return Napi::Number::New(env, CURLE_BAD_FUNCTION_ARGUMENT);  // as libcurl: in a multi
   callback_error.Reset();
+  BeginTransfer();
   CURLcode code;
   {
     CurlCallScope scope(data_);
     code = curl_easy_perform(curl_);
   }
+  code = TransferResult(code);
   // Like C, the call returns the code; unlike C, a callback's exception is not lost: it
   // propagates to the caller of curl_easy_perform, as a JavaScript exception would.
   if (!callback_error.IsEmpty()) {
@@ -645,20 +682,17 @@ Napi::Value EasyHandle::DupHandle(const Napi::CallbackInfo& info) {
   return info[0];
 }
 
-Napi::Value EasyHandle::TakeBuffer(std::string& bytes) {
+Napi::Value EasyHandle::TakeBuffer(ByteBuffer& bytes) {
   // Small bodies are cheaper to copy than to hand over with a finalizer the GC must run;
-  // large ones are handed over without a copy: the Buffer owns the string from now on.
+  // large ones are handed over without a copy: the Buffer owns the bytes from now on.
   if (bytes.size() < kCopyBelow) {
     Napi::Value copy = Napi::Buffer<char>::Copy(data_->env, bytes.data(), bytes.size());
     bytes.clear();
     return copy;
   }
-  auto* owned = new std::string(std::move(bytes));
-  bytes.clear();
-  Napi::Buffer<char> buffer = Napi::Buffer<char>::New(
-      data_->env, owned->data(), owned->size(), [](Napi::Env, char*, std::string* s) { delete s; }, owned);
-  if (buffer.IsEmpty()) delete owned;  // refused while the environment stops: no finalizer will run
-  return buffer;
+  size_t size = 0;
+  char* owned = bytes.Release(&size);
+  return Napi::Value(data_->env, HandOverBytes(data_->env, owned, size));
 }
 
 Napi::Value EasyHandle::TakeBody(const Napi::CallbackInfo& info) {
@@ -698,9 +732,11 @@ Napi::Value EasyHandle::UserData(CURLoption data_option) {
 // Write and header callbacks: without a JavaScript function the bytes are buffered here;
 // with one, the number it returns goes to libcurl as is, so a short count fails the
 // transfer with CURLE_WRITE_ERROR and CURL_WRITEFUNC_PAUSE pauses it.
-size_t EasyHandle::Sink(CURLoption function_option, std::string& buffer, char* ptr, size_t n) {
-  if (close_requested_) return n == 0 ? 1 : 0;  // fail the transfer: its handle is closing
-  if (!js_.Has(function_option)) {
+size_t EasyHandle::Sink(CURLoption function_option, ByteBuffer& buffer, char* ptr, size_t n) {
+  if (Failing()) return n == 0 ? 1 : 0;  // fail the transfer: its handle is closing, or it failed
+  bool buffered = !js_.Has(function_option);
+  if (!Admit(buffer, n, buffered)) return n == 0 ? 1 : 0;
+  if (buffered) {
     if (buffer.empty() && &buffer == &body) {
       // One allocation for the whole body when the server announced its length.
       curl_off_t length = -1;
@@ -709,7 +745,11 @@ size_t EasyHandle::Sink(CURLoption function_option, std::string& buffer, char* p
         body.reserve(static_cast<size_t>(length));
       }
     }
-    buffer.append(ptr, n);
+    if (!buffer.append(ptr, n)) {
+      Fail(CURLE_OUT_OF_MEMORY, "Out of memory buffering the response (" + std::to_string(buffer.size()) + " bytes)");
+      return n == 0 ? 1 : 0;
+    }
+    if (&buffer == &body) body_bytes_ += n;
     return n;
   }
   Napi::Env env = data_->env;
@@ -724,8 +764,29 @@ size_t EasyHandle::Sink(CURLoption function_option, std::string& buffer, char* p
           : CallJs(js_.Get(function_option),
                    {Napi::Buffer<char>::Copy(env, ptr, n), UserData(DataOptionFor(function_option))});
   if (result.IsEmpty() || !(result.IsNumber() || result.IsUndefined())) return n == 0 ? 1 : 0;  // anything but n fails
-  if (result.IsUndefined()) return n;
-  return static_cast<size_t>(result.As<Napi::Number>().Int64Value());
+  size_t taken = result.IsUndefined() ? n : static_cast<size_t>(result.As<Napi::Number>().Int64Value());
+  if (taken == n && &buffer == &body) body_bytes_ += n;  // not a pause: libcurl delivers those bytes again
+  return taken;
+}
+
+bool EasyHandle::Admit(ByteBuffer& buffer, size_t n, bool buffered) {
+  bool is_body = &buffer == &body;
+  if (is_body && max_body_size != 0 && body_bytes_ + n > max_body_size) {
+    Fail(CURLE_FILESIZE_EXCEEDED,
+         "The response body exceeds maxBodySize (" + std::to_string(max_body_size) + " bytes of decoded body)");
+    return false;
+  }
+  // A body past the largest Buffer could never be handed over: fail it while it is small
+  // enough to free, rather than grow it until the handover fails.
+  if (buffered && buffer.size() + n > data_->buffer_max_length) {
+    Fail(CURLE_FILESIZE_EXCEEDED, std::string("The response ") + (is_body ? "body" : "header block") +
+                                      " exceeds the largest Buffer (buffer.constants.MAX_LENGTH, " +
+                                      std::to_string(data_->buffer_max_length) + " bytes): set a " +
+                                      (is_body ? "CURLOPT_WRITEFUNCTION" : "CURLOPT_HEADERFUNCTION") +
+                                      " to take it in chunks");
+    return false;
+  }
+  return true;
 }
 
 size_t EasyHandle::OnWrite(char* ptr, size_t size, size_t nmemb, void* userdata) {
@@ -740,7 +801,7 @@ size_t EasyHandle::OnHeader(char* ptr, size_t size, size_t nmemb, void* userdata
 
 size_t EasyHandle::OnRead(char* buffer, size_t size, size_t nitems, void* userdata) {
   auto* self = static_cast<EasyHandle*>(userdata);
-  if (self->close_requested_) return CURL_READFUNC_ABORT;
+  if (self->Failing()) return CURL_READFUNC_ABORT;
   size_t capacity = size * nitems;
   if (!self->read_leftover_.empty()) {
     size_t n = std::min(capacity, self->read_leftover_.size());
@@ -785,7 +846,7 @@ size_t EasyHandle::OnRead(char* buffer, size_t size, size_t nitems, void* userda
 
 int EasyHandle::OnXferInfo(void* clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow) {
   auto* self = static_cast<EasyHandle*>(clientp);
-  if (self->close_requested_) return 1;
+  if (self->Failing()) return 1;
   if (!self->js_.Has(CURLOPT_XFERINFOFUNCTION)) return 0;
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
@@ -800,7 +861,7 @@ int EasyHandle::OnXferInfo(void* clientp, curl_off_t dltotal, curl_off_t dlnow, 
 
 int EasyHandle::OnPrereq(void* clientp, char* primary_ip, char* local_ip, int primary_port, int local_port) {
   auto* self = static_cast<EasyHandle*>(clientp);
-  if (self->close_requested_) return CURL_PREREQFUNC_ABORT;
+  if (self->Failing()) return CURL_PREREQFUNC_ABORT;
   if (!self->js_.Has(CURLOPT_PREREQFUNCTION)) return CURL_PREREQFUNC_OK;
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
@@ -815,7 +876,7 @@ int EasyHandle::OnPrereq(void* clientp, char* primary_ip, char* local_ip, int pr
 
 int EasyHandle::OnDebug(CURL* curl, curl_infotype type, char* data, size_t size, void* userptr) {
   auto* self = static_cast<EasyHandle*>(userptr);
-  if (self->close_requested_) return 0;
+  if (self->Failing()) return 0;
   if (!self->js_.Has(CURLOPT_DEBUGFUNCTION)) return 0;
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
@@ -845,7 +906,7 @@ curl_socket_t EasyHandle::OnOpenSocket(void* clientp, curlsocktype purpose, stru
 }
 
 curl_socket_t EasyHandle::OpenSocket(curlsocktype purpose, struct curl_sockaddr* address) {
-  if (close_requested_) return CURL_SOCKET_BAD;
+  if (Failing()) return CURL_SOCKET_BAD;
   if (!js_.Has(CURLOPT_OPENSOCKETFUNCTION)) return socket(address->family, address->socktype, address->protocol);
   Napi::Env env = data_->env;
   Napi::HandleScope scope(env);
@@ -877,7 +938,7 @@ curl_socket_t EasyHandle::OpenSocket(curlsocktype purpose, struct curl_sockaddr*
 
 int EasyHandle::OnSockopt(void* clientp, curl_socket_t curlfd, curlsocktype purpose) {
   auto* self = static_cast<EasyHandle*>(clientp);
-  if (self->close_requested_) return CURL_SOCKOPT_ERROR;
+  if (self->Failing()) return CURL_SOCKOPT_ERROR;
   if (!self->js_.Has(CURLOPT_SOCKOPTFUNCTION)) return CURL_SOCKOPT_OK;
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
@@ -903,7 +964,7 @@ int EasyHandle::CloseSocket(curl_socket_t item) {
 
 int EasyHandle::OnSeek(void* userp, curl_off_t offset, int origin) {
   auto* self = static_cast<EasyHandle*>(userp);
-  if (self->close_requested_) return CURL_SEEKFUNC_FAIL;
+  if (self->Failing()) return CURL_SEEKFUNC_FAIL;
   if (!self->js_.Has(CURLOPT_SEEKFUNCTION)) return CURL_SEEKFUNC_CANTSEEK;
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "addon.h"
+#include "curl/body_buffer.h"
 #include "curl/close_socket_hook.h"
 #include "js_slots.h"
 
@@ -39,12 +40,24 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
   Napi::Reference<Napi::Value> callback_error;
 
   // Buffered response (no WRITEFUNCTION / HEADERFUNCTION set), handed over on completion.
-  std::string body;
-  std::string headers;
+  ByteBuffer body;
+  ByteBuffer headers;
   // Below this size a body or header block is copied into a Buffer (or the driver's
-  // batch slab); at or above it the Buffer takes the bytes over without a copy.
+  // batch slab); at or above it the Buffer takes the bytes over without a copy. Empty
+  // (and an exception pending) if no Buffer could be made.
   static constexpr size_t kCopyBelow = 16 * 1024;
-  Napi::Value TakeBuffer(std::string& bytes);
+  Napi::Value TakeBuffer(ByteBuffer& bytes);
+
+  // Easy#maxBodySize: the most decoded body bytes libcurl may deliver in one transfer (to
+  // the buffer or to a JavaScript WRITEFUNCTION); 0: no limit of its own. A buffered body
+  // is held to the largest Buffer besides.
+  uint64_t max_body_size = 0;
+
+  // A transfer starts (perform, or added to a multi): its byte count and failure are reset.
+  void BeginTransfer();
+  // The result a finished transfer reports: a failure curlio decided (Fail) replaces
+  // libcurl's code, and its message goes into the error buffer.
+  CURLcode TransferResult(CURLcode result);
 
   // A socket of this handle's connections is to be closed (CloseSocketHook::Close): by the
   // JavaScript CURLOPT_CLOSESOCKETFUNCTION if it can run, else with close().
@@ -65,6 +78,7 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
   Napi::Value TakeCallbackError(const Napi::CallbackInfo& info);
   Napi::Value IsClosed(const Napi::CallbackInfo& info);
   Napi::Value ErrorBuffer(const Napi::CallbackInfo& info);
+  Napi::Value SetMaxBodySize(const Napi::CallbackInfo& info);
 
   void ApplyDefaults();
   void ReleaseOptions();
@@ -78,7 +92,14 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
   // result is empty, so the trampoline returns the failure code libcurl expects.
   Napi::Value CallJs(Napi::Value fn, std::initializer_list<napi_value> args);
   Napi::Value UserData(CURLoption data_option);
-  size_t Sink(CURLoption function_option, std::string& buffer, char* ptr, size_t n);
+  size_t Sink(CURLoption function_option, ByteBuffer& buffer, char* ptr, size_t n);
+  // Whether `n` more body (or header) bytes fit maxBodySize and, when buffered, a Buffer;
+  // if not, the transfer fails with CURLE_FILESIZE_EXCEEDED.
+  bool Admit(ByteBuffer& buffer, size_t n, bool buffered);
+  // Fails the running transfer with `code` whatever libcurl reports (the first call wins),
+  // and stops its callbacks from calling into JavaScript again.
+  void Fail(CURLcode code, const std::string& message);
+  bool Failing() const { return close_requested_ || failure_ != CURLE_OK; }
 
   static size_t OnWrite(char* ptr, size_t size, size_t nmemb, void* userdata);
   static size_t OnHeader(char* ptr, size_t size, size_t nmemb, void* userdata);
@@ -103,6 +124,9 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
   JsSlots js_;
   bool close_requested_ = false;  // cleanup() called, deferred until libcurl returns
   std::string read_leftover_;     // READFUNCTION returned more than libcurl asked for
+  uint64_t body_bytes_ = 0;       // decoded body bytes delivered in this transfer
+  CURLcode failure_ = CURLE_OK;   // see Fail()
+  std::string failure_message_;
   // CURLOPT_CLOSESOCKETDATA once a CLOSESOCKETFUNCTION was set (see close_socket_hook.h).
   // While it exists, CURLOPT_OPENSOCKETFUNCTION is ours too, so that it counts the sockets.
   CloseSocketHook* close_hook_ = nullptr;

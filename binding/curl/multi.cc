@@ -278,6 +278,7 @@ Napi::Value MultiHandle::AddHandle(const Napi::CallbackInfo& info) {
   easy->callback_error.Reset();
   easy->body.clear();
   easy->headers.clear();
+  easy->BeginTransfer();
   easy->Ref();
   CURLMcode code;
   {
@@ -404,7 +405,7 @@ Napi::Value MultiHandle::InfoRead(const Napi::CallbackInfo& info) {
   // The message's kind and result go into the shared state; the easy handle comes back,
   // or [easy, error] when one of the transfer's callbacks threw.
   SetState(kMsgKind, msg->msg);
-  SetState(kMsgResult, msg->msg == CURLMSG_DONE ? msg->data.result : CURLE_OK);
+  SetState(kMsgResult, msg->msg == CURLMSG_DONE ? easy->TransferResult(msg->data.result) : CURLE_OK);
   if (easy->callback_error.IsEmpty()) return easy->Value();
   Napi::Array result = Napi::Array::New(env, 2);
   result.Set(0u, easy->Value());
@@ -604,7 +605,7 @@ void MultiHandle::CollectDone() {
     long status = 0;
     curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &status);
     easy->Ref();  // held until delivered
-    done_.push_back(Done{easy, msg->data.result, status});
+    done_.push_back(Done{easy, easy->TransferResult(msg->data.result), status});
     if (easy->auto_remove) Detach(easy);
   }
   if (!done_.empty()) ScheduleCheck();
@@ -665,7 +666,7 @@ void MultiHandle::DeliverDone() {
     }
     cursor = static_cast<char*>(slab.Data());
   }
-  auto take = [&](EasyHandle* easy, std::string& bytes) -> Napi::Value {
+  auto take = [&](EasyHandle* easy, ByteBuffer& bytes) -> Napi::Value {
     if (bytes.size() >= EasyHandle::kCopyBelow) return easy->TakeBuffer(bytes);
     size_t n = bytes.size();
     if (n > 0) memcpy(cursor, bytes.data(), n);
@@ -680,8 +681,16 @@ void MultiHandle::DeliverDone() {
     items.Set(i, easy->Value());
     items.Set(i + 1, Napi::Number::New(env, done.result));
     if (easy->auto_remove) {
-      items.Set(i + 2, take(easy, easy->body));
-      items.Set(i + 3, take(easy, easy->headers));
+      Napi::Value body = take(easy, easy->body);
+      Napi::Value headers = take(easy, easy->headers);
+      if (body.IsEmpty() || headers.IsEmpty()) {
+        // No Buffer could be made (the bytes are gone): the transfer fails with Node's reason.
+        items.Set(i + 1, Napi::Number::New(env, CURLE_OUT_OF_MEMORY));
+        if (env.IsExceptionPending() && easy->callback_error.IsEmpty())
+          easy->callback_error = Napi::Persistent<Napi::Value>(env.GetAndClearPendingException().Value());
+      }
+      if (!body.IsEmpty()) items.Set(i + 2, body);
+      if (!headers.IsEmpty()) items.Set(i + 3, headers);
     }
     if (!easy->callback_error.IsEmpty()) {
       items.Set(i + 4, easy->callback_error.Value());

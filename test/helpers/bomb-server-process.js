@@ -37,8 +37,9 @@ function head(socket, status, headers) {
   socket.write([`HTTP/1.1 ${status}`, ...headers, 'Connection: close'].join('\r\n') + '\r\n\r\n');
 }
 
-// Writes `count` copies of `chunk`, waiting for drain, then `last`; stops if the client left.
-function pump(socket, chunk, count, last, done) {
+// Writes `count` copies of `chunk`, waiting for drain, then calls `done`; stops if the
+// client left.
+function pump(socket, chunk, count, done) {
   let sent = 0;
   const more = () => {
     while (sent < count) {
@@ -46,7 +47,6 @@ function pump(socket, chunk, count, last, done) {
       sent++;
       if (!socket.write(chunk)) return socket.once('drain', more);
     }
-    if (last) socket.write(last);
     done();
   };
   more();
@@ -70,11 +70,11 @@ function route(socket, method, path, rest) {
     }
     case 'gzip-bomb': {
       const mib = Number(parts[1]);
-      const trailer = gzipTrailer(mib);
-      const length = gzipHeader.length + piece.length * mib + finalBlock.length + trailer.length;
+      const length = gzipHeader.length + piece.length * mib + finalBlock.length + 8;
       head(socket, '200 OK', ['Content-Encoding: gzip', `Content-Length: ${length}`]);
       socket.write(gzipHeader);
-      return pump(socket, piece, mib, Buffer.concat([finalBlock, trailer]), () => socket.end());
+      // The trailer's CRC is computed only if the client read that far.
+      return pump(socket, piece, mib, () => socket.end(Buffer.concat([finalBlock, gzipTrailer(mib)])));
     }
     case 'bytes': {
       const n = Number(parts[1]);
