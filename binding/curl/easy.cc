@@ -816,8 +816,14 @@ size_t EasyHandle::OnRead(char* buffer, size_t size, size_t nitems, void* userda
       self->CallJs(self->js_.Get(CURLOPT_READFUNCTION),
                    {Napi::Number::New(env, static_cast<double>(capacity)), self->UserData(CURLOPT_READDATA)});
   if (result.IsEmpty()) return CURL_READFUNC_ABORT;
-  if (result.IsNull() || result.IsUndefined()) return 0;                                      // end of the body
-  if (result.IsNumber()) return static_cast<size_t>(result.As<Napi::Number>().Int64Value());  // PAUSE / ABORT
+  if (result.IsNull() || result.IsUndefined()) return 0;  // end of the body
+  if (result.IsNumber()) {
+    // Only the two codes: any other number would go to libcurl as a count of bytes in its
+    // buffer that nobody wrote (C's idiom), and libcurl would send that memory.
+    double code = result.As<Napi::Number>().DoubleValue();
+    if (code == CURL_READFUNC_PAUSE || code == CURL_READFUNC_ABORT) return static_cast<size_t>(code);
+    return self->RefuseReadResult(result);
+  }
   const char* bytes = nullptr;
   size_t length = 0;
   std::string text;
@@ -830,18 +836,33 @@ size_t EasyHandle::OnRead(char* buffer, size_t size, size_t nitems, void* userda
     bytes = text.data();
     length = text.size();
   } else {
-    if (self->callback_error.IsEmpty()) {
-      self->callback_error = Napi::Persistent<Napi::Value>(
-          Napi::TypeError::New(env, "CURLOPT_READFUNCTION must return a Buffer, a string, null or CURL_READFUNC_*")
-              .Value());
-    }
-    return CURL_READFUNC_ABORT;
+    return self->RefuseReadResult(result);
   }
   size_t n = std::min(capacity, length);
   memcpy(buffer, bytes, n);
   // More than libcurl asked for: keep the rest for its next call rather than failing.
   if (length > n) self->read_leftover_.assign(bytes + n, length - n);
   return n;
+}
+
+// What READFUNCTION may return is decided here, once: anything but a Buffer, a string,
+// null/undefined or CURL_READFUNC_PAUSE / ABORT fails the transfer with CURLE_READ_ERROR,
+// and a TypeError saying what came back goes with the result.
+size_t EasyHandle::RefuseReadResult(Napi::Value result) {
+  std::string what = TypeOf(result);
+  if (result.IsNumber()) {
+    what =
+        "the number " + result.ToString().Utf8Value() + " (a count of bytes is C's way: return the bytes themselves)";
+  }
+  std::string message =
+      "CURLOPT_READFUNCTION must return a Buffer, a string, null, CURL_READFUNC_PAUSE or CURL_READFUNC_ABORT, but "
+      "returned " +
+      what;
+  if (callback_error.IsEmpty()) {
+    callback_error = Napi::Persistent<Napi::Value>(Napi::TypeError::New(data_->env, message).Value());
+  }
+  Fail(CURLE_READ_ERROR, message);
+  return CURL_READFUNC_ABORT;
 }
 
 int EasyHandle::OnXferInfo(void* clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow) {

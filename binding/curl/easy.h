@@ -104,6 +104,7 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
   static size_t OnWrite(char* ptr, size_t size, size_t nmemb, void* userdata);
   static size_t OnHeader(char* ptr, size_t size, size_t nmemb, void* userdata);
   static size_t OnRead(char* buffer, size_t size, size_t nitems, void* userdata);
+  size_t RefuseReadResult(Napi::Value result);
   static int OnXferInfo(void* clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow);
   static int OnPrereq(void* clientp, char* primary_ip, char* local_ip, int primary_port, int local_port);
   static int OnDebug(CURL* curl, curl_infotype type, char* data, size_t size, void* userptr);

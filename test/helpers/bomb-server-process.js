@@ -6,8 +6,9 @@
 //   /gzip-bomb/MIB         -> 200, Content-Encoding: gzip: MIB MiB of zeros, about 1 KiB
 //                             per MiB on the wire (1 MiB -> 1 GiB, 4.3 MB -> 4 GiB)
 //   /bytes/N               -> 200, Content-Length: N, N bytes of 'x' (no encoding)
-//   PUT|POST /upload/NAME  -> 200 "stored": everything the client sent on that connection
-//                             after the request head is kept under NAME until it closes
+//   PUT|POST /upload/NAME  -> 100 Continue if asked, then 200 "stored" once the client has
+//                             been quiet for 300 ms: every byte it sent after the request
+//                             head is kept under NAME
 //   /uploads/NAME          -> JSON {head, body (base64), closed}: what /upload/NAME got
 'use strict';
 const net = require('node:net');
@@ -84,13 +85,20 @@ function route(socket, method, path, rest) {
     case 'upload': {
       const record = { head: rest.head, body: [rest.body], closed: false };
       uploads.set(parts[1], record);
-      socket.on('data', (d) => record.body.push(d));
-      socket.on('close', () => (record.closed = true));
-      // Answer only once the client stopped sending (or after a while): the test wants
-      // every byte it put on the wire.
+      // Answer only once the client has been quiet for a while: the test wants every byte
+      // it put on the wire.
       const answer = () => !socket.destroyed && (head(socket, '200 OK', ['Content-Length: 6']), socket.end('stored'));
-      const timer = setTimeout(answer, 300);
-      socket.on('close', () => clearTimeout(timer));
+      let timer = setTimeout(answer, 300);
+      socket.on('data', (d) => {
+        record.body.push(d);
+        clearTimeout(timer);
+        timer = setTimeout(answer, 300);
+      });
+      socket.on('close', () => {
+        record.closed = true;
+        clearTimeout(timer);
+      });
+      if (/^expect: *100-continue/im.test(rest.head)) socket.write('HTTP/1.1 100 Continue\r\n\r\n');
       return;
     }
     case 'uploads': {
