@@ -601,7 +601,8 @@ Napi::Value EasyHandle::GetInfoCode(const Napi::CallbackInfo& info) {
 Napi::Value EasyHandle::Perform(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   REQUIRE_OPEN(env);
-  if (multi != nullptr) return Napi::Number::New(env, CURLE_BAD_FUNCTION_ARGUMENT);  // as libcurl: in a multi
+  // As libcurl: in a multi (or its result there not delivered yet, which this would clobber).
+  if (multi != nullptr || awaiting_delivery) return Napi::Number::New(env, CURLE_BAD_FUNCTION_ARGUMENT);
   callback_error.Reset();
   BeginTransfer();
   CURLcode code;

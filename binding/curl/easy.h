@@ -33,7 +33,8 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
 
   // Attachment to a multi handle, kept by the MultiHandle.
   MultiHandle* multi = nullptr;
-  bool auto_remove = false;  // removed by the native driver as soon as it finishes
+  bool auto_remove = false;        // removed by the native driver as soon as it finishes
+  bool awaiting_delivery = false;  // finished, its result not yet handed to JavaScript
 
   // The first JavaScript exception thrown by one of this transfer's callbacks: the
   // transfer fails with the CURLcode C would give, and the error goes with its result.

@@ -106,7 +106,10 @@ void MultiHandle::CloseResource() {
   timer_ = nullptr;
   check_ = nullptr;
   idle_ = nullptr;
-  for (Done& done : done_) done.easy->Unref();
+  for (Done& done : done_) {
+    done.easy->awaiting_delivery = false;
+    done.easy->Unref();
+  }
   done_.clear();
   js_.Clear(!data_->tearing_down);
   callback_error_.Reset();
@@ -264,11 +267,10 @@ Napi::Value MultiHandle::AddHandle(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   if (easy->multi != nullptr) return Napi::Number::New(env, CURLM_ADDED_ALREADY);
-  // Its last transfer finished but was not delivered yet: adding it again would hand that
-  // old result to the new transfer's handler. removeHandle() first withdraws it.
-  for (Done& done : done_) {
-    if (done.easy == easy) return Napi::Number::New(env, CURLM_ADDED_ALREADY);
-  }
+  // Its last transfer finished but was not delivered yet (by this multi or another): adding
+  // it again would hand that old result to the new transfer's handler, or empty the body
+  // about to be delivered. removeHandle() on that multi first withdraws it.
+  if (easy->awaiting_delivery) return Napi::Number::New(env, CURLM_ADDED_ALREADY);
   // Attached before libcurl runs: TIMERFUNCTION runs inside curl_multi_add_handle, and a
   // close() from there (deferred to the end of this call) must find the easy attached so
   // that it is removed from the multi before curl_easy_cleanup.
@@ -305,6 +307,7 @@ Napi::Value MultiHandle::RemoveHandle(const Napi::CallbackInfo& info) {
     // the completion, so the caller may reuse the handle at once.
     for (auto it = done_.begin(); it != done_.end(); ++it) {
       if (it->easy == easy) {
+        easy->awaiting_delivery = false;
         done_.erase(it);
         easy->Unref();
         UpdateKeepAlive();
@@ -605,6 +608,7 @@ void MultiHandle::CollectDone() {
     long status = 0;
     curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &status);
     easy->Ref();  // held until delivered
+    easy->awaiting_delivery = true;
     done_.push_back(Done{easy, easy->TransferResult(msg->data.result), status});
     if (easy->auto_remove) Detach(easy);
   }
@@ -643,6 +647,7 @@ void MultiHandle::DeliverDone() {
   Napi::HandleScope scope(env);
   std::vector<Done> batch;
   batch.swap(done_);
+  for (Done& done : batch) done.easy->awaiting_delivery = false;
   constexpr uint32_t kStride = 6;
   // Small bodies and header blocks of the whole batch share one ArrayBuffer (the slab):
   // their slots hold a length, and JavaScript cuts Buffer views from the slab in order.

@@ -9,6 +9,7 @@ import { Easy, kTransferHandler, kTransferOwner, type TransferHandler } from './
 import type { SocketCallback, TimerCallback } from './callbacks';
 import {
   CURLE_ABORTED_BY_CALLBACK,
+  CURLM_ADDED_ALREADY,
   CURLMOPT_SOCKETDATA,
   CURLMOPT_SOCKETFUNCTION,
   CURLMOPT_TIMERDATA,
@@ -131,30 +132,34 @@ export class Multi extends NativeMulti {
    */
   startTransfer(easy: Easy, handler: TransferHandler): void {
     this.#listen();
-    easy[kTransferHandler] = handler;
-    const code = multiMethods.addHandle.call(this, easy, true);
-    if (code !== 0) {
-      easy[kTransferHandler] = undefined;
-      throw new CurlError('multi', code);
+    // A transfer of this handle is running (here or on another multi), or its result is
+    // not delivered yet: that transfer keeps its handler, this one fails.
+    if (easy[kTransferHandler] !== undefined) {
+      throw new CurlError('multi', CURLM_ADDED_ALREADY, 'the easy handle is already running a transfer');
     }
+    const code = multiMethods.addHandle.call(this, easy, true);
+    if (code !== 0) throw new CurlError('multi', code);
+    // Set after the add: a completion is delivered on a later loop turn, never from inside it.
+    easy[kTransferHandler] = handler;
     easy[kTransferOwner] = this;
     this.#transfers.add(easy);
   }
 
   /**
    * @internal A transfer that will never finish (its easy handle was removed or closed, or
-   * this multi was): its handler learns so on the next microtask, unless someone took the
-   * handler back meanwhile.
+   * this multi was): its handler (unless someone took it back before) learns so on the
+   * next microtask.
    */
   abandonTransfer(easy: Easy): void {
     if (!this.#transfers.delete(easy)) return;
     easy[kTransferOwner] = undefined;
-    queueMicrotask(() => {
-      const handler = easy[kTransferHandler];
-      if (handler === undefined) return;
-      easy[kTransferHandler] = undefined;
-      handler(CURLE_ABORTED_BY_CALLBACK, undefined, undefined, new Error('The transfer was stopped: its easy or multi handle was removed or closed'), 0, easy);
-    });
+    // Taken now, called later: a transfer started on the handle meanwhile keeps its own.
+    const handler = easy[kTransferHandler];
+    if (handler === undefined) return;
+    easy[kTransferHandler] = undefined;
+    queueMicrotask(() =>
+      handler(CURLE_ABORTED_BY_CALLBACK, undefined, undefined, new Error('The transfer was stopped: its easy or multi handle was removed or closed'), 0, easy),
+    );
   }
 
   /** Runs `easy` to completion on the native driver; rejects with a CurlError on failure. */

@@ -90,6 +90,24 @@ describe('native driver', () => {
     multi.cleanup();
   });
 
+  test('a second perform() of a running easy rejects with CURLM_ADDED_ALREADY; the first still settles', async () => {
+    const multi = new Multi();
+    const other = new Multi();
+    const easy = new Easy().setopt(CURLOPT_URL, `${server.url}/slow/300`);
+    const first = multi.perform(easy);
+    // Again on the same multi, on another one, and C-style on another one.
+    await expect(multi.perform(easy)).rejects.toMatchObject({ name: 'CURLM_ADDED_ALREADY' });
+    await expect(other.perform(easy)).rejects.toMatchObject({ name: 'CURLM_ADDED_ALREADY' });
+    expect(() => other.addHandle(easy)).toThrow(expect.objectContaining({ name: 'CURLM_ADDED_ALREADY' }));
+    const result = await first;
+    expect(result.body.toString()).toBe('slow');
+    // Settled: the handle runs again.
+    expect((await other.perform(easy)).body.toString()).toBe('slow');
+    easy.cleanup();
+    multi.cleanup();
+    other.cleanup();
+  });
+
   test('perform() rejects with CURLE_ABORTED_BY_CALLBACK when its multi or easy is closed mid-transfer', async () => {
     const multi = new Multi();
     const first = multi.perform(new Easy().setopt(CURLOPT_URL, `${server.url}/slow/2000`));
