@@ -223,8 +223,9 @@ Napi::Value EasyHandle::Cleanup(const Napi::CallbackInfo& info) {
   // waits until libcurl returns, and until then the callbacks fail the transfer instead
   // of calling into JavaScript again.
   if (data_->curl_depth > 0) close_requested_ = true;
+  CallbackErrorScope errors(data_);  // a CLOSESOCKETFUNCTION's exception is thrown from here
   data_->RunOutsideCurl([this] { CloseResource(); });
-  return info.Env().Undefined();
+  return errors.Rethrow(info.Env(), info.Env().Undefined());
 }
 
 Napi::Value EasyHandle::IsClosed(const Napi::CallbackInfo& info) {
@@ -248,6 +249,7 @@ Napi::Value EasyHandle::SetMaxBodySize(const Napi::CallbackInfo& info) {
 }
 
 void EasyHandle::BeginTransfer() {
+  in_transfer_ = true;
   body_bytes_ = 0;
   failure_ = CURLE_OK;
   failure_message_.clear();
@@ -260,6 +262,7 @@ void EasyHandle::Fail(CURLcode code, const std::string& message) {
 }
 
 CURLcode EasyHandle::TransferResult(CURLcode result) {
+  in_transfer_ = false;
   if (failure_ == CURLE_OK) return result;
   // libcurl wrote its own text for the failure we caused (a short write, an abort) and
   // writes nothing more once the transfer is done.
@@ -605,6 +608,7 @@ Napi::Value EasyHandle::Perform(const Napi::CallbackInfo& info) {
   if (multi != nullptr || awaiting_delivery) return Napi::Number::New(env, CURLE_BAD_FUNCTION_ARGUMENT);
   callback_error.Reset();
   BeginTransfer();
+  CallbackErrorScope errors(data_);
   CURLcode code;
   {
     CurlCallScope scope(data_);
@@ -618,10 +622,10 @@ Napi::Value EasyHandle::Perform(const Napi::CallbackInfo& info) {
     callback_error.Reset();
     if (!env.IsExceptionPending()) {
       napi_throw(env, error);
-      return env.Undefined();
+      return errors.Rethrow(env, env.Undefined());
     }
   }
-  return Napi::Number::New(env, code);
+  return errors.Rethrow(env, Napi::Number::New(env, code));
 }
 
 Napi::Value EasyHandle::Pause(const Napi::CallbackInfo& info) {
@@ -905,16 +909,18 @@ int EasyHandle::OnDebug(CURL* curl, curl_infotype type, char* data, size_t size,
   // Every text line, header and data chunk comes through here: small ones from the pool.
   napi_value pool;
   size_t offset = 0;
+  Napi::Value result;
   if (self->data_->chunks.Place(env, data, size, &pool, &offset)) {
-    self->CallJs(Napi::Value(env, self->data_->chunks.DebugView()),
-                 {self->js_.Get(CURLOPT_DEBUGFUNCTION), self->Value(), Napi::Number::New(env, type), pool,
-                  Napi::Number::New(env, static_cast<double>(offset)),
-                  Napi::Number::New(env, static_cast<double>(size)), self->UserData(CURLOPT_DEBUGDATA)});
+    result = self->CallJs(Napi::Value(env, self->data_->chunks.DebugView()),
+                          {self->js_.Get(CURLOPT_DEBUGFUNCTION), self->Value(), Napi::Number::New(env, type), pool,
+                           Napi::Number::New(env, static_cast<double>(offset)),
+                           Napi::Number::New(env, static_cast<double>(size)), self->UserData(CURLOPT_DEBUGDATA)});
   } else {
-    self->CallJs(self->js_.Get(CURLOPT_DEBUGFUNCTION),
-                 {self->Value(), Napi::Number::New(env, type), Napi::Buffer<char>::Copy(env, data, size),
-                  self->UserData(CURLOPT_DEBUGDATA)});
+    result = self->CallJs(self->js_.Get(CURLOPT_DEBUGFUNCTION),
+                          {self->Value(), Napi::Number::New(env, type), Napi::Buffer<char>::Copy(env, data, size),
+                           self->UserData(CURLOPT_DEBUGDATA)});
   }
+  if (result.IsEmpty()) self->CallbackThrew("CURLOPT_DEBUGFUNCTION");
   return 0;  // libcurl ignores the debug callback's result
 }
 
@@ -979,9 +985,29 @@ int EasyHandle::CloseSocket(curl_socket_t item) {
   Napi::HandleScope scope(env);
   Napi::Value result =
       CallJs(js_.Get(CURLOPT_CLOSESOCKETFUNCTION), {UserData(CURLOPT_CLOSESOCKETDATA), Napi::Number::New(env, item)});
-  if (result.IsEmpty()) return close(item);
+  if (result.IsEmpty()) {
+    CallbackThrew("CURLOPT_CLOSESOCKETFUNCTION");
+    return close(item);
+  }
   if (result.IsNumber()) return result.As<Napi::Number>().Int32Value();
   return 0;
+}
+
+// A callback whose result libcurl ignores (DEBUGFUNCTION, CLOSESOCKETFUNCTION) threw. In a
+// transfer, the transfer fails with CURLE_ABORTED_BY_CALLBACK and the exception is its
+// error's cause (else it finished "OK" with an error attached: a CurlError named CURLE_OK).
+// Outside one (libcurl closing a cached connection at cleanup, or for another transfer),
+// the exception is re-thrown by the JavaScript call that ran libcurl, or emitted as a
+// process warning when none did (AddonData::ReportCallbackError): never lost.
+void EasyHandle::CallbackThrew(const char* option_name) {
+  if (in_transfer_) {
+    Fail(CURLE_ABORTED_BY_CALLBACK, std::string(option_name) + " threw (the exception is the error's cause)");
+    return;
+  }
+  if (callback_error.IsEmpty()) return;
+  Napi::Value error = callback_error.Value();
+  callback_error.Reset();
+  data_->ReportCallbackError(error);
 }
 
 int EasyHandle::OnSeek(void* userp, curl_off_t offset, int origin) {

@@ -59,6 +59,8 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
   // The result a finished transfer reports: a failure curlio decided (Fail) replaces
   // libcurl's code, and its message goes into the error buffer.
   CURLcode TransferResult(CURLcode result);
+  // The transfer will not report a result (removed from its multi before it finished).
+  void AbandonTransfer() { in_transfer_ = false; }
 
   // A socket of this handle's connections is to be closed (CloseSocketHook::Close): by the
   // JavaScript CURLOPT_CLOSESOCKETFUNCTION if it can run, else with close().
@@ -100,7 +102,8 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
   // Fails the running transfer with `code` whatever libcurl reports (the first call wins),
   // and stops its callbacks from calling into JavaScript again.
   void Fail(CURLcode code, const std::string& message);
-  bool Failing() const { return close_requested_ || failure_ != CURLE_OK; }
+  bool Failing() const { return close_requested_ || (in_transfer_ && failure_ != CURLE_OK); }
+  void CallbackThrew(const char* option_name);
 
   static size_t OnWrite(char* ptr, size_t size, size_t nmemb, void* userdata);
   static size_t OnHeader(char* ptr, size_t size, size_t nmemb, void* userdata);
@@ -126,6 +129,7 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
   JsSlots js_;
   bool close_requested_ = false;  // cleanup() called, deferred until libcurl returns
   std::string read_leftover_;     // READFUNCTION returned more than libcurl asked for
+  bool in_transfer_ = false;      // between BeginTransfer and TransferResult / AbandonTransfer
   uint64_t body_bytes_ = 0;       // decoded body bytes delivered in this transfer
   CURLcode failure_ = CURLE_OK;   // see Fail()
   std::string failure_message_;

@@ -153,6 +153,7 @@ void MultiHandle::CloseDriverEpoll() {
 
 void MultiHandle::Detach(EasyHandle* easy) {
   if (attached_.erase(easy) == 0) return;
+  easy->AbandonTransfer();
   if (multi_ != nullptr && easy->curl() != nullptr) {
     CurlCallScope scope(data_);
     curl_multi_remove_handle(multi_, easy->curl());
@@ -298,6 +299,7 @@ Napi::Value MultiHandle::AddHandle(const Napi::CallbackInfo& info) {
 Napi::Value MultiHandle::RemoveHandle(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   REQUIRE_OPEN(env);
+  CallbackErrorScope errors(data_);  // a CLOSESOCKETFUNCTION's exception outside any transfer
   EasyHandle* easy = EasyHandle::Unwrap(info[0]);
   if (easy == nullptr) return env.Undefined();
   if (easy->closed()) return Napi::Number::New(env, CURLM_BAD_EASY_HANDLE);
@@ -316,6 +318,7 @@ Napi::Value MultiHandle::RemoveHandle(const Napi::CallbackInfo& info) {
     }
     return Napi::Number::New(env, CURLM_OK);  // as libcurl: not in a multi, nothing to do
   }
+  easy->AbandonTransfer();  // if it was running: what libcurl closes now belongs to no transfer
   CURLMcode code;
   {
     CurlCallScope scope(data_);
@@ -326,12 +329,13 @@ Napi::Value MultiHandle::RemoveHandle(const Napi::CallbackInfo& info) {
     easy->Unref();
     UpdateKeepAlive();
   }
-  return ThrowPendingCallbackError(env, Napi::Number::New(env, code));
+  return errors.Rethrow(env, ThrowPendingCallbackError(env, Napi::Number::New(env, code)));
 }
 
 Napi::Value MultiHandle::SocketAction(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   REQUIRE_OPEN(env);
+  CallbackErrorScope errors(data_);  // a CLOSESOCKETFUNCTION's exception outside any transfer
   if (!IsInteger(info[0]) || !IsInteger(info[1])) {
     ThrowTypeError(env, "Expected integers for sockfd and ev_bitmask");
     return env.Undefined();
@@ -345,12 +349,13 @@ Napi::Value MultiHandle::SocketAction(const Napi::CallbackInfo& info) {
   }
   SetState(kRunningHandles, running);
   if (!closed_ && !UserDriven()) CollectDone();
-  return ThrowPendingCallbackError(env, Napi::Number::New(env, code));
+  return errors.Rethrow(env, ThrowPendingCallbackError(env, Napi::Number::New(env, code)));
 }
 
 Napi::Value MultiHandle::SocketAll(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   REQUIRE_OPEN(env);
+  CallbackErrorScope errors(data_);  // a CLOSESOCKETFUNCTION's exception outside any transfer
   int running = 0;
   CURLMcode code;
   {
@@ -362,7 +367,7 @@ Napi::Value MultiHandle::SocketAll(const Napi::CallbackInfo& info) {
   }
   SetState(kRunningHandles, running);
   if (!closed_ && !UserDriven()) CollectDone();
-  return ThrowPendingCallbackError(env, Napi::Number::New(env, code));
+  return errors.Rethrow(env, ThrowPendingCallbackError(env, Napi::Number::New(env, code)));
 }
 
 Napi::Value MultiHandle::Assign(const Napi::CallbackInfo& info) {
@@ -421,12 +426,13 @@ Napi::Value MultiHandle::Cleanup(const Napi::CallbackInfo& info) {
   // From inside one of libcurl's callbacks the multi handle is still in use: defer. An
   // application that watches the sockets itself hears CURL_POLL_REMOVE for each of them,
   // so that it stops its polls before libcurl closes the fds.
+  CallbackErrorScope errors(data_);  // cached connections close: their CLOSESOCKETFUNCTIONs run
   data_->RunOutsideCurl([this] {
     notify_removals_ = true;
     CloseResource();
     notify_removals_ = false;
   });
-  return Napi::Number::New(info.Env(), CURLM_OK);
+  return errors.Rethrow(info.Env(), Napi::Number::New(info.Env(), CURLM_OK));
 }
 
 Napi::Value MultiHandle::SetDoneCallback(const Napi::CallbackInfo& info) {

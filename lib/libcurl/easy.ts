@@ -100,8 +100,12 @@ export class Easy extends NativeEasy {
    * CURLE_ABORTED_BY_CALLBACK.
    */
   cleanup(): void {
-    easyMethods.cleanup.call(this);
-    this[kTransferOwner]?.abandonTransfer(this);
+    try {
+      // Throws what a CLOSESOCKETFUNCTION (or DEBUGFUNCTION) threw while its connections closed.
+      easyMethods.cleanup.call(this);
+    } finally {
+      this[kTransferOwner]?.abandonTransfer(this);
+    }
   }
 
   /** Alias of cleanup(), in Node's words. */

@@ -121,7 +121,14 @@ export class Multi extends NativeMulti {
 
   /** curl_multi_remove_handle. A transfer started with perform() fails with CURLE_ABORTED_BY_CALLBACK. */
   removeHandle(easy: Easy): this {
-    check('multi', multiMethods.removeHandle.call(this, easy));
+    let code: number;
+    try {
+      code = multiMethods.removeHandle.call(this, easy);
+    } catch (e) {
+      this.abandonTransfer(easy); // removed; a CLOSESOCKETFUNCTION threw as the connection closed
+      throw e;
+    }
+    check('multi', code);
     this.abandonTransfer(easy);
     return this;
   }
@@ -226,9 +233,13 @@ export class Multi extends NativeMulti {
 
   /** curl_multi_cleanup: removes every easy handle first (perform() promises reject). Idempotent. */
   cleanup(): void {
-    multiMethods.cleanup.call(this);
-    for (const easy of [...this.#transfers]) this.abandonTransfer(easy);
-    if (multiMethods.isClosed.call(this)) this.#assigned.clear(); // not when deferred (called from a callback)
+    try {
+      // Throws what a CLOSESOCKETFUNCTION threw while the cached connections closed.
+      multiMethods.cleanup.call(this);
+    } finally {
+      for (const easy of [...this.#transfers]) this.abandonTransfer(easy);
+      if (multiMethods.isClosed.call(this)) this.#assigned.clear(); // not when deferred (called from a callback)
+    }
   }
 
   /** Alias of cleanup(), in Node's words. */

@@ -130,3 +130,6 @@ const server = net.createServer((socket) => {
   socket.on('data', onData);
 });
 server.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ port: server.address().port }) + '\n'));
+// The test that started us may die without a word: leave with it.
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
