@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "curl/multi.h"
+#include "curl/wire_strings.h"
 
 namespace curlio {
 
@@ -383,6 +384,11 @@ Napi::Value EasyHandle::SetOpt(const Napi::CallbackInfo& info) {
           std::string s = value.As<Napi::String>().Utf8Value();
           if (s.find('\0') != std::string::npos) {
             ThrowTypeError(env, "The string for " + name + " contains a NUL byte");
+            return env.Undefined();
+          }
+          if (IsWireStringOption(option) && s.find_first_of("\r\n") != std::string::npos) {
+            ThrowTypeError(env,
+                           "The string for " + name + " contains CR or LF (it goes into a request line or header)");
             return env.Undefined();
           }
           // libcurl copies every string option (since 7.17.0): no copy of ours to keep.
