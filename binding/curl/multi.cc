@@ -143,6 +143,7 @@ bool MultiHandle::OpenDriverEpoll() {
 
 void MultiHandle::CloseDriverEpoll() {
   driver_sockets_.clear();
+  broken_sockets_.clear();
   if (epoll_poll_ == nullptr) return;
   // uv_close stops the poll at once (before it returns), so the fd may be closed after it.
   CloseUvHandle(data_, reinterpret_cast<uv_handle_t*>(epoll_poll_));
@@ -537,14 +538,20 @@ int MultiHandle::DriverSocket(curl_socket_t s, int what) {
   // Never skipped, even for the same events: the fd number may belong to a new socket since
   // (libcurl closed the old one and opened another), which MOD reports as ENOENT.
   int op = state.events != 0 ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
-  if (epoll_ctl(epoll_fd_, op, s, &ev) != 0) {
-    if (op == EPOLL_CTL_MOD && errno == ENOENT)
-      op = EPOLL_CTL_ADD;
-    else if (op == EPOLL_CTL_ADD && errno == EEXIST)
-      op = EPOLL_CTL_MOD;
-    else
-      return -1;
-    if (epoll_ctl(epoll_fd_, op, s, &ev) != 0) return -1;
+  bool registered = epoll_ctl(epoll_fd_, op, s, &ev) == 0;
+  if (!registered && ((op == EPOLL_CTL_MOD && errno == ENOENT) || (op == EPOLL_CTL_ADD && errno == EEXIST))) {
+    registered = epoll_ctl(epoll_fd_, op == EPOLL_CTL_MOD ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, s, &ev) == 0;
+  }
+  if (!registered) {
+    // The fd cannot be watched (closed under libcurl by the application, most likely).
+    // Returning -1 would make libcurl 7.88 mark the whole multi dead and fail every
+    // transfer in it; instead the error is reported on this socket alone, from the check
+    // phase (socket_action must not be called from here), failing only its transfer.
+    state.events = 0;
+    state.wanted = true;
+    broken_sockets_.push_back(s);
+    ScheduleCheck();
+    return 0;
   }
   state.events = ev.events;
   state.wanted = true;
@@ -640,6 +647,11 @@ void MultiHandle::OnCheck(uv_check_t* handle) {
   if (!self->closed_ && self->timeout_due_now_) {
     self->timeout_due_now_ = false;
     self->DriveSocketAction(CURL_SOCKET_TIMEOUT, 0);
+  }
+  std::vector<curl_socket_t> broken;
+  broken.swap(self->broken_sockets_);
+  for (curl_socket_t fd : broken) {
+    if (!self->closed_) self->DriveSocketAction(fd, CURL_CSELECT_ERR);
   }
 }
 

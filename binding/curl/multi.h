@@ -93,6 +93,7 @@ class MultiHandle : public Napi::ObjectWrap<MultiHandle>, public Resource {
     bool wanted = false;  // libcurl watches it now (between CURL_POLL_IN/OUT and REMOVE)
   };
   std::unordered_map<curl_socket_t, DriverSocketState> driver_sockets_;
+  std::vector<curl_socket_t> broken_sockets_;  // could not be watched: fail their transfers (OnCheck)
   int epoll_fd_ = -1;
   uv_poll_t* epoll_poll_ = nullptr;
   uv_timer_t* timer_ = nullptr;
