@@ -751,8 +751,10 @@ size_t EasyHandle::Sink(CURLoption function_option, ByteBuffer& buffer, char* pt
     if (buffer.empty() && &buffer == &body) {
       // One allocation for the whole body when the server announced its length.
       curl_off_t length = -1;
+      // Never more than maxBodySize: a hostile Content-Length must not reserve what the
+      // transfer may not use.
       if (curl_easy_getinfo(curl_, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK && length > 0 &&
-          length < (curl_off_t{1} << 30)) {
+          length < (curl_off_t{1} << 30) && (max_body_size == 0 || static_cast<uint64_t>(length) <= max_body_size)) {
         body.reserve(static_cast<size_t>(length));
       }
     }
