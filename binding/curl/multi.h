@@ -8,6 +8,7 @@
 #pragma once
 
 #include <curl/curl.h>
+#include <sys/epoll.h>
 
 #include <unordered_map>
 #include <unordered_set>
@@ -94,6 +95,7 @@ class MultiHandle : public Napi::ObjectWrap<MultiHandle>, public Resource {
   };
   std::unordered_map<curl_socket_t, DriverSocketState> driver_sockets_;
   std::vector<curl_socket_t> broken_sockets_;  // could not be watched: fail their transfers (OnCheck)
+  std::vector<epoll_event> deferred_ready_;    // ready, not reached in the last turn's budget
   int epoll_fd_ = -1;
   uv_poll_t* epoll_poll_ = nullptr;
   uv_timer_t* timer_ = nullptr;
