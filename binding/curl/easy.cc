@@ -252,6 +252,7 @@ Napi::Value EasyHandle::SetMaxBodySize(const Napi::CallbackInfo& info) {
 void EasyHandle::BeginTransfer() {
   in_transfer_ = true;
   body_bytes_ = 0;
+  header_block_bytes_ = 0;
   failure_ = CURLE_OK;
   failure_message_.clear();
 }
@@ -746,7 +747,7 @@ Napi::Value EasyHandle::UserData(CURLoption data_option) {
 size_t EasyHandle::Sink(CURLoption function_option, ByteBuffer& buffer, char* ptr, size_t n) {
   if (Failing()) return n == 0 ? 1 : 0;  // fail the transfer: its handle is closing, or it failed
   bool buffered = !js_.Has(function_option);
-  if (!Admit(buffer, n, buffered)) return n == 0 ? 1 : 0;
+  if (!Admit(buffer, ptr, n, buffered)) return n == 0 ? 1 : 0;
   if (buffered) {
     if (buffer.empty() && &buffer == &body) {
       // One allocation for the whole body when the server announced its length.
@@ -782,8 +783,22 @@ size_t EasyHandle::Sink(CURLoption function_option, ByteBuffer& buffer, char* pt
   return taken;
 }
 
-bool EasyHandle::Admit(ByteBuffer& buffer, size_t n, bool buffered) {
+bool EasyHandle::Admit(ByteBuffer& buffer, const char* ptr, size_t n, bool buffered) {
   bool is_body = &buffer == &body;
+  if (!is_body) {
+    // libcurl (7.88 with its CVE-2023-38039 fix) stops a response's headers at 300 KiB but
+    // not its chunked trailers: a server sending trailers without end grew the header
+    // block without bound, and libcurl's trailer parsing held the loop (16 ticks of a
+    // 10 ms interval in 4 s). The same limit, per response (from one status line to the
+    // next), covers headers and trailers.
+    if (n >= 5 && memcmp(ptr, "HTTP/", 5) == 0) header_block_bytes_ = 0;
+    header_block_bytes_ += n;
+    if (header_block_bytes_ > kMaxHeaderBlock) {
+      Fail(CURLE_RECV_ERROR, "Too large response headers or trailers: more than " + std::to_string(kMaxHeaderBlock) +
+                                 " bytes in one response");
+      return false;
+    }
+  }
   if (is_body && max_body_size != 0 && body_bytes_ + n > max_body_size) {
     Fail(CURLE_FILESIZE_EXCEEDED,
          "The response body exceeds maxBodySize (" + std::to_string(max_body_size) + " bytes of decoded body)");

@@ -96,9 +96,11 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
   Napi::Value CallJs(Napi::Value fn, std::initializer_list<napi_value> args);
   Napi::Value UserData(CURLoption data_option);
   size_t Sink(CURLoption function_option, ByteBuffer& buffer, char* ptr, size_t n);
-  // Whether `n` more body (or header) bytes fit maxBodySize and, when buffered, a Buffer;
-  // if not, the transfer fails with CURLE_FILESIZE_EXCEEDED.
-  bool Admit(ByteBuffer& buffer, size_t n, bool buffered);
+  // Whether `n` more body (or header) bytes fit maxBodySize and, when buffered, a Buffer
+  // (else CURLE_FILESIZE_EXCEEDED), or for headers and trailers kMaxHeaderBlock per
+  // response (else CURLE_RECV_ERROR, as libcurl's own header limit).
+  bool Admit(ByteBuffer& buffer, const char* ptr, size_t n, bool buffered);
+  static constexpr size_t kMaxHeaderBlock = 300 * 1024;  // libcurl's own limit for a response's headers
   // Fails the running transfer with `code` whatever libcurl reports (the first call wins),
   // and stops its callbacks from calling into JavaScript again.
   void Fail(CURLcode code, const std::string& message);
@@ -127,11 +129,12 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
   std::unordered_map<int, curl_slist*> slists_;
   // JavaScript functions and values (*FUNCTION, *DATA, PRIVATE...), by option id.
   JsSlots js_;
-  bool close_requested_ = false;  // cleanup() called, deferred until libcurl returns
-  std::string read_leftover_;     // READFUNCTION returned more than libcurl asked for
-  bool in_transfer_ = false;      // between BeginTransfer and TransferResult / AbandonTransfer
-  uint64_t body_bytes_ = 0;       // decoded body bytes delivered in this transfer
-  CURLcode failure_ = CURLE_OK;   // see Fail()
+  bool close_requested_ = false;   // cleanup() called, deferred until libcurl returns
+  std::string read_leftover_;      // READFUNCTION returned more than libcurl asked for
+  bool in_transfer_ = false;       // between BeginTransfer and TransferResult / AbandonTransfer
+  uint64_t body_bytes_ = 0;        // decoded body bytes delivered in this transfer
+  size_t header_block_bytes_ = 0;  // header and trailer bytes of the current response
+  CURLcode failure_ = CURLE_OK;    // see Fail()
   std::string failure_message_;
   // CURLOPT_CLOSESOCKETDATA once a CLOSESOCKETFUNCTION was set (see close_socket_hook.h).
   // While it exists, CURLOPT_OPENSOCKETFUNCTION is ours too, so that it counts the sockets.

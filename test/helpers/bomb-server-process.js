@@ -6,6 +6,8 @@
 //   /gzip-bomb/MIB         -> 200, Content-Encoding: gzip: MIB MiB of zeros, about 1 KiB
 //                             per MiB on the wire (1 MiB -> 1 GiB, 4.3 MB -> 4 GiB)
 //   /bytes/N               -> 200, Content-Length: N, N bytes of 'x' (no encoding)
+//   /endless-trailers      -> 200, chunked: "hello", then trailer lines without end
+//   /trailers/N            -> 200, chunked: "hello", then N trailer lines of 200 bytes
 //   PUT|POST /upload/NAME  -> 100 Continue if asked, then 200 "stored" once the client has
 //                             been quiet for 300 ms: every byte it sent after the request
 //                             head is kept under NAME
@@ -81,6 +83,14 @@ function route(socket, method, path, rest) {
       const n = Number(parts[1]);
       head(socket, '200 OK', [`Content-Length: ${n}`]);
       return socket.end(Buffer.alloc(n, 'x'));
+    }
+    case 'endless-trailers':
+    case 'trailers': {
+      head(socket, '200 OK', ['Transfer-Encoding: chunked', 'Trailer: X-T']);
+      socket.write('5\r\nhello\r\n0\r\n');
+      const line = Buffer.from(`X-T: ${'a'.repeat(193)}\r\n`); // 200 bytes
+      if (parts[0] === 'trailers') return socket.end(Buffer.concat([...Array(Number(parts[1])).fill(line), Buffer.from('\r\n')]));
+      return pump(socket, Buffer.concat(Array(64).fill(line)), Infinity, () => {});
     }
     case 'upload': {
       const record = { head: rest.head, body: [rest.body], closed: false };
