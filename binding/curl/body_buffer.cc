@@ -23,6 +23,7 @@ bool ByteBuffer::reserve(size_t capacity) {
 }
 
 bool ByteBuffer::append(const char* bytes, size_t n) {
+  if (n == 0) return true;  // data_ may be null: no pointer arithmetic on it
   if (n > capacity_ - size_) {
     size_t wanted = size_ + n;
     if (wanted < n) return false;  // overflow
