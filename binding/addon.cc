@@ -1,6 +1,7 @@
 // Module entry: per-environment instance data, teardown, and the class registrations.
 #include "addon.h"
 
+#include "curl/body_buffer.h"
 #include "curl/close_socket_hook.h"
 #include "curl/easy.h"
 #include "curl/functions.h"
@@ -58,6 +59,41 @@ void LazyCallbackScope::Open() {
 LazyCallbackScope::~LazyCallbackScope() {
   data_->lazy_scope = previous_;
   if (scope_ != nullptr) napi_close_callback_scope(data_->env, scope_);
+}
+
+// process.emitWarning(error): a warning, not an uncaught exception (a close function's
+// failure must not end the process).
+static void EmitWarning(Napi::Env env, Napi::Value error) {
+  napi_value pending = nullptr;
+  if (env.IsExceptionPending()) pending = env.GetAndClearPendingException().Value();
+  Napi::Value process = env.Global().Get("process");
+  Napi::Value emit = process.IsObject() ? process.As<Napi::Object>().Get("emitWarning") : Napi::Value();
+  if (!emit.IsEmpty() && emit.IsFunction()) emit.As<Napi::Function>().Call(process, {error});
+  if (env.IsExceptionPending()) env.GetAndClearPendingException();
+  if (pending != nullptr) napi_throw(env, pending);
+}
+
+void AddonData::ReportCallbackError(Napi::Value error) {
+  if (tearing_down) return;  // JavaScript can no longer run
+  if (callback_error_scopes > 0) {
+    if (stray_callback_error.IsEmpty()) {
+      stray_callback_error = Napi::Persistent(error);
+      return;
+    }
+  }
+  EmitWarning(env, error);  // nobody called us from JavaScript, or one is kept already
+}
+
+Napi::Value CallbackErrorScope::Rethrow(Napi::Env env, Napi::Value result) {
+  if (data_->callback_error_scopes > 1 || data_->stray_callback_error.IsEmpty()) return result;
+  Napi::Value error = data_->stray_callback_error.Value();
+  data_->stray_callback_error.Reset();
+  if (env.IsExceptionPending()) {
+    EmitWarning(env, error);  // the call fails with another exception already
+    return result;
+  }
+  napi_throw(env, error);
+  return env.Undefined();
 }
 
 void AddonData::EnterJs() {
@@ -125,6 +161,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 
   // The JavaScript helpers of the chunk pool (curl/chunk_pool.h), given once by lib/libcurl.
   exports.Set("setChunkHelpers", Napi::Function::New<SetChunkHelpers>(env, "setChunkHelpers"));
+  exports.Set("setBufferMaxLength", Napi::Function::New<SetBufferMaxLength>(env, "setBufferMaxLength"));
   InitCurlVersion(env, exports);
   EasyHandle::Init(env, exports);
   MultiHandle::Init(env, exports);

@@ -66,6 +66,18 @@ struct AddonData {
   // multi (see curl/close_socket_hook.h). Deleted at teardown, after every multi is closed.
   std::unordered_set<CloseSocketHook*> orphaned_close_hooks;
 
+  // buffer.constants.MAX_LENGTH (set by lib/libcurl/binding.ts): a buffered response body
+  // or header block never grows past what one Buffer can hold.
+  size_t buffer_max_length = size_t{1} << 32;
+
+  // An exception from a callback that ran outside any transfer (a CLOSESOCKETFUNCTION or
+  // DEBUGFUNCTION while libcurl closes a cached connection, at cleanup or for another
+  // transfer). Re-thrown by the JavaScript call that ran libcurl (CallbackErrorScope), or,
+  // with none on the stack (the native driver, a finalizer), emitted as a process warning.
+  int callback_error_scopes = 0;
+  Napi::Reference<Napi::Value> stray_callback_error;
+  void ReportCallbackError(Napi::Value error);
+
   // The CURLcode of this environment's last curl_easy_getinfo (EasyHandle::GetInfo).
   int getinfo_code = 0;
 
@@ -114,6 +126,21 @@ class CurlCallScope {
   ~CurlCallScope();
   CurlCallScope(const CurlCallScope&) = delete;
   CurlCallScope& operator=(const CurlCallScope&) = delete;
+
+ private:
+  AddonData* data_;
+};
+
+// Marks a JavaScript call into libcurl that may close connections (cleanup, remove,
+// socket_action...): see AddonData::ReportCallbackError.
+class CallbackErrorScope {
+ public:
+  explicit CallbackErrorScope(AddonData* data) : data_(data) { ++data_->callback_error_scopes; }
+  ~CallbackErrorScope() { --data_->callback_error_scopes; }
+  CallbackErrorScope(const CallbackErrorScope&) = delete;
+  CallbackErrorScope& operator=(const CallbackErrorScope&) = delete;
+  // `result`, or undefined with the stray exception thrown (unless one is pending already).
+  Napi::Value Rethrow(Napi::Env env, Napi::Value result);
 
  private:
   AddonData* data_;

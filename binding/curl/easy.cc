@@ -10,6 +10,7 @@
 
 #include "curl/handle_options.h"
 #include "curl/multi.h"
+#include "curl/wire_strings.h"
 
 namespace curlio {
 
@@ -92,6 +93,7 @@ void EasyHandle::Init(Napi::Env env, Napi::Object exports) {
                                         InstanceMethod<&EasyHandle::TakeCallbackError>("takeCallbackError"),
                                         InstanceMethod<&EasyHandle::IsClosed>("isClosed"),
                                         InstanceMethod<&EasyHandle::ErrorBuffer>("errorBuffer"),
+                                        InstanceMethod<&EasyHandle::SetMaxBodySize>("setMaxBodySize"),
                                     });
   GetAddonData(env)->constructors["Easy"] = Napi::Persistent(ctor);
   exports.Set("Easy", ctor);
@@ -214,6 +216,8 @@ void EasyHandle::CloseResource() {
   body.shrink_to_fit();
   headers.clear();
   headers.shrink_to_fit();
+  failure_ = CURLE_OK;
+  failure_message_.clear();
 }
 
 Napi::Value EasyHandle::Cleanup(const Napi::CallbackInfo& info) {
@@ -221,8 +225,9 @@ Napi::Value EasyHandle::Cleanup(const Napi::CallbackInfo& info) {
   // waits until libcurl returns, and until then the callbacks fail the transfer instead
   // of calling into JavaScript again.
   if (data_->curl_depth > 0) close_requested_ = true;
+  CallbackErrorScope errors(data_);  // a CLOSESOCKETFUNCTION's exception is thrown from here
   data_->RunOutsideCurl([this] { CloseResource(); });
-  return info.Env().Undefined();
+  return errors.Rethrow(info.Env(), info.Env().Undefined());
 }
 
 Napi::Value EasyHandle::IsClosed(const Napi::CallbackInfo& info) {
@@ -231,6 +236,41 @@ Napi::Value EasyHandle::IsClosed(const Napi::CallbackInfo& info) {
 
 Napi::Value EasyHandle::ErrorBuffer(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), error_buffer_);
+}
+
+// Checked by the JavaScript layer (Easy#maxBodySize): a non-negative safe integer.
+Napi::Value EasyHandle::SetMaxBodySize(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsNumber()) {
+    ThrowTypeError(env, std::string("Expected a number of bytes for maxBodySize but received ") + TypeOf(info[0]));
+    return env.Undefined();
+  }
+  double limit = info[0].As<Napi::Number>().DoubleValue();
+  max_body_size = limit > 0 ? static_cast<uint64_t>(limit) : 0;
+  return env.Undefined();
+}
+
+void EasyHandle::BeginTransfer() {
+  in_transfer_ = true;
+  body_bytes_ = 0;
+  header_block_bytes_ = 0;
+  failure_ = CURLE_OK;
+  failure_message_.clear();
+}
+
+void EasyHandle::Fail(CURLcode code, const std::string& message) {
+  if (failure_ != CURLE_OK) return;
+  failure_ = code;
+  failure_message_ = message;
+}
+
+CURLcode EasyHandle::TransferResult(CURLcode result) {
+  in_transfer_ = false;
+  if (failure_ == CURLE_OK) return result;
+  // libcurl wrote its own text for the failure we caused (a short write, an abort) and
+  // writes nothing more once the transfer is done.
+  snprintf(error_buffer_, sizeof error_buffer_, "%s", failure_message_.c_str());
+  return failure_;
 }
 
 #define REQUIRE_OPEN(env)                                                                           \
@@ -355,6 +395,11 @@ Napi::Value EasyHandle::SetOpt(const Napi::CallbackInfo& info) {
           std::string s = value.As<Napi::String>().Utf8Value();
           if (s.find('\0') != std::string::npos) {
             ThrowTypeError(env, "The string for " + name + " contains a NUL byte");
+            return env.Undefined();
+          }
+          if (IsWireStringOption(option) && s.find_first_of("\r\n") != std::string::npos) {
+            ThrowTypeError(env,
+                           "The string for " + name + " contains CR or LF (it goes into a request line or header)");
             return env.Undefined();
           }
           // libcurl copies every string option (since 7.17.0): no copy of ours to keep.
@@ -576,13 +621,17 @@ Napi::Value EasyHandle::GetInfoCode(const Napi::CallbackInfo& info) {
 Napi::Value EasyHandle::Perform(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   REQUIRE_OPEN(env);
-  if (multi != nullptr) return Napi::Number::New(env, CURLE_BAD_FUNCTION_ARGUMENT);  // as libcurl: in a multi
+  // As libcurl: in a multi (or its result there not delivered yet, which this would clobber).
+  if (multi != nullptr || awaiting_delivery) return Napi::Number::New(env, CURLE_BAD_FUNCTION_ARGUMENT);
   callback_error.Reset();
+  BeginTransfer();
+  CallbackErrorScope errors(data_);
   CURLcode code;
   {
     CurlCallScope scope(data_);
     code = curl_easy_perform(curl_);
   }
+  code = TransferResult(code);
   // Like C, the call returns the code; unlike C, a callback's exception is not lost: it
   // propagates to the caller of curl_easy_perform, as a JavaScript exception would.
   if (!callback_error.IsEmpty()) {
@@ -590,10 +639,10 @@ Napi::Value EasyHandle::Perform(const Napi::CallbackInfo& info) {
     callback_error.Reset();
     if (!env.IsExceptionPending()) {
       napi_throw(env, error);
-      return env.Undefined();
+      return errors.Rethrow(env, env.Undefined());
     }
   }
-  return Napi::Number::New(env, code);
+  return errors.Rethrow(env, Napi::Number::New(env, code));
 }
 
 Napi::Value EasyHandle::Pause(const Napi::CallbackInfo& info) {
@@ -655,20 +704,17 @@ Napi::Value EasyHandle::DupHandle(const Napi::CallbackInfo& info) {
   return info[0];
 }
 
-Napi::Value EasyHandle::TakeBuffer(std::string& bytes) {
+Napi::Value EasyHandle::TakeBuffer(ByteBuffer& bytes) {
   // Small bodies are cheaper to copy than to hand over with a finalizer the GC must run;
-  // large ones are handed over without a copy: the Buffer owns the string from now on.
+  // large ones are handed over without a copy: the Buffer owns the bytes from now on.
   if (bytes.size() < kCopyBelow) {
     Napi::Value copy = Napi::Buffer<char>::Copy(data_->env, bytes.data(), bytes.size());
     bytes.clear();
     return copy;
   }
-  auto* owned = new std::string(std::move(bytes));
-  bytes.clear();
-  Napi::Buffer<char> buffer = Napi::Buffer<char>::New(
-      data_->env, owned->data(), owned->size(), [](Napi::Env, char*, std::string* s) { delete s; }, owned);
-  if (buffer.IsEmpty()) delete owned;  // refused while the environment stops: no finalizer will run
-  return buffer;
+  size_t size = 0;
+  char* owned = bytes.Release(&size);
+  return Napi::Value(data_->env, HandOverBytes(data_->env, owned, size));
 }
 
 Napi::Value EasyHandle::TakeBody(const Napi::CallbackInfo& info) {
@@ -708,18 +754,26 @@ Napi::Value EasyHandle::UserData(CURLoption data_option) {
 // Write and header callbacks: without a JavaScript function the bytes are buffered here;
 // with one, the number it returns goes to libcurl as is, so a short count fails the
 // transfer with CURLE_WRITE_ERROR and CURL_WRITEFUNC_PAUSE pauses it.
-size_t EasyHandle::Sink(CURLoption function_option, std::string& buffer, char* ptr, size_t n) {
-  if (close_requested_) return n == 0 ? 1 : 0;  // fail the transfer: its handle is closing
-  if (!js_.Has(function_option)) {
+size_t EasyHandle::Sink(CURLoption function_option, ByteBuffer& buffer, char* ptr, size_t n) {
+  if (Failing()) return n == 0 ? 1 : 0;  // fail the transfer: its handle is closing, or it failed
+  bool buffered = !js_.Has(function_option);
+  if (!Admit(buffer, ptr, n, buffered)) return n == 0 ? 1 : 0;
+  if (buffered) {
     if (buffer.empty() && &buffer == &body) {
       // One allocation for the whole body when the server announced its length.
       curl_off_t length = -1;
+      // Never more than maxBodySize: a hostile Content-Length must not reserve what the
+      // transfer may not use.
       if (curl_easy_getinfo(curl_, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length) == CURLE_OK && length > 0 &&
-          length < (curl_off_t{1} << 30)) {
+          length < (curl_off_t{1} << 30) && (max_body_size == 0 || static_cast<uint64_t>(length) <= max_body_size)) {
         body.reserve(static_cast<size_t>(length));
       }
     }
-    buffer.append(ptr, n);
+    if (!buffer.append(ptr, n)) {
+      Fail(CURLE_OUT_OF_MEMORY, "Out of memory buffering the response (" + std::to_string(buffer.size()) + " bytes)");
+      return n == 0 ? 1 : 0;
+    }
+    if (&buffer == &body) body_bytes_ += n;
     return n;
   }
   Napi::Env env = data_->env;
@@ -734,8 +788,43 @@ size_t EasyHandle::Sink(CURLoption function_option, std::string& buffer, char* p
           : CallJs(js_.Get(function_option),
                    {Napi::Buffer<char>::Copy(env, ptr, n), UserData(DataOptionFor(function_option))});
   if (result.IsEmpty() || !(result.IsNumber() || result.IsUndefined())) return n == 0 ? 1 : 0;  // anything but n fails
-  if (result.IsUndefined()) return n;
-  return static_cast<size_t>(result.As<Napi::Number>().Int64Value());
+  size_t taken = result.IsUndefined() ? n : static_cast<size_t>(result.As<Napi::Number>().Int64Value());
+  if (taken == n && &buffer == &body) body_bytes_ += n;  // not a pause: libcurl delivers those bytes again
+  return taken;
+}
+
+bool EasyHandle::Admit(ByteBuffer& buffer, const char* ptr, size_t n, bool buffered) {
+  bool is_body = &buffer == &body;
+  if (!is_body) {
+    // libcurl (7.88 with its CVE-2023-38039 fix) stops a response's headers at 300 KiB but
+    // not its chunked trailers: a server sending trailers without end grew the header
+    // block without bound, and libcurl's trailer parsing held the loop (16 ticks of a
+    // 10 ms interval in 4 s). The same limit, per response (from one status line to the
+    // next), covers headers and trailers.
+    if (n >= 5 && memcmp(ptr, "HTTP/", 5) == 0) header_block_bytes_ = 0;
+    header_block_bytes_ += n;
+    if (header_block_bytes_ > kMaxHeaderBlock) {
+      Fail(CURLE_RECV_ERROR, "Too large response headers or trailers: more than " + std::to_string(kMaxHeaderBlock) +
+                                 " bytes in one response");
+      return false;
+    }
+  }
+  if (is_body && max_body_size != 0 && body_bytes_ + n > max_body_size) {
+    Fail(CURLE_FILESIZE_EXCEEDED,
+         "The response body exceeds maxBodySize (" + std::to_string(max_body_size) + " bytes of decoded body)");
+    return false;
+  }
+  // A body past the largest Buffer could never be handed over: fail it while it is small
+  // enough to free, rather than grow it until the handover fails.
+  if (buffered && buffer.size() + n > data_->buffer_max_length) {
+    Fail(CURLE_FILESIZE_EXCEEDED, std::string("The response ") + (is_body ? "body" : "header block") +
+                                      " exceeds the largest Buffer (buffer.constants.MAX_LENGTH, " +
+                                      std::to_string(data_->buffer_max_length) + " bytes): set a " +
+                                      (is_body ? "CURLOPT_WRITEFUNCTION" : "CURLOPT_HEADERFUNCTION") +
+                                      " to take it in chunks");
+    return false;
+  }
+  return true;
 }
 
 size_t EasyHandle::OnWrite(char* ptr, size_t size, size_t nmemb, void* userdata) {
@@ -750,7 +839,7 @@ size_t EasyHandle::OnHeader(char* ptr, size_t size, size_t nmemb, void* userdata
 
 size_t EasyHandle::OnRead(char* buffer, size_t size, size_t nitems, void* userdata) {
   auto* self = static_cast<EasyHandle*>(userdata);
-  if (self->close_requested_) return CURL_READFUNC_ABORT;
+  if (self->Failing()) return CURL_READFUNC_ABORT;
   size_t capacity = size * nitems;
   if (!self->read_leftover_.empty()) {
     size_t n = std::min(capacity, self->read_leftover_.size());
@@ -765,8 +854,14 @@ size_t EasyHandle::OnRead(char* buffer, size_t size, size_t nitems, void* userda
       self->CallJs(self->js_.Get(CURLOPT_READFUNCTION),
                    {Napi::Number::New(env, static_cast<double>(capacity)), self->UserData(CURLOPT_READDATA)});
   if (result.IsEmpty()) return CURL_READFUNC_ABORT;
-  if (result.IsNull() || result.IsUndefined()) return 0;                                      // end of the body
-  if (result.IsNumber()) return static_cast<size_t>(result.As<Napi::Number>().Int64Value());  // PAUSE / ABORT
+  if (result.IsNull() || result.IsUndefined()) return 0;  // end of the body
+  if (result.IsNumber()) {
+    // Only the two codes: any other number would go to libcurl as a count of bytes in its
+    // buffer that nobody wrote (C's idiom), and libcurl would send that memory.
+    double code = result.As<Napi::Number>().DoubleValue();
+    if (code == CURL_READFUNC_PAUSE || code == CURL_READFUNC_ABORT) return static_cast<size_t>(code);
+    return self->RefuseReadResult(result);
+  }
   const char* bytes = nullptr;
   size_t length = 0;
   std::string text;
@@ -779,12 +874,7 @@ size_t EasyHandle::OnRead(char* buffer, size_t size, size_t nitems, void* userda
     bytes = text.data();
     length = text.size();
   } else {
-    if (self->callback_error.IsEmpty()) {
-      self->callback_error = Napi::Persistent<Napi::Value>(
-          Napi::TypeError::New(env, "CURLOPT_READFUNCTION must return a Buffer, a string, null or CURL_READFUNC_*")
-              .Value());
-    }
-    return CURL_READFUNC_ABORT;
+    return self->RefuseReadResult(result);
   }
   size_t n = std::min(capacity, length);
   memcpy(buffer, bytes, n);
@@ -793,9 +883,29 @@ size_t EasyHandle::OnRead(char* buffer, size_t size, size_t nitems, void* userda
   return n;
 }
 
+// What READFUNCTION may return is decided here, once: anything but a Buffer, a string,
+// null/undefined or CURL_READFUNC_PAUSE / ABORT fails the transfer with CURLE_READ_ERROR,
+// and a TypeError saying what came back goes with the result.
+size_t EasyHandle::RefuseReadResult(Napi::Value result) {
+  std::string what = TypeOf(result);
+  if (result.IsNumber()) {
+    what =
+        "the number " + result.ToString().Utf8Value() + " (a count of bytes is C's way: return the bytes themselves)";
+  }
+  std::string message =
+      "CURLOPT_READFUNCTION must return a Buffer, a string, null, CURL_READFUNC_PAUSE or CURL_READFUNC_ABORT, but "
+      "returned " +
+      what;
+  if (callback_error.IsEmpty()) {
+    callback_error = Napi::Persistent<Napi::Value>(Napi::TypeError::New(data_->env, message).Value());
+  }
+  Fail(CURLE_READ_ERROR, message);
+  return CURL_READFUNC_ABORT;
+}
+
 int EasyHandle::OnXferInfo(void* clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow) {
   auto* self = static_cast<EasyHandle*>(clientp);
-  if (self->close_requested_) return 1;
+  if (self->Failing()) return 1;
   if (!self->js_.Has(CURLOPT_XFERINFOFUNCTION)) return 0;
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
@@ -810,7 +920,7 @@ int EasyHandle::OnXferInfo(void* clientp, curl_off_t dltotal, curl_off_t dlnow, 
 
 int EasyHandle::OnPrereq(void* clientp, char* primary_ip, char* local_ip, int primary_port, int local_port) {
   auto* self = static_cast<EasyHandle*>(clientp);
-  if (self->close_requested_) return CURL_PREREQFUNC_ABORT;
+  if (self->Failing()) return CURL_PREREQFUNC_ABORT;
   if (!self->js_.Has(CURLOPT_PREREQFUNCTION)) return CURL_PREREQFUNC_OK;
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
@@ -825,23 +935,25 @@ int EasyHandle::OnPrereq(void* clientp, char* primary_ip, char* local_ip, int pr
 
 int EasyHandle::OnDebug(CURL* curl, curl_infotype type, char* data, size_t size, void* userptr) {
   auto* self = static_cast<EasyHandle*>(userptr);
-  if (self->close_requested_) return 0;
+  if (self->Failing()) return 0;
   if (!self->js_.Has(CURLOPT_DEBUGFUNCTION)) return 0;
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
   // Every text line, header and data chunk comes through here: small ones from the pool.
   napi_value pool;
   size_t offset = 0;
+  Napi::Value result;
   if (self->data_->chunks.Place(env, data, size, &pool, &offset)) {
-    self->CallJs(Napi::Value(env, self->data_->chunks.DebugView()),
-                 {self->js_.Get(CURLOPT_DEBUGFUNCTION), self->Value(), Napi::Number::New(env, type), pool,
-                  Napi::Number::New(env, static_cast<double>(offset)),
-                  Napi::Number::New(env, static_cast<double>(size)), self->UserData(CURLOPT_DEBUGDATA)});
+    result = self->CallJs(Napi::Value(env, self->data_->chunks.DebugView()),
+                          {self->js_.Get(CURLOPT_DEBUGFUNCTION), self->Value(), Napi::Number::New(env, type), pool,
+                           Napi::Number::New(env, static_cast<double>(offset)),
+                           Napi::Number::New(env, static_cast<double>(size)), self->UserData(CURLOPT_DEBUGDATA)});
   } else {
-    self->CallJs(self->js_.Get(CURLOPT_DEBUGFUNCTION),
-                 {self->Value(), Napi::Number::New(env, type), Napi::Buffer<char>::Copy(env, data, size),
-                  self->UserData(CURLOPT_DEBUGDATA)});
+    result = self->CallJs(self->js_.Get(CURLOPT_DEBUGFUNCTION),
+                          {self->Value(), Napi::Number::New(env, type), Napi::Buffer<char>::Copy(env, data, size),
+                           self->UserData(CURLOPT_DEBUGDATA)});
   }
+  if (result.IsEmpty()) self->CallbackThrew("CURLOPT_DEBUGFUNCTION");
   return 0;  // libcurl ignores the debug callback's result
 }
 
@@ -855,7 +967,7 @@ curl_socket_t EasyHandle::OnOpenSocket(void* clientp, curlsocktype purpose, stru
 }
 
 curl_socket_t EasyHandle::OpenSocket(curlsocktype purpose, struct curl_sockaddr* address) {
-  if (close_requested_) return CURL_SOCKET_BAD;
+  if (Failing()) return CURL_SOCKET_BAD;
   if (!js_.Has(CURLOPT_OPENSOCKETFUNCTION)) return socket(address->family, address->socktype, address->protocol);
   Napi::Env env = data_->env;
   Napi::HandleScope scope(env);
@@ -887,7 +999,7 @@ curl_socket_t EasyHandle::OpenSocket(curlsocktype purpose, struct curl_sockaddr*
 
 int EasyHandle::OnSockopt(void* clientp, curl_socket_t curlfd, curlsocktype purpose) {
   auto* self = static_cast<EasyHandle*>(clientp);
-  if (self->close_requested_) return CURL_SOCKOPT_ERROR;
+  if (self->Failing()) return CURL_SOCKOPT_ERROR;
   if (!self->js_.Has(CURLOPT_SOCKOPTFUNCTION)) return CURL_SOCKOPT_OK;
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);
@@ -906,14 +1018,34 @@ int EasyHandle::CloseSocket(curl_socket_t item) {
   Napi::HandleScope scope(env);
   Napi::Value result =
       CallJs(js_.Get(CURLOPT_CLOSESOCKETFUNCTION), {UserData(CURLOPT_CLOSESOCKETDATA), Napi::Number::New(env, item)});
-  if (result.IsEmpty()) return close(item);
+  if (result.IsEmpty()) {
+    CallbackThrew("CURLOPT_CLOSESOCKETFUNCTION");
+    return close(item);
+  }
   if (result.IsNumber()) return result.As<Napi::Number>().Int32Value();
   return 0;
 }
 
+// A callback whose result libcurl ignores (DEBUGFUNCTION, CLOSESOCKETFUNCTION) threw. In a
+// transfer, the transfer fails with CURLE_ABORTED_BY_CALLBACK and the exception is its
+// error's cause (else it finished "OK" with an error attached: a CurlError named CURLE_OK).
+// Outside one (libcurl closing a cached connection at cleanup, or for another transfer),
+// the exception is re-thrown by the JavaScript call that ran libcurl, or emitted as a
+// process warning when none did (AddonData::ReportCallbackError): never lost.
+void EasyHandle::CallbackThrew(const char* option_name) {
+  if (in_transfer_) {
+    Fail(CURLE_ABORTED_BY_CALLBACK, std::string(option_name) + " threw (the exception is the error's cause)");
+    return;
+  }
+  if (callback_error.IsEmpty()) return;
+  Napi::Value error = callback_error.Value();
+  callback_error.Reset();
+  data_->ReportCallbackError(error);
+}
+
 int EasyHandle::OnSeek(void* userp, curl_off_t offset, int origin) {
   auto* self = static_cast<EasyHandle*>(userp);
-  if (self->close_requested_) return CURL_SEEKFUNC_FAIL;
+  if (self->Failing()) return CURL_SEEKFUNC_FAIL;
   if (!self->js_.Has(CURLOPT_SEEKFUNCTION)) return CURL_SEEKFUNC_CANTSEEK;
   Napi::Env env = self->data_->env;
   Napi::HandleScope scope(env);

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "addon.h"
+#include "curl/body_buffer.h"
 #include "curl/close_socket_hook.h"
 #include "js_slots.h"
 
@@ -32,19 +33,34 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
 
   // Attachment to a multi handle, kept by the MultiHandle.
   MultiHandle* multi = nullptr;
-  bool auto_remove = false;  // removed by the native driver as soon as it finishes
+  bool auto_remove = false;        // removed by the native driver as soon as it finishes
+  bool awaiting_delivery = false;  // finished, its result not yet handed to JavaScript
 
   // The first JavaScript exception thrown by one of this transfer's callbacks: the
   // transfer fails with the CURLcode C would give, and the error goes with its result.
   Napi::Reference<Napi::Value> callback_error;
 
   // Buffered response (no WRITEFUNCTION / HEADERFUNCTION set), handed over on completion.
-  std::string body;
-  std::string headers;
+  ByteBuffer body;
+  ByteBuffer headers;
   // Below this size a body or header block is copied into a Buffer (or the driver's
-  // batch slab); at or above it the Buffer takes the bytes over without a copy.
+  // batch slab); at or above it the Buffer takes the bytes over without a copy. Empty
+  // (and an exception pending) if no Buffer could be made.
   static constexpr size_t kCopyBelow = 16 * 1024;
-  Napi::Value TakeBuffer(std::string& bytes);
+  Napi::Value TakeBuffer(ByteBuffer& bytes);
+
+  // Easy#maxBodySize: the most decoded body bytes libcurl may deliver in one transfer (to
+  // the buffer or to a JavaScript WRITEFUNCTION); 0: no limit of its own. A buffered body
+  // is held to the largest Buffer besides.
+  uint64_t max_body_size = 0;
+
+  // A transfer starts (perform, or added to a multi): its byte count and failure are reset.
+  void BeginTransfer();
+  // The result a finished transfer reports: a failure curlio decided (Fail) replaces
+  // libcurl's code, and its message goes into the error buffer.
+  CURLcode TransferResult(CURLcode result);
+  // The transfer will not report a result (removed from its multi before it finished).
+  void AbandonTransfer() { in_transfer_ = false; }
 
   // A handle libcurl made itself (a server push duplicates its parent): this fresh object
   // takes it over, with `source`'s JavaScript options, as duphandle does (easy_adopt.cc).
@@ -71,6 +87,7 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
   Napi::Value TakeCallbackError(const Napi::CallbackInfo& info);
   Napi::Value IsClosed(const Napi::CallbackInfo& info);
   Napi::Value ErrorBuffer(const Napi::CallbackInfo& info);
+  Napi::Value SetMaxBodySize(const Napi::CallbackInfo& info);
 
   void ApplyDefaults();
   void ReleaseOptions();
@@ -84,11 +101,22 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
   // result is empty, so the trampoline returns the failure code libcurl expects.
   Napi::Value CallJs(Napi::Value fn, std::initializer_list<napi_value> args);
   Napi::Value UserData(CURLoption data_option);
-  size_t Sink(CURLoption function_option, std::string& buffer, char* ptr, size_t n);
+  size_t Sink(CURLoption function_option, ByteBuffer& buffer, char* ptr, size_t n);
+  // Whether `n` more body (or header) bytes fit maxBodySize and, when buffered, a Buffer
+  // (else CURLE_FILESIZE_EXCEEDED), or for headers and trailers kMaxHeaderBlock per
+  // response (else CURLE_RECV_ERROR, as libcurl's own header limit).
+  bool Admit(ByteBuffer& buffer, const char* ptr, size_t n, bool buffered);
+  static constexpr size_t kMaxHeaderBlock = 300 * 1024;  // libcurl's own limit for a response's headers
+  // Fails the running transfer with `code` whatever libcurl reports (the first call wins),
+  // and stops its callbacks from calling into JavaScript again.
+  void Fail(CURLcode code, const std::string& message);
+  bool Failing() const { return close_requested_ || (in_transfer_ && failure_ != CURLE_OK); }
+  void CallbackThrew(const char* option_name);
 
   static size_t OnWrite(char* ptr, size_t size, size_t nmemb, void* userdata);
   static size_t OnHeader(char* ptr, size_t size, size_t nmemb, void* userdata);
   static size_t OnRead(char* buffer, size_t size, size_t nitems, void* userdata);
+  size_t RefuseReadResult(Napi::Value result);
   static int OnXferInfo(void* clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow);
   static int OnPrereq(void* clientp, char* primary_ip, char* local_ip, int primary_port, int local_port);
   static int OnDebug(CURL* curl, curl_infotype type, char* data, size_t size, void* userptr);
@@ -107,8 +135,13 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
   std::unordered_map<int, curl_slist*> slists_;
   // JavaScript functions and values (*FUNCTION, *DATA, PRIVATE...), by option id.
   JsSlots js_;
-  bool close_requested_ = false;  // cleanup() called, deferred until libcurl returns
-  std::string read_leftover_;     // READFUNCTION returned more than libcurl asked for
+  bool close_requested_ = false;   // cleanup() called, deferred until libcurl returns
+  std::string read_leftover_;      // READFUNCTION returned more than libcurl asked for
+  bool in_transfer_ = false;       // between BeginTransfer and TransferResult / AbandonTransfer
+  uint64_t body_bytes_ = 0;        // decoded body bytes delivered in this transfer
+  size_t header_block_bytes_ = 0;  // header and trailer bytes of the current response
+  CURLcode failure_ = CURLE_OK;    // see Fail()
+  std::string failure_message_;
   // CURLOPT_CLOSESOCKETDATA once a CLOSESOCKETFUNCTION was set (see close_socket_hook.h).
   // While it exists, CURLOPT_OPENSOCKETFUNCTION is ours too, so that it counts the sockets.
   CloseSocketHook* close_hook_ = nullptr;

@@ -104,7 +104,10 @@ void MultiHandle::CloseResource() {
   timer_ = nullptr;
   check_ = nullptr;
   idle_ = nullptr;
-  for (Done& done : done_) done.easy->Unref();
+  for (Done& done : done_) {
+    done.easy->awaiting_delivery = false;
+    done.easy->Unref();
+  }
   done_.clear();
   js_.Clear(!data_->tearing_down);
   callback_error_.Reset();
@@ -138,6 +141,8 @@ bool MultiHandle::OpenDriverEpoll() {
 
 void MultiHandle::CloseDriverEpoll() {
   driver_sockets_.clear();
+  broken_sockets_.clear();
+  deferred_ready_.clear();
   if (epoll_poll_ == nullptr) return;
   // uv_close stops the poll at once (before it returns), so the fd may be closed after it.
   CloseUvHandle(data_, reinterpret_cast<uv_handle_t*>(epoll_poll_));
@@ -148,6 +153,7 @@ void MultiHandle::CloseDriverEpoll() {
 
 void MultiHandle::Detach(EasyHandle* easy) {
   if (attached_.erase(easy) == 0) return;
+  easy->AbandonTransfer();
   if (multi_ != nullptr && easy->curl() != nullptr) {
     CurlCallScope scope(data_);
     curl_multi_remove_handle(multi_, easy->curl());
@@ -262,11 +268,10 @@ Napi::Value MultiHandle::AddHandle(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   if (easy->multi != nullptr) return Napi::Number::New(env, CURLM_ADDED_ALREADY);
-  // Its last transfer finished but was not delivered yet: adding it again would hand that
-  // old result to the new transfer's handler. removeHandle() first withdraws it.
-  for (Done& done : done_) {
-    if (done.easy == easy) return Napi::Number::New(env, CURLM_ADDED_ALREADY);
-  }
+  // Its last transfer finished but was not delivered yet (by this multi or another): adding
+  // it again would hand that old result to the new transfer's handler, or empty the body
+  // about to be delivered. removeHandle() on that multi first withdraws it.
+  if (easy->awaiting_delivery) return Napi::Number::New(env, CURLM_ADDED_ALREADY);
   // Attached before libcurl runs: TIMERFUNCTION runs inside curl_multi_add_handle, and a
   // close() from there (deferred to the end of this call) must find the easy attached so
   // that it is removed from the multi before curl_easy_cleanup.
@@ -276,6 +281,7 @@ Napi::Value MultiHandle::AddHandle(const Napi::CallbackInfo& info) {
   easy->callback_error.Reset();
   easy->body.clear();
   easy->headers.clear();
+  easy->BeginTransfer();
   easy->Ref();
   CURLMcode code;
   {
@@ -293,6 +299,7 @@ Napi::Value MultiHandle::AddHandle(const Napi::CallbackInfo& info) {
 Napi::Value MultiHandle::RemoveHandle(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   REQUIRE_OPEN(env);
+  CallbackErrorScope errors(data_);  // a CLOSESOCKETFUNCTION's exception outside any transfer
   EasyHandle* easy = EasyHandle::Unwrap(info[0]);
   if (easy == nullptr) return env.Undefined();
   if (easy->closed()) return Napi::Number::New(env, CURLM_BAD_EASY_HANDLE);
@@ -302,6 +309,7 @@ Napi::Value MultiHandle::RemoveHandle(const Napi::CallbackInfo& info) {
     // the completion, so the caller may reuse the handle at once.
     for (auto it = done_.begin(); it != done_.end(); ++it) {
       if (it->easy == easy) {
+        easy->awaiting_delivery = false;
         done_.erase(it);
         easy->Unref();
         UpdateKeepAlive();
@@ -310,6 +318,7 @@ Napi::Value MultiHandle::RemoveHandle(const Napi::CallbackInfo& info) {
     }
     return Napi::Number::New(env, CURLM_OK);  // as libcurl: not in a multi, nothing to do
   }
+  easy->AbandonTransfer();  // if it was running: what libcurl closes now belongs to no transfer
   CURLMcode code;
   {
     CurlCallScope scope(data_);
@@ -320,12 +329,13 @@ Napi::Value MultiHandle::RemoveHandle(const Napi::CallbackInfo& info) {
     easy->Unref();
     UpdateKeepAlive();
   }
-  return ThrowPendingCallbackError(env, Napi::Number::New(env, code));
+  return errors.Rethrow(env, ThrowPendingCallbackError(env, Napi::Number::New(env, code)));
 }
 
 Napi::Value MultiHandle::SocketAction(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   REQUIRE_OPEN(env);
+  CallbackErrorScope errors(data_);  // a CLOSESOCKETFUNCTION's exception outside any transfer
   if (!IsInteger(info[0]) || !IsInteger(info[1])) {
     ThrowTypeError(env, "Expected integers for sockfd and ev_bitmask");
     return env.Undefined();
@@ -339,12 +349,13 @@ Napi::Value MultiHandle::SocketAction(const Napi::CallbackInfo& info) {
   }
   SetState(kRunningHandles, running);
   if (!closed_ && !UserDriven()) CollectDone();
-  return ThrowPendingCallbackError(env, Napi::Number::New(env, code));
+  return errors.Rethrow(env, ThrowPendingCallbackError(env, Napi::Number::New(env, code)));
 }
 
 Napi::Value MultiHandle::SocketAll(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   REQUIRE_OPEN(env);
+  CallbackErrorScope errors(data_);  // a CLOSESOCKETFUNCTION's exception outside any transfer
   int running = 0;
   CURLMcode code;
   {
@@ -356,7 +367,7 @@ Napi::Value MultiHandle::SocketAll(const Napi::CallbackInfo& info) {
   }
   SetState(kRunningHandles, running);
   if (!closed_ && !UserDriven()) CollectDone();
-  return ThrowPendingCallbackError(env, Napi::Number::New(env, code));
+  return errors.Rethrow(env, ThrowPendingCallbackError(env, Napi::Number::New(env, code)));
 }
 
 Napi::Value MultiHandle::Assign(const Napi::CallbackInfo& info) {
@@ -402,7 +413,7 @@ Napi::Value MultiHandle::InfoRead(const Napi::CallbackInfo& info) {
   // The message's kind and result go into the shared state; the easy handle comes back,
   // or [easy, error] when one of the transfer's callbacks threw.
   SetState(kMsgKind, msg->msg);
-  SetState(kMsgResult, msg->msg == CURLMSG_DONE ? msg->data.result : CURLE_OK);
+  SetState(kMsgResult, msg->msg == CURLMSG_DONE ? easy->TransferResult(msg->data.result) : CURLE_OK);
   if (easy->callback_error.IsEmpty()) return easy->Value();
   Napi::Array result = Napi::Array::New(env, 2);
   result.Set(0u, easy->Value());
@@ -415,12 +426,13 @@ Napi::Value MultiHandle::Cleanup(const Napi::CallbackInfo& info) {
   // From inside one of libcurl's callbacks the multi handle is still in use: defer. An
   // application that watches the sockets itself hears CURL_POLL_REMOVE for each of them,
   // so that it stops its polls before libcurl closes the fds.
+  CallbackErrorScope errors(data_);  // cached connections close: their CLOSESOCKETFUNCTIONs run
   data_->RunOutsideCurl([this] {
     notify_removals_ = true;
     CloseResource();
     notify_removals_ = false;
   });
-  return Napi::Number::New(info.Env(), CURLM_OK);
+  return errors.Rethrow(info.Env(), Napi::Number::New(info.Env(), CURLM_OK));
 }
 
 Napi::Value MultiHandle::SetDoneCallback(const Napi::CallbackInfo& info) {
@@ -482,9 +494,17 @@ int MultiHandle::OnTimer(CURLM* multi, long timeout_ms, void* userp) {
   if (self->closed_ || self->data_->tearing_down) return 0;
   if (!self->js_.Has(kTimerFunction)) {
     if (self->UserDriven() || self->perform_driven_) return 0;  // the application polls curl_multi_timeout itself
-    // timeout 0 too goes through the timer: socket_action must not be called from here.
+    // socket_action must not be called from here: "at once" runs in the check phase.
     self->timeout_due_now_ = timeout_ms == 0;
-    if (timeout_ms < 0) {
+    if (timeout_ms == 0) {
+      // Not a 0 ms uv_timer: libcurl asks for 0 again after every 100 reads while a fast
+      // stream keeps its socket readable, and libuv (before 1.47) runs a timer re-armed
+      // with 0 from its own callback again in the same timers phase, so the loop never
+      // reached the poll phase nor Node's other timers. The check phase runs each handle
+      // once per turn: one socket_action per turn, and every other phase in between.
+      uv_timer_stop(self->timer_);
+      self->ScheduleCheck();
+    } else if (timeout_ms < 0) {
       uv_timer_stop(self->timer_);
     } else {
       uv_timer_start(self->timer_, &MultiHandle::OnTimerFired, static_cast<uint64_t>(timeout_ms), 0);
@@ -517,14 +537,20 @@ int MultiHandle::DriverSocket(curl_socket_t s, int what) {
   // Never skipped, even for the same events: the fd number may belong to a new socket since
   // (libcurl closed the old one and opened another), which MOD reports as ENOENT.
   int op = state.events != 0 ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
-  if (epoll_ctl(epoll_fd_, op, s, &ev) != 0) {
-    if (op == EPOLL_CTL_MOD && errno == ENOENT)
-      op = EPOLL_CTL_ADD;
-    else if (op == EPOLL_CTL_ADD && errno == EEXIST)
-      op = EPOLL_CTL_MOD;
-    else
-      return -1;
-    if (epoll_ctl(epoll_fd_, op, s, &ev) != 0) return -1;
+  bool registered = epoll_ctl(epoll_fd_, op, s, &ev) == 0;
+  if (!registered && ((op == EPOLL_CTL_MOD && errno == ENOENT) || (op == EPOLL_CTL_ADD && errno == EEXIST))) {
+    registered = epoll_ctl(epoll_fd_, op == EPOLL_CTL_MOD ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, s, &ev) == 0;
+  }
+  if (!registered) {
+    // The fd cannot be watched (closed under libcurl by the application, most likely).
+    // Returning -1 would make libcurl 7.88 mark the whole multi dead and fail every
+    // transfer in it; instead the error is reported on this socket alone, from the check
+    // phase (socket_action must not be called from here), failing only its transfer.
+    state.events = 0;
+    state.wanted = true;
+    broken_sockets_.push_back(s);
+    ScheduleCheck();
+    return 0;
   }
   state.events = ev.events;
   state.wanted = true;
@@ -535,10 +561,36 @@ int MultiHandle::DriverSocket(curl_socket_t s, int what) {
 void MultiHandle::OnSocketsReady(uv_poll_t* handle, int status, int events) {
   auto* self = static_cast<MultiHandle*>(handle->data);
   if (self->closed_ || self->epoll_fd_ < 0) return;
-  epoll_event ready[256];
-  int n = epoll_wait(self->epoll_fd_, ready, 256, 0);
+  epoll_event reported[256];
+  int n = epoll_wait(self->epoll_fd_, reported, 256, 0);
+  epoll_event* ready = reported;
+  size_t count = n > 0 ? static_cast<size_t>(n) : 0;
+  // Sockets not reached in the last turn go first (see below), then the others reported now.
+  std::vector<epoll_event> leftover;
+  if (!self->deferred_ready_.empty()) {
+    leftover.swap(self->deferred_ready_);
+    size_t deferred = leftover.size();
+    for (size_t i = 0; i < count; i++) {
+      bool seen = false;
+      for (size_t j = 0; j < deferred && !seen; j++) seen = leftover[j].data.fd == reported[i].data.fd;
+      if (!seen) leftover.push_back(reported[i]);
+    }
+    ready = leftover.data();
+    count = leftover.size();
+  }
+  // Every socket_action also runs each transfer whose "run me at once" timer is due, so
+  // with many fast streams each call reads up to 100 buffers for every one of them: the
+  // sockets of one turn cost their number times all the streams (20 streams: a turn took
+  // 350 ms). The turn stops once it has used its budget; the sockets not reached go first
+  // next turn, after Node's timers (epoll alone would report them in the same order again).
+  constexpr uint64_t kTurnBudgetNs = 4 * 1000 * 1000;
+  uint64_t started = uv_hrtime();
   // A callback may close the multi, or hand its sockets to the application (CloseDriverEpoll).
-  for (int i = 0; i < n && !self->closed_ && self->epoll_fd_ >= 0; i++) {
+  for (size_t i = 0; i < count && !self->closed_ && self->epoll_fd_ >= 0; i++) {
+    if (i > 0 && uv_hrtime() - started > kTurnBudgetNs) {
+      self->deferred_ready_.assign(ready + i, ready + count);
+      break;
+    }
     curl_socket_t fd = ready[i].data.fd;
     auto it = self->driver_sockets_.find(fd);
     if (it == self->driver_sockets_.end() || !it->second.wanted) {
@@ -594,21 +646,38 @@ void MultiHandle::CollectDone() {
     long status = 0;
     curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &status);
     easy->Ref();  // held until delivered
-    done_.push_back(Done{easy, msg->data.result, status});
+    easy->awaiting_delivery = true;
+    done_.push_back(Done{easy, easy->TransferResult(msg->data.result), status});
     if (easy->auto_remove) Detach(easy);
   }
-  if (!done_.empty()) {
-    uv_check_start(check_, &MultiHandle::OnCheck);
-    // An active idle handle makes this loop turn's poll phase return at once, as Node's
-    // setImmediate does: a transfer finished from a timer must not wait for the next
-    // socket event (which may never come) before its check-phase delivery.
-    uv_idle_start(idle_, [](uv_idle_t*) {});
-  }
+  if (!done_.empty()) ScheduleCheck();
   UpdateKeepAlive();
 }
 
+void MultiHandle::ScheduleCheck() {
+  if (closed_) return;
+  uv_check_start(check_, &MultiHandle::OnCheck);
+  // An active idle handle makes this loop turn's poll phase return at once, as Node's
+  // setImmediate does: a transfer finished from a timer must not wait for the next
+  // socket event (which may never come) before its check-phase delivery.
+  uv_idle_start(idle_, [](uv_idle_t*) {});
+}
+
 void MultiHandle::OnCheck(uv_check_t* handle) {
-  static_cast<MultiHandle*>(handle->data)->DeliverDone();
+  auto* self = static_cast<MultiHandle*>(handle->data);
+  self->DeliverDone();
+  // libcurl asked to be run at once: from a transfer that stopped reading after its
+  // quota, or from the handlers just run, which typically add the next transfers (run
+  // them in this loop turn rather than a turn later).
+  if (!self->closed_ && self->timeout_due_now_) {
+    self->timeout_due_now_ = false;
+    self->DriveSocketAction(CURL_SOCKET_TIMEOUT, 0);
+  }
+  std::vector<curl_socket_t> broken;
+  broken.swap(self->broken_sockets_);
+  for (curl_socket_t fd : broken) {
+    if (!self->closed_) self->DriveSocketAction(fd, CURL_CSELECT_ERR);
+  }
 }
 
 // One call into JavaScript for every transfer that finished in this loop turn, each as
@@ -621,6 +690,7 @@ void MultiHandle::DeliverDone() {
   Napi::HandleScope scope(env);
   std::vector<Done> batch;
   batch.swap(done_);
+  for (Done& done : batch) done.easy->awaiting_delivery = false;
   constexpr uint32_t kStride = 6;
   // Small bodies and header blocks of the whole batch share one ArrayBuffer (the slab):
   // their slots hold a length, and JavaScript cuts Buffer views from the slab in order.
@@ -644,7 +714,7 @@ void MultiHandle::DeliverDone() {
     }
     cursor = static_cast<char*>(slab.Data());
   }
-  auto take = [&](EasyHandle* easy, std::string& bytes) -> Napi::Value {
+  auto take = [&](EasyHandle* easy, ByteBuffer& bytes) -> Napi::Value {
     if (bytes.size() >= EasyHandle::kCopyBelow) return easy->TakeBuffer(bytes);
     size_t n = bytes.size();
     if (n > 0) memcpy(cursor, bytes.data(), n);
@@ -659,8 +729,16 @@ void MultiHandle::DeliverDone() {
     items.Set(i, easy->Value());
     items.Set(i + 1, Napi::Number::New(env, done.result));
     if (easy->auto_remove) {
-      items.Set(i + 2, take(easy, easy->body));
-      items.Set(i + 3, take(easy, easy->headers));
+      Napi::Value body = take(easy, easy->body);
+      Napi::Value headers = take(easy, easy->headers);
+      if (body.IsEmpty() || headers.IsEmpty()) {
+        // No Buffer could be made (the bytes are gone): the transfer fails with Node's reason.
+        items.Set(i + 1, Napi::Number::New(env, CURLE_OUT_OF_MEMORY));
+        if (env.IsExceptionPending() && easy->callback_error.IsEmpty())
+          easy->callback_error = Napi::Persistent<Napi::Value>(env.GetAndClearPendingException().Value());
+      }
+      if (!body.IsEmpty()) items.Set(i + 2, body);
+      if (!headers.IsEmpty()) items.Set(i + 3, headers);
     }
     if (!easy->callback_error.IsEmpty()) {
       items.Set(i + 4, easy->callback_error.Value());
@@ -678,14 +756,6 @@ void MultiHandle::DeliverDone() {
       env.IsExceptionPending()) {
     // Nobody called us from JavaScript: an exception in the handler is uncaught.
     napi_fatal_exception(env, env.GetAndClearPendingException().Value());
-  }
-  // The handlers (and the promise reactions run as the callback returned) typically add
-  // the next transfers, and libcurl asked to be run at once for them: do it now, in this
-  // loop turn, instead of a turn later from the timer.
-  if (!closed_ && timeout_due_now_) {
-    timeout_due_now_ = false;
-    uv_timer_stop(timer_);
-    DriveSocketAction(CURL_SOCKET_TIMEOUT, 0);
   }
 }
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <curl/curl.h>
+#include <sys/epoll.h>
 
 #include <unordered_map>
 #include <unordered_set>
@@ -81,6 +82,7 @@ class MultiHandle : public Napi::ObjectWrap<MultiHandle>, public Resource {
   void CloseDriverEpoll();
   static void OnTimerFired(uv_timer_t* handle);
   static void OnCheck(uv_check_t* handle);
+  void ScheduleCheck();  // the check phase of this loop turn delivers / runs libcurl's "now"
   void DriveSocketAction(curl_socket_t fd, int ev_bitmask);
   void CollectDone();  // multi-uv.c's check_multi_info, minus the delivery
   void DeliverDone();  // once per loop turn, after every socket_action of that turn
@@ -112,6 +114,8 @@ class MultiHandle : public Napi::ObjectWrap<MultiHandle>, public Resource {
     bool wanted = false;  // libcurl watches it now (between CURL_POLL_IN/OUT and REMOVE)
   };
   std::unordered_map<curl_socket_t, DriverSocketState> driver_sockets_;
+  std::vector<curl_socket_t> broken_sockets_;  // could not be watched: fail their transfers (OnCheck)
+  std::vector<epoll_event> deferred_ready_;    // ready, not reached in the last turn's budget
   int epoll_fd_ = -1;
   uv_poll_t* epoll_poll_ = nullptr;
   uv_timer_t* timer_ = nullptr;
@@ -130,7 +134,7 @@ class MultiHandle : public Napi::ObjectWrap<MultiHandle>, public Resource {
   int32_t* state_data_ = nullptr;
 
   bool notify_removals_ = false;  // cleanup() from JavaScript: CURL_POLL_REMOVE still reaches it
-  bool timeout_due_now_ = false;  // libcurl's last timer request was "run me at once"
+  bool timeout_due_now_ = false;  // libcurl's last timer request was "run me at once" (check phase)
   bool self_ref_ = false;
   bool closed_ = false;
   bool perform_driven_ = false;  // curl_multi_perform was called: the native driver stays off

@@ -1,7 +1,12 @@
 // The native classes as the addon exports them. Their methods return libcurl's codes and
 // throw only for wrong JavaScript input; the TypeScript classes wrap them.
+import { constants as bufferConstants } from 'node:buffer';
 import { markAsUntransferable } from 'node:worker_threads';
 import { native } from '../native';
+
+// A buffered body or header block never grows past what one Buffer can hold: the transfer
+// fails with CURLE_FILESIZE_EXCEEDED instead (4 GiB on Node 20, more on later versions).
+native.setBufferMaxLength(bufferConstants.MAX_LENGTH);
 
 // Write, header and debug callbacks get small chunks as views of a shared, untransferable
 // ArrayBuffer (binding/curl/chunk_pool.h): the view is made here, in JavaScript, where it is
@@ -38,6 +43,8 @@ export interface NativeEasyMethods {
   takeCallbackError(): unknown;
   isClosed(): boolean;
   errorBuffer(): string;
+  /** Easy#maxBodySize, checked by the caller: a non-negative safe integer (0: no limit). */
+  setMaxBodySize(limit: number): void;
 }
 
 /** Methods of the native multi handle (binding/curl/multi.cc). */

@@ -31,6 +31,29 @@ export class Easy extends NativeEasy {
   [kTransferHandler]: TransferHandler | undefined = undefined;
   /** @internal */
   [kTransferOwner]: TransferOwner | undefined = undefined;
+  #maxBodySize = 0;
+
+  /**
+   * The most bytes of *decoded* response body a transfer may deliver (after
+   * CURLOPT_ACCEPT_ENCODING's decoding, so a decompression bomb is stopped by what it
+   * inflates to), whether the body is buffered or goes to a CURLOPT_WRITEFUNCTION. One byte
+   * more fails the transfer with CURLE_FILESIZE_EXCEEDED. 0 (the default): no limit but,
+   * for a buffered body, the largest Buffer (buffer.constants.MAX_LENGTH), past which the
+   * transfer fails the same way. Not a libcurl option: curl_easy_reset() keeps it,
+   * duphandle() copies it.
+   */
+  get maxBodySize(): number {
+    return this.#maxBodySize;
+  }
+
+  set maxBodySize(bytes: number) {
+    if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0) {
+      throw new TypeError(`Expected a non-negative integer (bytes) for maxBodySize but received ${typeof bytes === 'number' ? bytes : typeof bytes}`);
+    }
+    if (bytes === this.#maxBodySize) return;
+    easyMethods.setMaxBodySize.call(this, bytes);
+    this.#maxBodySize = bytes;
+  }
 
   /** curl_easy_setopt; the value's type follows the option (see EasyOptionValueTypes). */
   setopt<O extends EasyOption>(option: O, value: EasyOptionValueTypes[O]): this {
@@ -67,6 +90,7 @@ export class Easy extends NativeEasy {
   duphandle(): Easy {
     const copy = new (this.constructor as new () => Easy)();
     easyMethods.duphandle.call(this, copy);
+    copy.maxBodySize = this.#maxBodySize;
     return copy;
   }
 
@@ -76,8 +100,12 @@ export class Easy extends NativeEasy {
    * CURLE_ABORTED_BY_CALLBACK.
    */
   cleanup(): void {
-    easyMethods.cleanup.call(this);
-    this[kTransferOwner]?.abandonTransfer(this);
+    try {
+      // Throws what a CLOSESOCKETFUNCTION (or DEBUGFUNCTION) threw while its connections closed.
+      easyMethods.cleanup.call(this);
+    } finally {
+      this[kTransferOwner]?.abandonTransfer(this);
+    }
   }
 
   /** Alias of cleanup(), in Node's words. */

@@ -11,6 +11,7 @@ import { Easy, kTransferHandler, kTransferOwner, type TransferHandler } from './
 import type { SocketCallback, TimerCallback } from './callbacks';
 import {
   CURLE_ABORTED_BY_CALLBACK,
+  CURLM_ADDED_ALREADY,
   CURLMOPT_SOCKETDATA,
   CURLMOPT_SOCKETFUNCTION,
   CURLMOPT_TIMERDATA,
@@ -119,7 +120,14 @@ export class Multi extends NativeMulti {
 
   /** curl_multi_remove_handle. A transfer started with perform() fails with CURLE_ABORTED_BY_CALLBACK. */
   removeHandle(easy: Easy): this {
-    check('multi', multiMethods.removeHandle.call(this, easy));
+    let code: number;
+    try {
+      code = multiMethods.removeHandle.call(this, easy);
+    } catch (e) {
+      this.abandonTransfer(easy); // removed; a CLOSESOCKETFUNCTION threw as the connection closed
+      throw e;
+    }
+    check('multi', code);
     this.abandonTransfer(easy);
     return this;
   }
@@ -130,33 +138,39 @@ export class Multi extends NativeMulti {
    */
   startTransfer(easy: Easy, handler: TransferHandler): void {
     this.#listen();
+    // A transfer of this handle is running (here or on another multi), or its result is
+    // not delivered yet: that transfer keeps its handler, this one fails.
+    if (easy[kTransferHandler] !== undefined) {
+      throw new CurlError('multi', CURLM_ADDED_ALREADY, 'the easy handle is already running a transfer');
+    }
     // The object layer's result is buffered, for a curl_easy_init handle too (c-defaults.ts).
     const restore = bufferForObjectLayer(easy);
-    easy[kTransferHandler] = restore === undefined ? handler : (...result) => (restore(), handler(...result));
     const code = multiMethods.addHandle.call(this, easy, true);
     if (code !== 0) {
-      easy[kTransferHandler] = undefined;
       restore?.();
       throw new CurlError('multi', code);
     }
+    // Set after the add: a completion is delivered on a later loop turn, never from inside it.
+    easy[kTransferHandler] = restore === undefined ? handler : (...result) => (restore(), handler(...result));
     easy[kTransferOwner] = this;
     this.#transfers.add(easy);
   }
 
   /**
    * @internal A transfer that will never finish (its easy handle was removed or closed, or
-   * this multi was): its handler learns so on the next microtask, unless someone took the
-   * handler back meanwhile.
+   * this multi was): its handler (unless someone took it back before) learns so on the
+   * next microtask.
    */
   abandonTransfer(easy: Easy): void {
     if (!this.#transfers.delete(easy)) return;
     easy[kTransferOwner] = undefined;
-    queueMicrotask(() => {
-      const handler = easy[kTransferHandler];
-      if (handler === undefined) return;
-      easy[kTransferHandler] = undefined;
-      handler(CURLE_ABORTED_BY_CALLBACK, undefined, undefined, new Error('The transfer was stopped: its easy or multi handle was removed or closed'), 0, easy);
-    });
+    // Taken now, called later: a transfer started on the handle meanwhile keeps its own.
+    const handler = easy[kTransferHandler];
+    if (handler === undefined) return;
+    easy[kTransferHandler] = undefined;
+    queueMicrotask(() =>
+      handler(CURLE_ABORTED_BY_CALLBACK, undefined, undefined, new Error('The transfer was stopped: its easy or multi handle was removed or closed'), 0, easy),
+    );
   }
 
   /** Runs `easy` to completion on the native driver; rejects with a CurlError on failure. */
@@ -223,9 +237,13 @@ export class Multi extends NativeMulti {
 
   /** curl_multi_cleanup: removes every easy handle first (perform() promises reject). Idempotent. */
   cleanup(): void {
-    multiMethods.cleanup.call(this);
-    for (const easy of [...this.#transfers]) this.abandonTransfer(easy);
-    if (multiMethods.isClosed.call(this)) this.#assigned.clear(); // not when deferred (called from a callback)
+    try {
+      // Throws what a CLOSESOCKETFUNCTION threw while the cached connections closed.
+      multiMethods.cleanup.call(this);
+    } finally {
+      for (const easy of [...this.#transfers]) this.abandonTransfer(easy);
+      if (multiMethods.isClosed.call(this)) this.#assigned.clear(); // not when deferred (called from a callback)
+    }
   }
 
   /** Alias of cleanup(), in Node's words. */

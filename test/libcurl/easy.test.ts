@@ -34,6 +34,11 @@ import {
   CURLOPT_WRITEFUNCTION,
   CURLOPT_XFERINFOFUNCTION,
   CURLOPT_CUSTOMREQUEST,
+  CURLOPT_COOKIE,
+  CURLOPT_RANGE,
+  CURLOPT_REFERER,
+  CURLOPT_USERNAME,
+  CURLOPT_XOAUTH2_BEARER,
   CURL_READFUNC_ABORT,
   CURLE_ABORTED_BY_CALLBACK as ABORTED,
   CurlError,
@@ -357,6 +362,31 @@ describe('bad input gets a clear error, never a crash', () => {
   test('CR or LF in a header line is refused before anything is sent', () => {
     const easy = new Easy();
     expect(() => easy.setopt(CURLOPT_HTTPHEADER, ['X-A: 1\r\nX-Injected: 2'])).toThrow(/contains CR, LF or NUL/);
+    easy.cleanup();
+  });
+
+  test('CR or LF in a string that goes into the request head is refused, in both layers', () => {
+    const easy = new Easy();
+    const options = { CURLOPT_USERAGENT, CURLOPT_COOKIE, CURLOPT_REFERER, CURLOPT_CUSTOMREQUEST, CURLOPT_RANGE, CURLOPT_XOAUTH2_BEARER, CURLOPT_USERNAME };
+    for (const [name, option] of Object.entries(options)) {
+      for (const bad of ['a\r\nX-Injected: 1', 'a\nX-Injected: 1', 'a\rb']) {
+        expect(() => easy.setopt(option, bad)).toThrow(new RegExp(`The string for ${name} contains CR or LF`));
+        expect(() => curl_easy_setopt(easy, option, bad)).toThrow(expect.objectContaining({ name: 'TypeError' }));
+      }
+    }
+    easy.cleanup();
+  });
+
+  test('the same strings without CR or LF reach the server as they are', () => {
+    const easy = new Easy()
+      .setopt(CURLOPT_URL, `${server.url}/echo`)
+      .setopt(CURLOPT_USERAGENT, 'app/1.0 (x; y)')
+      .setopt(CURLOPT_COOKIE, 'a=1; b=2')
+      .setopt(CURLOPT_REFERER, 'http://example.test/from')
+      .perform();
+    const { headers } = JSON.parse(easy.takeBody().toString()) as { headers: Record<string, string> };
+    expect(headers).toMatchObject({ 'user-agent': 'app/1.0 (x; y)', cookie: 'a=1; b=2', referer: 'http://example.test/from' });
+    expect(Object.keys(headers)).not.toContain('x-injected');
     easy.cleanup();
   });
 

@@ -28,6 +28,43 @@ function expectOutcome(result: ReturnType<typeof run>, expected: { status: numbe
 
 test('GC while transfers are pending: they finish, the dropped objects are collected', () => {
   expectOutcome(run('gc-pending', ['--expose-gc']), { status: 0, stdout: 'ok' });
+  // The same, with every dropped object watched: busy multis (kept alive by the driver only
+  // while their transfers run), their easy handles, idle ones never used.
+  const script = `
+    const { Easy, Multi, CURLOPT_URL } = require(process.argv[1]);
+    const base = process.argv[2];
+    const collected = new Set();
+    const registry = new FinalizationRegistry((name) => collected.add(name));
+    const names = [];
+    const watch = (object, name) => (registry.register(object, name), names.push(name), object);
+    let finished = 0;
+    // Not in the async function below: its suspended frame would keep the last values.
+    function start(round) {
+      const multi = watch(new Multi(), 'busy multi ' + round);
+      for (let i = 0; i < 20; i++) {
+        const easy = watch(new Easy().setopt(CURLOPT_URL, base + '/bytes/' + (1000 + i)), 'easy ' + round + '.' + i);
+        multi.perform(easy).then((r) => r.body.length === 1000 + i && finished++);
+      }
+      watch(new Easy().setopt(CURLOPT_URL, base + '/hello'), 'idle easy ' + round);
+      watch(new Multi(), 'idle multi ' + round);
+    }
+    (async () => {
+      for (let round = 0; round < 5; round++) {
+        start(round);
+        global.gc();
+      }
+      for (let i = 0; i < 100 && (finished < 100 || collected.size < names.length); i++) {
+        global.gc();
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const missing = names.filter((n) => !collected.has(n));
+      console.log(finished === 100 && missing.length === 0 ? 'ok' : 'finished ' + finished + ', not collected: ' + missing.join(', '));
+    })();`;
+  const child = spawnSync(process.execPath, ['--expose-gc', '-e', script, path.join(__dirname, '../../dist/libcurl'), server.url], {
+    encoding: 'utf8',
+    timeout: 60000,
+  });
+  expectOutcome({ status: child.status, signal: child.signal, stdout: child.stdout.trim(), stderr: child.stderr }, { status: 0, stdout: 'ok' });
 });
 
 test('handles whose callbacks capture themselves are collected when dropped, fds released', () => {
