@@ -63,17 +63,20 @@ describe('floods', () => {
     expect(headers).toBe(1);
     // Quadratic re-joining took seconds here (3.5 s for 8,000 blocks on a quiet machine).
     // (12,000 blocks of 25 bytes stay under libcurl's own 300 KB bound on all headers.)
-    expect(worstGap).toBeLessThan(1500);
+    // 3 s: a busy 2-core machine (the quadratic handling took 3.5 s on a quiet one).
+    expect(worstGap).toBeLessThan(3000);
     session.close();
   });
 
+  // The native bound (300 KiB of headers and trailers per response, binding/curl/easy.cc)
+  // fires before Session's own (which also bounds many 1xx blocks together).
   test.each(['/endless-headers', '/endless-trailers'])('%s with a got-headers listener: IO_ERROR naming the bound, soon', async (path) => {
     const session = new Session();
     const msg = new Message('GET', `${server.url}${path}`);
     msg.on('got-headers', () => undefined);
     const started = Date.now();
     expect(await session.send(msg)).toBe(Status.IO_ERROR);
-    expect(msg.reasonPhrase).toMatch(/Response headers exceed \d+ bytes/);
+    expect(msg.errorDetail).toMatch(/Too large response headers or trailers: more than \d+ bytes/);
     expect(Date.now() - started).toBeLessThan(10000);
     session.close();
   });

@@ -31,7 +31,7 @@ function bomb(mib: number): Easy {
 async function expectExceeded(transfer: Promise<unknown>, limitText: RegExp): Promise<void> {
   const failure = await transfer.catch((e: unknown) => e);
   expect(failure).toBeInstanceOf(CurlError);
-  expect(failure).toMatchObject({ name: 'CURLE_FILESIZE_EXCEEDED', code: CURLE_FILESIZE_EXCEEDED });
+  expect(failure).toMatchObject({ name: 'CURLE_FILESIZE_EXCEEDED', code: 'CURLE_FILESIZE_EXCEEDED', errno: CURLE_FILESIZE_EXCEEDED });
   expect((failure as Error).message).toMatch(limitText);
 }
 

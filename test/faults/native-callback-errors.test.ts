@@ -38,7 +38,7 @@ function closeSocketThrowing(what: string) {
 async function expectAborted(transfer: Promise<unknown>, message: string): Promise<void> {
   const failure = await transfer.catch((e: unknown) => e);
   expect(failure).toBeInstanceOf(CurlError);
-  expect(failure).toMatchObject({ name: 'CURLE_ABORTED_BY_CALLBACK', code: CURLE_ABORTED_BY_CALLBACK });
+  expect(failure).toMatchObject({ name: 'CURLE_ABORTED_BY_CALLBACK', code: 'CURLE_ABORTED_BY_CALLBACK', errno: CURLE_ABORTED_BY_CALLBACK });
   expect((failure as CurlError).cause).toMatchObject({ message });
 }
 

@@ -47,7 +47,7 @@ test('a READFUNCTION returning a byte count fails with CURLE_READ_ERROR and send
     const easy = upload(name, 100, () => value);
     const failure = await multi.perform(easy).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(CurlError);
-    expect(failure).toMatchObject({ name: 'CURLE_READ_ERROR', code: CURLE_READ_ERROR });
+    expect(failure).toMatchObject({ name: 'CURLE_READ_ERROR', code: 'CURLE_READ_ERROR', errno: CURLE_READ_ERROR });
     expect((failure as CurlError).cause).toMatchObject({ name: 'TypeError' }); // made in C++: another realm than jest's
     expect(String((failure as CurlError).cause)).toMatch(/CURLOPT_READFUNCTION must return a Buffer, a string, null/);
     const received = await server.upload(name);
