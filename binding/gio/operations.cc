@@ -447,6 +447,7 @@ class ReceiveAncillaryOperation : public Operation {
   Progress Attempt(GSocket* socket) override { return ReceiveAncillaryOnce(socket, kind_, false, &result_, &error); }
   Napi::Value Result(Napi::Env env) override { return AncillaryResultToJs(env, kind_, result_); }
   void Release() override { result_.Release(); }
+  bool ReceivesCredentials() const override { return kind_ == Ancillary::kCredentials; }
 
  private:
   Ancillary kind_;

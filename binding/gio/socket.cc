@@ -631,6 +631,7 @@ Napi::Value GioSocket::Cancel(const Napi::CallbackInfo& info) {
     if ((*it)->id == id) {
       pending_.erase(it);
       UpdatePoll();
+      ReleasePassCredIfIdle();
       UpdateRef();
       return Napi::Boolean::New(env, true);
     }
@@ -823,6 +824,7 @@ Napi::Value GioSocket::Close(const Napi::CallbackInfo& info) {
     op->error = g_error_new_literal(G_IO_ERROR, G_IO_ERROR_CLOSED, "Socket closed while the operation was pending");
   }
   Deliver(env, failed, false);
+  ReleasePassCredIfIdle();
   UpdateRef();
   if (close_error != nullptr) ThrowGError(env, close_error);
   return env.Undefined();
@@ -917,19 +919,16 @@ Napi::Value GioSocket::Start(Napi::Env env, std::unique_ptr<Operation> op, Napi:
   }
   if (!CheckOpen(env)) return env.Undefined();
   op->callback = Napi::Persistent(callback.As<Napi::Function>());
-  if (CanAttemptNow(op->condition, op->ordered)) {
-    Progress progress = op->Attempt(socket_);
-    if (progress != Progress::kWouldBlock) {
-      std::deque<std::unique_ptr<Operation>> finished;
-      finished.push_back(std::move(op));
-      Deliver(env, finished, false);
-      return Napi::Number::New(env, 0);
-    }
+  bool finished_now = op->ReceivesCredentials() && !HoldPassCred(&op->error);
+  if (!finished_now && CanAttemptNow(op->condition, op->ordered)) {
+    finished_now = op->Attempt(socket_) != Progress::kWouldBlock;
   }
-  if (!op->PrepareToWait()) {
-    std::deque<std::unique_ptr<Operation>> failed;
-    failed.push_back(std::move(op));
-    Deliver(env, failed, false);
+  if (!finished_now) finished_now = !op->PrepareToWait();
+  if (finished_now) {
+    std::deque<std::unique_ptr<Operation>> finished;
+    finished.push_back(std::move(op));
+    Deliver(env, finished, false);
+    ReleasePassCredIfIdle();
     return Napi::Number::New(env, 0);
   }
   op->id = next_id_++;
@@ -989,6 +988,37 @@ void GioSocket::StopPoll() {
   poll_events_ = 0;
 }
 
+bool GioSocket::HoldPassCred(GError** error) {
+  if (passcred_held_) return true;
+  gint passcred = 0;
+  // GIO's messages (gunixconnection.c).
+  if (!g_socket_get_option(socket_, SOL_SOCKET, SO_PASSCRED, &passcred, nullptr)) {
+    int errsv = errno;
+    g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errsv),
+                "Error checking if SO_PASSCRED is enabled for socket: %s", g_strerror(errsv));
+    return false;
+  }
+  if (passcred != 0) return true;  // on already, and not ours to switch off
+  if (!g_socket_set_option(socket_, SOL_SOCKET, SO_PASSCRED, TRUE, nullptr)) {
+    int errsv = errno;
+    g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errsv), "Error enabling SO_PASSCRED: %s", g_strerror(errsv));
+    return false;
+  }
+  passcred_held_ = true;
+  return true;
+}
+
+void GioSocket::ReleasePassCredIfIdle() {
+  if (!passcred_held_) return;
+  for (const auto& op : pending_) {
+    if (op->ReceivesCredentials()) return;
+  }
+  passcred_held_ = false;
+  if (socket_ != nullptr && !g_socket_is_closed(socket_)) {
+    g_socket_set_option(socket_, SOL_SOCKET, SO_PASSCRED, FALSE, nullptr);
+  }
+}
+
 // While an operation waits, the socket must outlive it even if JavaScript drops it.
 void GioSocket::UpdateRef() {
   bool want = !pending_.empty() && !resource_closed_;
@@ -1040,6 +1070,7 @@ void GioSocket::OnPoll(int status, int events) {
   // Like multi-uv.c's check_multi_info: callbacks run after the socket's state is consistent,
   // so one may close the socket or start another operation.
   Deliver(env, finished, true);
+  ReleasePassCredIfIdle();
   UpdateRef();
 }
 

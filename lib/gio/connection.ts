@@ -244,7 +244,12 @@ export class UnixConnection extends SocketConnection {
    * for the length of the call, so any peer that writes one byte is identified).
    */
   async receiveCredentials(options?: OperationOptions): Promise<Credentials> {
-    const credentials = await this.receiveAncillary(AncillaryKind.Credentials, options);
+    // No separate first attempt (receiveAncillaryNow): SO_PASSCRED must stay on from the first
+    // attempt until the byte arrives, which only the waiting operation does.
+    const native = this.socket[kNative];
+    const credentials = await operation<unknown>(native, options, this.socket.timeout * 1000, (done) =>
+      native.receiveAncillary(AncillaryKind.Credentials, done),
+    );
     return new Credentials(credentials as NativeCredentials);
   }
 
