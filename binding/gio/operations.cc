@@ -7,6 +7,7 @@
 #include <string>
 
 #include "gio/address.h"
+#include "gio/args.h"
 #include "gio/error.h"
 #include "gio/fd-passing.h"
 
@@ -67,8 +68,7 @@ bool MessageSender::FromJs(Napi::Env env, Napi::Value address, Napi::Value buffe
   }
   if (!buffers_.FromJs(env, buffers, "vectors")) return false;
   if (!control_.FromJs(env, control, "controlMessages")) return false;
-  flags_ = flags.IsNumber() ? flags.As<Napi::Number>().Int32Value() : 0;
-  return true;
+  return ReadOptionalInt32(env, flags, "flags", 0, &flags_);
 }
 
 Progress MessageSender::Step(GSocket* socket, bool blocking, GError** error) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "gio/address.h"
+#include "gio/args.h"
 #include "gio/error.h"
 #include "gio/fd-passing.h"
 #include "gio/messages.h"
@@ -100,14 +101,14 @@ GioSocket::GioSocket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<GioSocke
     data_->adopt_next = nullptr;
     return;
   }
-  if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsNumber()) {
-    ThrowTypeError(env, "Expected (family: SocketFamily, type: SocketType, protocol: SocketProtocol)");
+  int32_t family, type, protocol;
+  if (!ReadInt32(env, info[0], "family", &family) || !ReadInt32(env, info[1], "type", &type) ||
+      !ReadInt32(env, info[2], "protocol", &protocol)) {
     return;
   }
   GError* error = nullptr;
-  socket_ = g_socket_new(static_cast<GSocketFamily>(info[0].As<Napi::Number>().Int32Value()),
-                         static_cast<GSocketType>(info[1].As<Napi::Number>().Int32Value()),
-                         static_cast<GSocketProtocol>(info[2].As<Napi::Number>().Int32Value()), &error);
+  socket_ = g_socket_new(static_cast<GSocketFamily>(family), static_cast<GSocketType>(type),
+                         static_cast<GSocketProtocol>(protocol), &error);
   if (socket_ == nullptr) ThrowGError(env, error);
 }
 
@@ -157,14 +158,12 @@ bool GioSocket::CheckInet(Napi::Env env, const char* what) {
 
 Napi::Value GioSocket::FromFd(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!info[0].IsNumber()) {
-    ThrowTypeError(env, "Expected a file descriptor number for fd");
-    return env.Undefined();
-  }
+  int source;
+  if (!ReadFd(env, info[0], "fd", &source)) return env.Undefined();
   // GIO takes over the fd it is given (closes it, makes it non-blocking, close-on-exec): it
   // gets its own duplicate, and the caller keeps its fd. (O_NONBLOCK is a property of the
   // open file, so the caller's fd becomes non-blocking too; Node's own fds already are.)
-  int fd = fcntl(info[0].As<Napi::Number>().Int32Value(), F_DUPFD_CLOEXEC, 0);
+  int fd = fcntl(source, F_DUPFD_CLOEXEC, 0);
   if (fd < 0) {
     int saved = errno;
     ThrowGError(env,
@@ -184,8 +183,10 @@ Napi::Value GioSocket::FromFd(const Napi::CallbackInfo& info) {
 Napi::Value GioSocket::SocketPair(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   // GSocketType's values are GIO's own (SEQPACKET is 3), not the kernel's.
+  int32_t gio_type;
+  if (!ReadOptionalInt32(env, info[0], "type", G_SOCKET_TYPE_STREAM, &gio_type)) return env.Undefined();
   int type = SOCK_STREAM;
-  switch (info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : G_SOCKET_TYPE_STREAM) {
+  switch (gio_type) {
     case G_SOCKET_TYPE_DATAGRAM: type = SOCK_DGRAM; break;
     case G_SOCKET_TYPE_SEQPACKET: type = SOCK_SEQPACKET; break;
     default: break;
@@ -213,10 +214,12 @@ Napi::Value GioSocket::SocketPair(const Napi::CallbackInfo& info) {
 Napi::Value GioSocket::Bind(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!CheckOpen(env)) return env.Undefined();
+  bool allow_reuse;
+  if (!ReadBoolean(env, info[1], "allowReuse", &allow_reuse)) return env.Undefined();
   GSocketAddress* address = AddressFromJs(env, info[0], "address");
   if (address == nullptr) return env.Undefined();
   GError* error = nullptr;
-  gboolean ok = g_socket_bind(socket_, address, info[1].ToBoolean(), &error);
+  gboolean ok = g_socket_bind(socket_, address, allow_reuse, &error);
   g_object_unref(address);
   if (!ok) ThrowGError(env, error);
   return env.Undefined();
@@ -300,10 +303,12 @@ Napi::Value GioSocket::ReceiveSync(const Napi::CallbackInfo& info) {
     ThrowTypeError(env, "Expected a Buffer for buffer");
     return env.Undefined();
   }
+  bool want_address;
+  if (!ReadBoolean(env, info[1], "wantAddress", &want_address)) return env.Undefined();
   auto buffer = info[0].As<Napi::Buffer<char>>();
   GError* error = nullptr;
   GSocketAddress* address = nullptr;
-  gssize received = info[1].ToBoolean()
+  gssize received = want_address
                         ? g_socket_receive_from(socket_, &address, buffer.Data(), buffer.Length(), nullptr, &error)
                         : g_socket_receive(socket_, buffer.Data(), buffer.Length(), nullptr, &error);
   if (received < 0) {
@@ -324,7 +329,8 @@ Napi::Value GioSocket::ReceiveMessageSync(const Napi::CallbackInfo& info) {
   BufferList buffers;
   if (!buffers.FromJs(env, info[0], "vectors")) return env.Undefined();
   std::vector<GInputVector> vectors = buffers.InputVectors();
-  int flags = info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : 0;
+  int32_t flags;
+  if (!ReadOptionalInt32(env, info[1], "flags", 0, &flags)) return env.Undefined();
   GSocketAddress* address = nullptr;
   IncomingControl control;
   GError* error = nullptr;
@@ -347,7 +353,8 @@ Napi::Value GioSocket::ReceiveMessagesSync(const Napi::CallbackInfo& info) {
   if (!CheckOpen(env)) return env.Undefined();
   InputMessages messages;
   if (!messages.FromJs(env, info[0])) return env.Undefined();
-  int flags = info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : 0;
+  int32_t flags;
+  if (!ReadOptionalInt32(env, info[1], "flags", 0, &flags)) return env.Undefined();
   GError* error = nullptr;
   gint received = g_socket_receive_messages(socket_, messages.messages.data(),
                                             static_cast<guint>(messages.messages.size()), flags, nullptr, &error);
@@ -414,7 +421,8 @@ Napi::Value GioSocket::SendMessagesSync(const Napi::CallbackInfo& info) {
   if (!CheckOpen(env)) return env.Undefined();
   OutputMessages messages;
   if (!messages.FromJs(env, info[0])) return env.Undefined();
-  int flags = info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : 0;
+  int32_t flags;
+  if (!ReadOptionalInt32(env, info[1], "flags", 0, &flags)) return env.Undefined();
   if (messages.messages.empty()) return Napi::Number::New(env, 0);
   GError* error = nullptr;
   gint sent = g_socket_send_messages(socket_, messages.messages.data(), static_cast<guint>(messages.messages.size()),
@@ -426,33 +434,46 @@ Napi::Value GioSocket::SendMessagesSync(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, sent);
 }
 
-static GIOCondition ConditionArg(const Napi::CallbackInfo& info, size_t index) {
-  return static_cast<GIOCondition>(info[index].IsNumber() ? info[index].As<Napi::Number>().Uint32Value() : 0);
-}
-
 Napi::Value GioSocket::ConditionCheck(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!CheckOpen(env)) return env.Undefined();
-  return Napi::Number::New(env, g_socket_condition_check(socket_, ConditionArg(info, 0)));
+  GIOCondition condition;
+  if (!ReadCondition(env, info[0], "condition", &condition) || !CheckOpen(env)) return env.Undefined();
+  return Napi::Number::New(env, g_socket_condition_check(socket_, condition));
 }
 
 Napi::Value GioSocket::ConditionWaitSync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!CheckOpen(env)) return env.Undefined();
+  GIOCondition condition;
+  if (!ReadCondition(env, info[0], "condition", &condition) || !CheckOpen(env)) return env.Undefined();
   GError* error = nullptr;
-  if (!g_socket_condition_wait(socket_, ConditionArg(info, 0), nullptr, &error)) ThrowGError(env, error);
+  if (!g_socket_condition_wait(socket_, condition, nullptr, &error)) ThrowGError(env, error);
   return env.Undefined();
 }
 
 Napi::Value GioSocket::ConditionTimedWaitSync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!CheckOpen(env)) return env.Undefined();
-  gint64 timeout_us = info[1].IsNumber() ? info[1].As<Napi::Number>().Int64Value() : -1;
+  GIOCondition condition;
+  int64_t timeout_us;
+  if (!ReadCondition(env, info[0], "condition", &condition) || !ReadInt64(env, info[1], "timeoutUs", &timeout_us) ||
+      !CheckOpen(env)) {
+    return env.Undefined();
+  }
   GError* error = nullptr;
-  if (!g_socket_condition_timed_wait(socket_, ConditionArg(info, 0), timeout_us, nullptr, &error)) {
+  if (!g_socket_condition_timed_wait(socket_, condition, timeout_us, nullptr, &error)) {
     ThrowGError(env, error);
   }
   return env.Undefined();
+}
+
+static bool ReadAncillary(Napi::Env env, Napi::Value value, Ancillary* out) {
+  int32_t kind;
+  if (!ReadInt32(env, value, "kind", &kind)) return false;
+  if (kind < static_cast<int32_t>(Ancillary::kOneFd) || kind > static_cast<int32_t>(Ancillary::kCredentials)) {
+    ThrowTypeError(env, "Expected an AncillaryKind (0, 1 or 2) for kind but received " + Describe(value));
+    return false;
+  }
+  *out = static_cast<Ancillary>(kind);
+  return true;
 }
 
 static bool IsUnixConnection(GSocketConnection* connection) {
@@ -467,9 +488,10 @@ Napi::Value GioSocket::SendFdSync(const Napi::CallbackInfo& info) {
     ThrowTypeError(env, "sendFd needs a UnixConnection (connectionFactoryCreateConnection on a UNIX socket)");
     return env.Undefined();
   }
+  int fd;
+  if (!ReadFd(env, info[0], "fd", &fd)) return env.Undefined();
   GError* error = nullptr;
-  Progress progress =
-      gio::SendFd(socket_, info[0].As<Napi::Number>().Int32Value(), g_socket_get_blocking(socket_), &error);
+  Progress progress = gio::SendFd(socket_, fd, g_socket_get_blocking(socket_), &error);
   if (progress == Progress::kWouldBlock) SetWouldBlock(&error);
   if (progress != Progress::kDone) ThrowGError(env, error);
   return env.Undefined();
@@ -491,8 +513,10 @@ static std::unique_ptr<MessageSender> FdSender(Napi::Env env, Napi::Value fds_va
                                  kMaxFdsPerMessage, array.Length()));
     return nullptr;
   }
-  std::vector<int> fds;
-  for (uint32_t i = 0; i < array.Length(); i++) fds.push_back(array.Get(i).As<Napi::Number>().Int32Value());
+  std::vector<int> fds(array.Length());
+  for (uint32_t i = 0; i < array.Length(); i++) {
+    if (!ReadFd(env, array.Get(i), "fds[]", &fds[i])) return nullptr;
+  }
   if (!sender->AddFds(env, fds)) return nullptr;
   return sender;
 }
@@ -509,8 +533,8 @@ Napi::Value GioSocket::SendFdsSync(const Napi::CallbackInfo& info) {
 // receiveAncillarySync(kind) → fd | fds | credentials
 Napi::Value GioSocket::ReceiveAncillarySync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!CheckOpen(env)) return env.Undefined();
-  auto kind = static_cast<Ancillary>(info[0].As<Napi::Number>().Int32Value());
+  Ancillary kind;
+  if (!ReadAncillary(env, info[0], &kind) || !CheckOpen(env)) return env.Undefined();
   AncillaryResult result;
   GError* error = nullptr;
   Progress progress = ReceiveAncillaryOnce(socket_, kind, g_socket_get_blocking(socket_), &result, &error);
@@ -559,18 +583,22 @@ Napi::Value GioSocket::Connect(const Napi::CallbackInfo& info) {
 
 // receive(buffer, wantAddress, callback)
 Napi::Value GioSocket::Receive(const Napi::CallbackInfo& info) {
-  return Start(info.Env(), NewReceiveOperation(info.Env(), info[0], info[1].ToBoolean()), LastArg(info));
+  bool want_address;
+  if (!ReadBoolean(info.Env(), info[1], "wantAddress", &want_address)) return info.Env().Undefined();
+  return Start(info.Env(), NewReceiveOperation(info.Env(), info[0], want_address), LastArg(info));
 }
 
 // receiveMessage(buffers, flags, callback)
 Napi::Value GioSocket::ReceiveMessage(const Napi::CallbackInfo& info) {
-  int flags = info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : 0;
+  int32_t flags;
+  if (!ReadOptionalInt32(info.Env(), info[1], "flags", 0, &flags)) return info.Env().Undefined();
   return Start(info.Env(), NewReceiveMessageOperation(info.Env(), info[0], flags), LastArg(info));
 }
 
 // receiveMessages(Buffer[][], flags, callback)
 Napi::Value GioSocket::ReceiveMessages(const Napi::CallbackInfo& info) {
-  int flags = info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : 0;
+  int32_t flags;
+  if (!ReadOptionalInt32(info.Env(), info[1], "flags", 0, &flags)) return info.Env().Undefined();
   return Start(info.Env(), NewReceiveMessagesOperation(info.Env(), info[0], flags), LastArg(info));
 }
 
@@ -603,30 +631,37 @@ Napi::Value GioSocket::SendMessage(const Napi::CallbackInfo& info) {
 // sendFd(fd, callback): one fd in GIO's wire format. The fd is borrowed while the call runs
 // and duplicated only if the send has to wait.
 Napi::Value GioSocket::SendFd(const Napi::CallbackInfo& info) {
-  return Start(info.Env(), NewSendFdOperation(info[0].As<Napi::Number>().Int32Value()), LastArg(info));
+  int fd;
+  if (!ReadFd(info.Env(), info[0], "fd", &fd)) return info.Env().Undefined();
+  return Start(info.Env(), NewSendFdOperation(fd), LastArg(info));
 }
 
 // sendMessages([{ address, vectors }], flags, callback)
 Napi::Value GioSocket::SendMessages(const Napi::CallbackInfo& info) {
-  int flags = info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : 0;
+  int32_t flags;
+  if (!ReadOptionalInt32(info.Env(), info[1], "flags", 0, &flags)) return info.Env().Undefined();
   return Start(info.Env(), NewSendMessagesOperation(info.Env(), info[0], flags), LastArg(info));
 }
 
 // conditionWait(condition, callback) → the condition met
 Napi::Value GioSocket::ConditionWait(const Napi::CallbackInfo& info) {
-  return Start(info.Env(), NewConditionWaitOperation(ConditionArg(info, 0)), LastArg(info));
+  GIOCondition condition;
+  if (!ReadCondition(info.Env(), info[0], "condition", &condition)) return info.Env().Undefined();
+  return Start(info.Env(), NewConditionWaitOperation(condition), LastArg(info));
 }
 
 // receiveAncillary(kind, callback): receiveFd / receiveFds / receiveCredentials
 Napi::Value GioSocket::ReceiveAncillary(const Napi::CallbackInfo& info) {
-  auto kind = static_cast<Ancillary>(info[0].As<Napi::Number>().Int32Value());
+  Ancillary kind;
+  if (!ReadAncillary(info.Env(), info[0], &kind)) return info.Env().Undefined();
   return Start(info.Env(), NewReceiveAncillaryOperation(info.Env(), kind), LastArg(info));
 }
 
 // cancel(id) → whether it was still pending. The caller settles its promise itself (AbortError).
 Napi::Value GioSocket::Cancel(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  uint32_t id = info[0].As<Napi::Number>().Uint32Value();
+  uint32_t id;
+  if (!ReadUint32(env, info[0], "id", &id)) return env.Undefined();
   for (auto it = pending_.begin(); it != pending_.end(); ++it) {
     if ((*it)->id == id) {
       pending_.erase(it);
@@ -644,8 +679,9 @@ Napi::Value GioSocket::ReceiveAncillaryNow(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!CheckOpen(env)) return env.Undefined();
   // An earlier receive still waiting keeps its place: this one waits behind it.
+  Ancillary kind;
+  if (!ReadAncillary(env, info[0], &kind)) return env.Undefined();
   if (!CanAttemptNow(G_IO_IN, true)) return env.Undefined();
-  auto kind = static_cast<Ancillary>(info[0].As<Napi::Number>().Int32Value());
   AncillaryResult result;
   GError* error = nullptr;
   Progress progress = ReceiveAncillaryOnce(socket_, kind, false, &result, &error);
@@ -663,9 +699,11 @@ Napi::Value GioSocket::ReceiveAncillaryNow(const Napi::CallbackInfo& info) {
 Napi::Value GioSocket::SendFdNow(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!CheckOpen(env)) return env.Undefined();
+  int fd;
+  if (!ReadFd(env, info[0], "fd", &fd)) return env.Undefined();
   if (!CanAttemptNow(G_IO_OUT, true)) return env.Undefined();
   GError* error = nullptr;
-  Progress progress = gio::SendFd(socket_, info[0].As<Napi::Number>().Int32Value(), false, &error);
+  Progress progress = gio::SendFd(socket_, fd, false, &error);
   if (progress == Progress::kWouldBlock) return env.Undefined();
   if (progress == Progress::kFailed) {
     ThrowGError(env, error);
@@ -697,11 +735,13 @@ Napi::Value GioSocket::GetCredentials(const Napi::CallbackInfo& info) {
 
 Napi::Value GioSocket::GetOption(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!CheckOpen(env)) return env.Undefined();
+  int32_t level, name;
+  if (!ReadInt32(env, info[0], "level", &level) || !ReadInt32(env, info[1], "optname", &name) || !CheckOpen(env)) {
+    return env.Undefined();
+  }
   gint value = 0;
   GError* error = nullptr;
-  if (!g_socket_get_option(socket_, info[0].As<Napi::Number>().Int32Value(), info[1].As<Napi::Number>().Int32Value(),
-                           &value, &error)) {
+  if (!g_socket_get_option(socket_, level, name, &value, &error)) {
     ThrowGError(env, error);
     return env.Undefined();
   }
@@ -710,10 +750,13 @@ Napi::Value GioSocket::GetOption(const Napi::CallbackInfo& info) {
 
 Napi::Value GioSocket::SetOption(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!CheckOpen(env)) return env.Undefined();
+  int32_t level, name, value;
+  if (!ReadInt32(env, info[0], "level", &level) || !ReadInt32(env, info[1], "optname", &name) ||
+      !ReadInt32(env, info[2], "value", &value) || !CheckOpen(env)) {
+    return env.Undefined();
+  }
   GError* error = nullptr;
-  if (!g_socket_set_option(socket_, info[0].As<Napi::Number>().Int32Value(), info[1].As<Napi::Number>().Int32Value(),
-                           info[2].As<Napi::Number>().Int32Value(), &error)) {
+  if (!g_socket_set_option(socket_, level, name, value, &error)) {
     ThrowGError(env, error);
   }
   return env.Undefined();
@@ -722,7 +765,8 @@ Napi::Value GioSocket::SetOption(const Napi::CallbackInfo& info) {
 // getProperty(name): GSocket's properties by their JavaScript names.
 Napi::Value GioSocket::GetProperty(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  std::string name = info[0].As<Napi::String>().Utf8Value();
+  std::string name;
+  if (!ReadString(env, info[0], "name", &name)) return env.Undefined();
   if (socket_ == nullptr) {
     ThrowClosed(env);
     return env.Undefined();
@@ -749,19 +793,24 @@ Napi::Value GioSocket::GetProperty(const Napi::CallbackInfo& info) {
 
 Napi::Value GioSocket::SetProperty(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  std::string name = info[0].As<Napi::String>().Utf8Value();
+  std::string name;
+  if (!ReadString(env, info[0], "name", &name)) return env.Undefined();
   Napi::Value value = info[1];
   if (socket_ == nullptr) {
     ThrowClosed(env);
     return env.Undefined();
   }
+  bool flag;
+  uint32_t number;
   if (name == "blocking") {
-    g_socket_set_blocking(socket_, value.ToBoolean());
+    if (ReadBoolean(env, value, "blocking", &flag)) g_socket_set_blocking(socket_, flag);
   } else if (name == "timeout") {
-    g_socket_set_timeout(socket_, value.As<Napi::Number>().Uint32Value());
+    if (ReadUint32(env, value, "timeout", &number)) g_socket_set_timeout(socket_, number);
   } else if (!CheckOpen(env)) {
     return env.Undefined();
   } else if (name == "listenBacklog") {
+    int32_t backlog;
+    if (!ReadInt32(env, value, "listenBacklog", &backlog)) return env.Undefined();
     // GIO asserts (a CRITICAL, then ignores the call) on a listening socket: say so instead.
     gint listening = 0;
     g_socket_get_option(socket_, SOL_SOCKET, SO_ACCEPTCONN, &listening, nullptr);
@@ -770,20 +819,19 @@ Napi::Value GioSocket::SetProperty(const Napi::CallbackInfo& info) {
                                            "listenBacklog must be set before listen()"));
       return env.Undefined();
     }
-    g_socket_set_listen_backlog(socket_, value.As<Napi::Number>().Int32Value());
-    return env.Undefined();
+    g_socket_set_listen_backlog(socket_, backlog);
   } else if (name == "keepalive") {
-    g_socket_set_keepalive(socket_, value.ToBoolean());
+    if (ReadBoolean(env, value, "keepalive", &flag)) g_socket_set_keepalive(socket_, flag);
   } else if (name == "broadcast") {
-    g_socket_set_broadcast(socket_, value.ToBoolean());
+    if (ReadBoolean(env, value, "broadcast", &flag)) g_socket_set_broadcast(socket_, flag);
   } else if (!CheckInet(env, name.c_str())) {
     return env.Undefined();
   } else if (name == "ttl") {
-    g_socket_set_ttl(socket_, value.As<Napi::Number>().Uint32Value());
+    if (ReadUint32(env, value, "ttl", &number)) g_socket_set_ttl(socket_, number);
   } else if (name == "multicastTtl") {
-    g_socket_set_multicast_ttl(socket_, value.As<Napi::Number>().Uint32Value());
+    if (ReadUint32(env, value, "multicastTtl", &number)) g_socket_set_multicast_ttl(socket_, number);
   } else if (name == "multicastLoopback") {
-    g_socket_set_multicast_loopback(socket_, value.ToBoolean());
+    if (ReadBoolean(env, value, "multicastLoopback", &flag)) g_socket_set_multicast_loopback(socket_, flag);
   } else {
     ThrowTypeError(env, "Unknown socket property " + name);
   }
@@ -800,9 +848,13 @@ Napi::Value GioSocket::IsConnected(const Napi::CallbackInfo& info) {
 
 Napi::Value GioSocket::Shutdown(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!CheckOpen(env)) return env.Undefined();
+  bool read, write;
+  if (!ReadBoolean(env, info[0], "shutdownRead", &read) || !ReadBoolean(env, info[1], "shutdownWrite", &write) ||
+      !CheckOpen(env)) {
+    return env.Undefined();
+  }
   GError* error = nullptr;
-  if (!g_socket_shutdown(socket_, info[0].ToBoolean(), info[1].ToBoolean(), &error)) ThrowGError(env, error);
+  if (!g_socket_shutdown(socket_, read, write, &error)) ThrowGError(env, error);
   return env.Undefined();
 }
 
@@ -839,13 +891,19 @@ Napi::Value GioSocket::SpeaksIpv4(const Napi::CallbackInfo& info) {
 // multicastGroup(join, group, sourceSpecific: boolean | string | null, iface | null, ssm)
 Napi::Value GioSocket::MulticastGroup(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  bool join, ssm, source_specific = false;
+  std::string iface_text;
+  if (!ReadBoolean(env, info[0], "join", &join) || !ReadBoolean(env, info[4], "ssm", &ssm)) return env.Undefined();
+  if (!ssm && !ReadBoolean(env, info[2], "sourceSpecific", &source_specific)) return env.Undefined();
+  if (ssm && !info[2].IsNull() && !info[2].IsString()) {
+    ThrowTypeError(env, "Expected a source IP address or null for sourceSpecific but received " + Describe(info[2]));
+    return env.Undefined();
+  }
+  if (!info[3].IsNull() && !ReadString(env, info[3], "iface", &iface_text)) return env.Undefined();
+  const char* iface = info[3].IsNull() ? nullptr : iface_text.c_str();
   if (!CheckOpen(env) || !CheckInet(env, "multicast")) return env.Undefined();
-  bool join = info[0].ToBoolean();
-  bool ssm = info[4].ToBoolean();
   GInetAddress* group = InetAddressFromJs(env, info[1], "group");
   if (group == nullptr) return env.Undefined();
-  std::string iface_text = info[3].IsString() ? info[3].As<Napi::String>().Utf8Value() : "";
-  const char* iface = info[3].IsString() ? iface_text.c_str() : nullptr;
   GError* error = nullptr;
   gboolean ok;
   if (ssm) {
@@ -861,8 +919,8 @@ Napi::Value GioSocket::MulticastGroup(const Napi::CallbackInfo& info) {
               : g_socket_leave_multicast_group_ssm(socket_, group, source, iface, &error);
     g_clear_object(&source);
   } else {
-    ok = join ? g_socket_join_multicast_group(socket_, group, info[2].ToBoolean(), iface, &error)
-              : g_socket_leave_multicast_group(socket_, group, info[2].ToBoolean(), iface, &error);
+    ok = join ? g_socket_join_multicast_group(socket_, group, source_specific, iface, &error)
+              : g_socket_leave_multicast_group(socket_, group, source_specific, iface, &error);
   }
   g_object_unref(group);
   if (!ok) ThrowGError(env, error);
@@ -890,7 +948,9 @@ Napi::Value GioSocket::CreateConnection(const Napi::CallbackInfo& info) {
 
 // setRef(bool): whether a pending operation keeps the event loop alive (Node's ref/unref).
 Napi::Value GioSocket::SetRef(const Napi::CallbackInfo& info) {
-  poll_referenced_ = info[0].ToBoolean();
+  bool ref;
+  if (!ReadBoolean(info.Env(), info[0], "ref", &ref)) return info.Env().Undefined();
+  poll_referenced_ = ref;
   if (poll_ != nullptr) {
     if (poll_referenced_) {
       uv_ref(reinterpret_cast<uv_handle_t*>(poll_));
