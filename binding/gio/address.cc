@@ -55,7 +55,7 @@ GSocketAddress* AddressFromJs(Napi::Env env, Napi::Value value, const char* what
     }
     auto type = static_cast<GUnixSocketAddressType>(address_type);
     if (type == G_UNIX_SOCKET_ADDRESS_INVALID) type = G_UNIX_SOCKET_ADDRESS_PATH;
-    return g_unix_socket_address_new_with_type(bytes.Data(), static_cast<gint>(bytes.Length()), type);
+    return g_unix_socket_address_new_with_type(BufferData(bytes), static_cast<gint>(bytes.Length()), type);
   }
   if (family == G_SOCKET_FAMILY_IPV4 || family == G_SOCKET_FAMILY_IPV6) {
     uint32_t port, flowinfo, scope_id;

@@ -102,4 +102,10 @@ bool ReadCondition(Napi::Env env, Napi::Value value, const char* what, GIOCondit
   return true;
 }
 
+char* BufferData(Napi::Buffer<char> buffer) {
+  static char empty;
+  char* data = buffer.Data();
+  return data != nullptr ? data : &empty;
+}
+
 }  // namespace curlio::gio

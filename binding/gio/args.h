@@ -32,4 +32,8 @@ bool ReadOptionalInt32(Napi::Env env, Napi::Value value, const char* what, int32
 // G_IO_NVAL (an empty one would wait for nothing, forever).
 bool ReadCondition(Napi::Env env, Napi::Value value, const char* what, GIOCondition* out);
 
+// A Buffer's memory for GIO: an empty Buffer may have none (nullptr), and GIO's send and
+// receive calls assert `buffer != NULL` even for 0 bytes (a CRITICAL, then -1 with no GError).
+char* BufferData(Napi::Buffer<char> buffer);
+
 }  // namespace curlio::gio

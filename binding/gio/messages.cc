@@ -211,9 +211,15 @@ bool ReceiveCredentials(GSocket* socket, AncillaryResult* result, GError** error
   if (restore_passcred) g_socket_set_option(socket, SOL_SOCKET, SO_PASSCRED, FALSE, nullptr);
   if (received < 0) return false;
   if (!CheckControlTruncation(flags, &control, error)) return false;
-  if (received == 0) {
+  if (received == 0 && control.count() == 0) {
     g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
                         "Connection closed by peer before credentials arrived");
+    return false;
+  }
+  if (received == 0) {
+    // A zero-length datagram or record (SO_PASSCRED attaches credentials to it): GIO's error.
+    g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                        "Expecting to read a single byte for receiving credentials but read zero bytes");
     return false;
   }
   if (control.count() == 0) {

@@ -28,7 +28,7 @@ bool BufferList::FromJs(Napi::Env env, Napi::Value value, const char* what) {
       return false;
     }
     auto buffer = item.As<Napi::Buffer<char>>();
-    pieces_.push_back({buffer.Data(), buffer.Length()});
+    pieces_.push_back({BufferData(buffer), buffer.Length()});
     references_.push_back(Napi::Persistent(buffer.As<Napi::Object>()));
     total_ += buffer.Length();
     return true;
@@ -289,7 +289,7 @@ class ReceiveOperation : public Operation {
   ReceiveOperation(Napi::Buffer<char> buffer, bool want_address)
       : Operation(G_IO_IN, true),
         buffer_(Napi::Persistent(buffer.As<Napi::Object>())),
-        data_(buffer.Data()),
+        data_(BufferData(buffer)),
         length_(buffer.Length()),
         want_address_(want_address) {}
   ~ReceiveOperation() override { g_clear_object(&address_); }
@@ -373,7 +373,7 @@ class SendOperation : public Operation {
   SendOperation(Napi::Buffer<char> buffer, GSocketAddress* address)
       : Operation(G_IO_OUT, true),
         buffer_(Napi::Persistent(buffer.As<Napi::Object>())),
-        data_(buffer.Data()),
+        data_(BufferData(buffer)),
         length_(buffer.Length()),
         address_(address) {}
   ~SendOperation() override { g_clear_object(&address_); }

@@ -18,6 +18,8 @@
 namespace curlio::gio {
 
 static constexpr const char* kClassName = "GioSocket";
+// Linux 6.5's SO_PASSPIDFD (asm-generic/socket.h), not in every libc's headers yet.
+static constexpr int kSoPassPidfd = 76;
 
 void GioSocket::Init(Napi::Env env, Napi::Object exports) {
   Napi::Function constructor =
@@ -309,8 +311,8 @@ Napi::Value GioSocket::ReceiveSync(const Napi::CallbackInfo& info) {
   GError* error = nullptr;
   GSocketAddress* address = nullptr;
   gssize received = want_address
-                        ? g_socket_receive_from(socket_, &address, buffer.Data(), buffer.Length(), nullptr, &error)
-                        : g_socket_receive(socket_, buffer.Data(), buffer.Length(), nullptr, &error);
+                        ? g_socket_receive_from(socket_, &address, BufferData(buffer), buffer.Length(), nullptr, &error)
+                        : g_socket_receive(socket_, BufferData(buffer), buffer.Length(), nullptr, &error);
   if (received < 0) {
     ThrowGError(env, error);
     return env.Undefined();
@@ -382,8 +384,9 @@ Napi::Value GioSocket::SendSync(const Napi::CallbackInfo& info) {
     if (address == nullptr) return env.Undefined();
   }
   GError* error = nullptr;
-  gssize sent = address != nullptr ? g_socket_send_to(socket_, address, buffer.Data(), buffer.Length(), nullptr, &error)
-                                   : g_socket_send(socket_, buffer.Data(), buffer.Length(), nullptr, &error);
+  gssize sent = address != nullptr
+                    ? g_socket_send_to(socket_, address, BufferData(buffer), buffer.Length(), nullptr, &error)
+                    : g_socket_send(socket_, BufferData(buffer), buffer.Length(), nullptr, &error);
   g_clear_object(&address);
   if (sent < 0) {
     ThrowGError(env, error);
@@ -755,6 +758,15 @@ Napi::Value GioSocket::SetOption(const Napi::CallbackInfo& info) {
       !ReadInt32(env, info[2], "value", &value) || !CheckOpen(env)) {
     return env.Undefined();
   }
+  if (level == SOL_SOCKET && name == kSoPassPidfd && value != 0) {
+    // With it, the kernel installs a pidfd in this process for every message received, and
+    // GIO drops the SCM_PIDFD message it comes in (no GSocketControlMessage class takes it):
+    // every one would leak.
+    ThrowGError(env, g_error_new_literal(G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                                         "SO_PASSPIDFD is not supported: GIO drops SCM_PIDFD messages, so every "
+                                         "pidfd received would leak (use getCredentials() for the peer's pid)"));
+    return env.Undefined();
+  }
   GError* error = nullptr;
   if (!g_socket_set_option(socket_, level, name, value, &error)) {
     ThrowGError(env, error);
@@ -963,6 +975,16 @@ Napi::Value GioSocket::SetRef(const Napi::CallbackInfo& info) {
 
 // ---- the operation queue ----
 
+// One Attempt(). A failure always carries a GError: one without (a GIO precondition that
+// failed with a CRITICAL) would otherwise be delivered as a success.
+static Progress AttemptOnce(Operation& op, GSocket* socket) {
+  Progress progress = op.Attempt(socket);
+  if (progress == Progress::kFailed && op.error == nullptr) {
+    op.error = g_error_new_literal(G_IO_ERROR, G_IO_ERROR_FAILED, "Operation failed");
+  }
+  return progress;
+}
+
 bool GioSocket::CanAttemptNow(GIOCondition condition, bool ordered) const {
   if (!ordered) return true;
   for (const auto& other : pending_) {
@@ -981,7 +1003,7 @@ Napi::Value GioSocket::Start(Napi::Env env, std::unique_ptr<Operation> op, Napi:
   op->callback = Napi::Persistent(callback.As<Napi::Function>());
   bool finished_now = op->ReceivesCredentials() && !HoldPassCred(&op->error);
   if (!finished_now && CanAttemptNow(op->condition, op->ordered)) {
-    finished_now = op->Attempt(socket_) != Progress::kWouldBlock;
+    finished_now = AttemptOnce(*op, socket_) != Progress::kWouldBlock;
   }
   if (!finished_now) finished_now = !op->PrepareToWait();
   if (finished_now) {
@@ -1118,7 +1140,7 @@ void GioSocket::OnPoll(int status, int events) {
       continue;
     }
     // A readiness report is a hint: the call may still say G_IO_ERROR_WOULD_BLOCK.
-    if (!woken || op.Attempt(socket_) == Progress::kWouldBlock) {
+    if (!woken || AttemptOnce(op, socket_) == Progress::kWouldBlock) {
       if (op.ordered) blocked |= op.condition;
       ++it;
       continue;
