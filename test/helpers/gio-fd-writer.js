@@ -4,6 +4,7 @@
 //   node test/helpers/gio-fd-writer.js write-byte          one plain NUL byte (no ancillary data)
 //   node -r ./test/helpers/gio-ts-register.js test/helpers/gio-fd-writer.js send-credentials
 //                                                         curlio's sendCredentials (SCM_CREDENTIALS)
+//   ... gio-fd-writer.js receive-fd-write TEXT             curlio's receiveFd, then TEXT written to that fd
 // Prints {"pid","uid","gid"} of this process once it has written, then exits.
 'use strict';
 const fs = require('node:fs');
@@ -22,6 +23,15 @@ async function main(mode) {
       const gio = require(path.join(__dirname, '..', '..', 'lib', 'gio'));
       const socket = gio.Socket.fromFd(SOCKET_FD);
       await socket.connectionFactoryCreateConnection().sendCredentials();
+      socket.close();
+      return say(me());
+    }
+    case 'receive-fd-write': {
+      const gio = require(path.join(__dirname, '..', '..', 'lib', 'gio'));
+      const socket = gio.Socket.fromFd(SOCKET_FD);
+      const fd = await socket.connectionFactoryCreateConnection().receiveFd();
+      fs.writeSync(fd, process.argv[3]);
+      fs.closeSync(fd);
       socket.close();
       return say(me());
     }

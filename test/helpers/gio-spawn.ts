@@ -91,11 +91,13 @@ export function pythonPeer(python: string, script: string, args: string[]): Peer
  * plain Node; `send-credentials` loads lib/gio from source.
  */
 export function fdWriterPeer(
-  mode: 'write-byte' | 'send-credentials',
+  mode: 'write-byte' | 'send-credentials' | 'receive-fd-write',
   socketFd: number,
   ids: { uid?: number; gid?: number } = {},
+  extra: string[] = [],
 ): Peer {
   const script = path.join(helpers, 'gio-fd-writer.js');
-  const args = mode === 'write-byte' ? [script, mode] : ['-r', path.join(helpers, 'gio-ts-register.js'), script, mode];
+  const args =
+    mode === 'write-byte' ? [script, mode] : ['-r', path.join(helpers, 'gio-ts-register.js'), script, mode, ...extra];
   return new Peer(process.execPath, args, { inherit: socketFd, ...ids });
 }
