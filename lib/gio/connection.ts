@@ -241,7 +241,10 @@ export class UnixConnection extends SocketConnection {
 
   /**
    * Receives the peer's credentials (g_unix_connection_receive_credentials' way: SO_PASSCRED
-   * for the length of the call, so any peer that writes one byte is identified).
+   * is on from the start of the call until it ends, so the process that writes the byte is
+   * identified, even one that did not connect the socket; it goes back off if it was off).
+   * A byte queued before the call carries no credentials: SO_PEERCRED (the connecting
+   * process) answers then, as in GIO.
    */
   async receiveCredentials(options?: OperationOptions): Promise<Credentials> {
     // No separate first attempt (receiveAncillaryNow): SO_PASSCRED must stay on from the first

@@ -438,7 +438,10 @@ export class Socket {
     return this[kNative].getOption(checkInt(level, 'level'), checkInt(optname, 'optname'));
   }
 
-  /** Sets an integer socket option (g_socket_set_option → setsockopt). */
+  /**
+   * Sets an integer socket option (g_socket_set_option → setsockopt). SO_PASSPIDFD is refused
+   * (G_IO_ERROR_NOT_SUPPORTED): GIO drops SCM_PIDFD messages, so every pidfd would leak.
+   */
   setOption(level: number, optname: number, value: number): void {
     this[kNative].setOption(checkInt(level, 'level'), checkInt(optname, 'optname'), checkInt(value, 'value'));
   }
