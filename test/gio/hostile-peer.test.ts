@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 
 import { SocketType, UnixConnection, UnixFDMessage } from '../../lib/gio';
 import { checkFdsAroundEachTest, expectNoFdLeak } from '../helpers/gio-fds';
+import { pythonEnv } from '../helpers/gio-spawn';
 import { readAll, useTempFiles } from '../helpers/temp-files';
 
 checkFdsAroundEachTest();
@@ -19,7 +20,7 @@ const SO_PASSPIDFD = 76;
 function findPython(): string | null {
   for (const python of ['/usr/bin/python3', 'python3']) {
     try {
-      execFileSync(python, ['-c', 'import socket; socket.SCM_RIGHTS'], { stdio: 'ignore' });
+      execFileSync(python, ['-c', 'import socket; socket.SCM_RIGHTS'], { stdio: 'ignore', env: pythonEnv() });
       return python;
     } catch {
       // not this one
@@ -33,7 +34,7 @@ const python = findPython();
 function rawPeer(code: string, fd: number, file = '/dev/null'): Promise<string> {
   const prelude = `import socket, os, array, struct\ns = socket.socket(fileno=3)\nf = os.open(${JSON.stringify(file)}, os.O_RDONLY)\n`;
   return new Promise((resolve, reject) => {
-    const child = spawn(python!, ['-c', prelude + code], { stdio: ['ignore', 'pipe', 'pipe', fd] });
+    const child = spawn(python!, ['-c', prelude + code], { stdio: ['ignore', 'pipe', 'pipe', fd], env: pythonEnv() });
     let out = '';
     let err = '';
     child.stdout!.on('data', (d) => (out += d));

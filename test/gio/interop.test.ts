@@ -16,7 +16,7 @@ import {
   UnixSocketAddress,
 } from '../../lib/gio';
 import { expectNoFdLeak, isCloseOnExec, checkFdsAroundEachTest } from '../helpers/gio-fds';
-import { nodePeer, nodePeerWithFdLimit, type Peer, pythonPeer } from '../helpers/gio-spawn';
+import { nodePeer, nodePeerWithFdLimit, type Peer, pythonEnv, pythonPeer } from '../helpers/gio-spawn';
 
 // Every test: the fds open afterwards are the fds open before.
 checkFdsAroundEachTest();
@@ -54,7 +54,7 @@ async function finished(peer: Peer): Promise<void> {
 function findPython(candidates: string[], probe: string): string | null {
   for (const python of candidates) {
     try {
-      execFileSync(python, ['-c', probe], { stdio: 'ignore' });
+      execFileSync(python, ['-c', probe], { stdio: 'ignore', env: pythonEnv() });
       return python;
     } catch {
       // not this one

@@ -17,13 +17,13 @@ export class Peer {
   constructor(
     command: string,
     args: string[],
-    options: { shell?: boolean; inherit?: number; uid?: number; gid?: number } = {},
+    options: { shell?: boolean; inherit?: number; uid?: number; gid?: number; env?: NodeJS.ProcessEnv } = {},
   ) {
     const stdio: ('pipe' | number)[] = ['pipe', 'pipe', 'pipe'];
     if (options.inherit !== undefined) stdio.push(options.inherit);
     this.child = spawn(command, args, {
       stdio,
-      env: process.env,
+      env: options.env ?? process.env,
       shell: options.shell,
       uid: options.uid,
       gid: options.gid,
@@ -80,9 +80,19 @@ export function nodePeerWithFdLimit(limit: number, script: string, args: string[
   return new Peer('/bin/sh', ['-c', `ulimit -n ${limit} && exec ${command}`]);
 }
 
+/**
+ * The environment for a Python peer: without the sanitizer run's LD_PRELOAD (scripts/test-asan.sh
+ * preloads libasan for Node; in Python, LeakSanitizer would fail every exit and the peers would
+ * look absent).
+ */
+export function pythonEnv(): NodeJS.ProcessEnv {
+  const { LD_PRELOAD: _preload, ...env } = process.env;
+  return env;
+}
+
 /** A Python peer (`python` is the interpreter: python3 for the stdlib, Debian's for PyGObject). */
 export function pythonPeer(python: string, script: string, args: string[]): Peer {
-  return new Peer(python, [path.join(helpers, script), ...args]);
+  return new Peer(python, [path.join(helpers, script), ...args], { env: pythonEnv() });
 }
 
 /**
