@@ -5,6 +5,7 @@
 #include <string>
 
 #include "addon.h"
+#include "gio/args.h"
 
 namespace curlio::gio {
 
@@ -21,9 +22,14 @@ GInetAddress* InetAddressFromJs(Napi::Env env, Napi::Value value, const char* wh
   return address;
 }
 
-static uint32_t UintField(Napi::Object object, const char* name) {
+// An optional unsigned field of an address object (undefined: 0); false with a TypeError.
+static bool UintField(Napi::Env env, Napi::Object object, const char* name, uint32_t* out) {
   Napi::Value value = object.Get(name);
-  return value.IsNumber() ? value.As<Napi::Number>().Uint32Value() : 0;
+  if (value.IsUndefined()) {
+    *out = 0;
+    return true;
+  }
+  return ReadUint32(env, value, (std::string("address.") + name).c_str(), out);
 }
 
 GSocketAddress* AddressFromJs(Napi::Env env, Napi::Value value, const char* what) {
@@ -40,17 +46,33 @@ GSocketAddress* AddressFromJs(Napi::Env env, Napi::Value value, const char* what
       return nullptr;
     }
     auto bytes = path.As<Napi::Buffer<char>>();
-    auto type = static_cast<GUnixSocketAddressType>(UintField(object, "addressType"));
+    uint32_t address_type;
+    if (!UintField(env, object, "addressType", &address_type)) return nullptr;
+    if (address_type > G_UNIX_SOCKET_ADDRESS_ABSTRACT_PADDED) {
+      ThrowTypeError(env, std::string("Expected a UnixSocketAddressType for ") + what + ".addressType but received " +
+                              std::to_string(address_type));
+      return nullptr;
+    }
+    auto type = static_cast<GUnixSocketAddressType>(address_type);
     if (type == G_UNIX_SOCKET_ADDRESS_INVALID) type = G_UNIX_SOCKET_ADDRESS_PATH;
-    return g_unix_socket_address_new_with_type(bytes.Data(), static_cast<gint>(bytes.Length()), type);
+    return g_unix_socket_address_new_with_type(BufferData(bytes), static_cast<gint>(bytes.Length()), type);
   }
   if (family == G_SOCKET_FAMILY_IPV4 || family == G_SOCKET_FAMILY_IPV6) {
+    uint32_t port, flowinfo, scope_id;
+    if (!UintField(env, object, "port", &port) || !UintField(env, object, "flowinfo", &flowinfo) ||
+        !UintField(env, object, "scopeId", &scope_id)) {
+      return nullptr;
+    }
+    if (port > 65535) {
+      ThrowTypeError(env,
+                     std::string("Expected a port (0-65535) for ") + what + " but received " + std::to_string(port));
+      return nullptr;
+    }
     GInetAddress* inet = InetAddressFromJs(env, object.Get("address"), what);
     if (inet == nullptr) return nullptr;
     // g_inet_socket_address_new() has no flowinfo/scope-id parameters; the properties do.
-    auto* address = static_cast<GSocketAddress*>(
-        g_object_new(G_TYPE_INET_SOCKET_ADDRESS, "address", inet, "port", UintField(object, "port"), "flowinfo",
-                     UintField(object, "flowinfo"), "scope-id", UintField(object, "scopeId"), nullptr));
+    auto* address = static_cast<GSocketAddress*>(g_object_new(G_TYPE_INET_SOCKET_ADDRESS, "address", inet, "port", port,
+                                                              "flowinfo", flowinfo, "scope-id", scope_id, nullptr));
     g_object_unref(inet);
     return address;
   }

@@ -26,6 +26,8 @@ Napi::Value GErrorToJs(Napi::Env env, const GError* error) {
 }
 
 void ThrowGError(Napi::Env env, GError* error) {
+  // A GIO call that failed without saying why (g_return_val_if_fail paths): still an error.
+  if (error == nullptr) error = g_error_new_literal(G_IO_ERROR, G_IO_ERROR_FAILED, "Operation failed");
   Napi::Value value = GErrorToJs(env, error);
   g_error_free(error);
   if (env.IsExceptionPending()) return;

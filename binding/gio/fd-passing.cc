@@ -15,6 +15,9 @@ namespace {
 // SCM_MAX_FD fds): the same size truncates (MSG_CTRUNC) exactly when GIO's receive would.
 constexpr size_t kControlSize = 2048;
 
+// Linux 6.5's SCM_PIDFD (asm-generic/socket.h), not in every libc's headers yet.
+constexpr int kScmPidfd = 0x04;
+
 // gsocket.c's socket_set_error_lazy(): G_IO_ERROR_WOULD_BLOCK carries strerror alone.
 void SetSocketError(GError** error, int errsv, const char* format) {
   int code = g_io_error_from_errno(errsv);
@@ -105,6 +108,13 @@ Progress ReceiveFds(GSocket* socket, Ancillary kind, bool may_block, AncillaryRe
   int rights_messages = 0;
   for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
     control_messages++;
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == kScmPidfd && c->cmsg_len >= CMSG_LEN(sizeof(int))) {
+      // A pidfd (SO_PASSPIDFD set outside curlio): GIO drops the message, so nobody would close it.
+      int pidfd;
+      std::memcpy(&pidfd, CMSG_DATA(c), sizeof pidfd);
+      close(pidfd);
+      continue;
+    }
     if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
     rights_messages++;
     size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
@@ -122,10 +132,17 @@ Progress ReceiveFds(GSocket* socket, Ancillary kind, bool may_block, AncillaryRe
     SetTruncationError(error, arrived);
     return Progress::kFailed;
   }
-  if (received == 0) {
-    CloseAll(result);
+  if (received == 0 && control_messages == 0) {
     g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
                         "Connection closed by peer before a file descriptor arrived");
+    return Progress::kFailed;
+  }
+  if (received == 0) {
+    // A zero-length datagram or record with ancillary data (SOCK_DGRAM, SOCK_SEQPACKET): not
+    // the end of the stream, but not GIO's format either (one byte carries the message).
+    CloseAll(result);
+    g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                        "Expecting to read a single byte with the file descriptors but read zero bytes");
     return Progress::kFailed;
   }
   // The usual message is exactly one SCM_RIGHTS control message; only otherwise does GIO need

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "addon.h"
+#include "gio/args.h"
 #include "gio/error.h"
 
 namespace curlio::gio {
@@ -29,11 +30,19 @@ bool OutgoingControl::AddFds(Napi::Env env, const std::vector<int>& fds) {
   return true;
 }
 
-static GCredentials* CredentialsFromJs(Napi::Object object) {
+// nullptr with a TypeError thrown when a field is not a number of its range.
+static GCredentials* CredentialsFromJs(Napi::Env env, Napi::Object object) {
+  int32_t pid;
+  uint32_t uid, gid;
+  if (!ReadInt32(env, object.Get("pid"), "credentials.pid", &pid) ||
+      !ReadUint32(env, object.Get("uid"), "credentials.uid", &uid) ||
+      !ReadUint32(env, object.Get("gid"), "credentials.gid", &gid)) {
+    return nullptr;
+  }
   struct ucred native = {};
-  native.pid = object.Get("pid").As<Napi::Number>().Int32Value();
-  native.uid = object.Get("uid").As<Napi::Number>().Uint32Value();
-  native.gid = object.Get("gid").As<Napi::Number>().Uint32Value();
+  native.pid = pid;
+  native.uid = uid;
+  native.gid = gid;
   GCredentials* credentials = g_credentials_new();
   g_credentials_set_native(credentials, G_CREDENTIALS_TYPE_LINUX_UCRED, &native);
   return credentials;
@@ -63,24 +72,25 @@ bool OutgoingControl::FromJs(Napi::Env env, Napi::Value value, const char* what)
                                      kMaxFdsPerMessage, fds_array.Length()));
         return false;
       }
-      std::vector<int> fds;
+      std::vector<int> fds(fds_array.Length());
+      std::string fd_what = std::string(what) + "[].fds[]";
       for (uint32_t j = 0; j < fds_array.Length(); j++) {
-        Napi::Value fd = fds_array.Get(j);
-        if (!fd.IsNumber()) {
-          ThrowTypeError(env, std::string("Expected file descriptor numbers in ") + what);
-          return false;
-        }
-        fds.push_back(fd.As<Napi::Number>().Int32Value());
+        if (!ReadFd(env, fds_array.Get(j), fd_what.c_str(), &fds[j])) return false;
       }
       if (!AddFds(env, fds)) return false;
     } else if (kind == "credentials") {
       Napi::Value credentials = item.As<Napi::Object>().Get("credentials");
       if (credentials.IsObject()) {
-        GCredentials* native = CredentialsFromJs(credentials.As<Napi::Object>());
+        GCredentials* native = CredentialsFromJs(env, credentials.As<Napi::Object>());
+        if (native == nullptr) return false;
         messages_.push_back(g_unix_credentials_message_new_with_credentials(native));
         g_object_unref(native);
-      } else {
+      } else if (credentials.IsUndefined()) {
         messages_.push_back(g_unix_credentials_message_new());  // this process's own
+      } else {
+        ThrowTypeError(env, std::string("Expected Credentials or undefined for ") + what +
+                                "[].credentials but received " + Describe(credentials));
+        return false;
       }
     } else {
       ThrowTypeError(env, std::string("Expected UnixFDMessage or UnixCredentialsMessage in ") + what);
@@ -201,9 +211,15 @@ bool ReceiveCredentials(GSocket* socket, AncillaryResult* result, GError** error
   if (restore_passcred) g_socket_set_option(socket, SOL_SOCKET, SO_PASSCRED, FALSE, nullptr);
   if (received < 0) return false;
   if (!CheckControlTruncation(flags, &control, error)) return false;
-  if (received == 0) {
+  if (received == 0 && control.count() == 0) {
     g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
                         "Connection closed by peer before credentials arrived");
+    return false;
+  }
+  if (received == 0) {
+    // A zero-length datagram or record (SO_PASSCRED attaches credentials to it): GIO's error.
+    g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                        "Expecting to read a single byte for receiving credentials but read zero bytes");
     return false;
   }
   if (control.count() == 0) {

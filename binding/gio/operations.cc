@@ -7,6 +7,7 @@
 #include <string>
 
 #include "gio/address.h"
+#include "gio/args.h"
 #include "gio/error.h"
 #include "gio/fd-passing.h"
 
@@ -27,7 +28,7 @@ bool BufferList::FromJs(Napi::Env env, Napi::Value value, const char* what) {
       return false;
     }
     auto buffer = item.As<Napi::Buffer<char>>();
-    pieces_.push_back({buffer.Data(), buffer.Length()});
+    pieces_.push_back({BufferData(buffer), buffer.Length()});
     references_.push_back(Napi::Persistent(buffer.As<Napi::Object>()));
     total_ += buffer.Length();
     return true;
@@ -67,8 +68,7 @@ bool MessageSender::FromJs(Napi::Env env, Napi::Value address, Napi::Value buffe
   }
   if (!buffers_.FromJs(env, buffers, "vectors")) return false;
   if (!control_.FromJs(env, control, "controlMessages")) return false;
-  flags_ = flags.IsNumber() ? flags.As<Napi::Number>().Int32Value() : 0;
-  return true;
+  return ReadOptionalInt32(env, flags, "flags", 0, &flags_);
 }
 
 Progress MessageSender::Step(GSocket* socket, bool blocking, GError** error) {
@@ -289,7 +289,7 @@ class ReceiveOperation : public Operation {
   ReceiveOperation(Napi::Buffer<char> buffer, bool want_address)
       : Operation(G_IO_IN, true),
         buffer_(Napi::Persistent(buffer.As<Napi::Object>())),
-        data_(buffer.Data()),
+        data_(BufferData(buffer)),
         length_(buffer.Length()),
         want_address_(want_address) {}
   ~ReceiveOperation() override { g_clear_object(&address_); }
@@ -373,7 +373,7 @@ class SendOperation : public Operation {
   SendOperation(Napi::Buffer<char> buffer, GSocketAddress* address)
       : Operation(G_IO_OUT, true),
         buffer_(Napi::Persistent(buffer.As<Napi::Object>())),
-        data_(buffer.Data()),
+        data_(BufferData(buffer)),
         length_(buffer.Length()),
         address_(address) {}
   ~SendOperation() override { g_clear_object(&address_); }
@@ -447,6 +447,7 @@ class ReceiveAncillaryOperation : public Operation {
   Progress Attempt(GSocket* socket) override { return ReceiveAncillaryOnce(socket, kind_, false, &result_, &error); }
   Napi::Value Result(Napi::Env env) override { return AncillaryResultToJs(env, kind_, result_); }
   void Release() override { result_.Release(); }
+  bool ReceivesCredentials() const override { return kind_ == Ancillary::kCredentials; }
 
  private:
   Ancillary kind_;

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "gio/address.h"
+#include "gio/args.h"
 #include "gio/error.h"
 #include "gio/fd-passing.h"
 #include "gio/messages.h"
@@ -17,6 +18,8 @@
 namespace curlio::gio {
 
 static constexpr const char* kClassName = "GioSocket";
+// Linux 6.5's SO_PASSPIDFD (asm-generic/socket.h), not in every libc's headers yet.
+static constexpr int kSoPassPidfd = 76;
 
 void GioSocket::Init(Napi::Env env, Napi::Object exports) {
   Napi::Function constructor =
@@ -100,14 +103,14 @@ GioSocket::GioSocket(const Napi::CallbackInfo& info) : Napi::ObjectWrap<GioSocke
     data_->adopt_next = nullptr;
     return;
   }
-  if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsNumber() || !info[2].IsNumber()) {
-    ThrowTypeError(env, "Expected (family: SocketFamily, type: SocketType, protocol: SocketProtocol)");
+  int32_t family, type, protocol;
+  if (!ReadInt32(env, info[0], "family", &family) || !ReadInt32(env, info[1], "type", &type) ||
+      !ReadInt32(env, info[2], "protocol", &protocol)) {
     return;
   }
   GError* error = nullptr;
-  socket_ = g_socket_new(static_cast<GSocketFamily>(info[0].As<Napi::Number>().Int32Value()),
-                         static_cast<GSocketType>(info[1].As<Napi::Number>().Int32Value()),
-                         static_cast<GSocketProtocol>(info[2].As<Napi::Number>().Int32Value()), &error);
+  socket_ = g_socket_new(static_cast<GSocketFamily>(family), static_cast<GSocketType>(type),
+                         static_cast<GSocketProtocol>(protocol), &error);
   if (socket_ == nullptr) ThrowGError(env, error);
 }
 
@@ -157,14 +160,12 @@ bool GioSocket::CheckInet(Napi::Env env, const char* what) {
 
 Napi::Value GioSocket::FromFd(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!info[0].IsNumber()) {
-    ThrowTypeError(env, "Expected a file descriptor number for fd");
-    return env.Undefined();
-  }
+  int source;
+  if (!ReadFd(env, info[0], "fd", &source)) return env.Undefined();
   // GIO takes over the fd it is given (closes it, makes it non-blocking, close-on-exec): it
   // gets its own duplicate, and the caller keeps its fd. (O_NONBLOCK is a property of the
   // open file, so the caller's fd becomes non-blocking too; Node's own fds already are.)
-  int fd = fcntl(info[0].As<Napi::Number>().Int32Value(), F_DUPFD_CLOEXEC, 0);
+  int fd = fcntl(source, F_DUPFD_CLOEXEC, 0);
   if (fd < 0) {
     int saved = errno;
     ThrowGError(env,
@@ -184,8 +185,10 @@ Napi::Value GioSocket::FromFd(const Napi::CallbackInfo& info) {
 Napi::Value GioSocket::SocketPair(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   // GSocketType's values are GIO's own (SEQPACKET is 3), not the kernel's.
+  int32_t gio_type;
+  if (!ReadOptionalInt32(env, info[0], "type", G_SOCKET_TYPE_STREAM, &gio_type)) return env.Undefined();
   int type = SOCK_STREAM;
-  switch (info[0].IsNumber() ? info[0].As<Napi::Number>().Int32Value() : G_SOCKET_TYPE_STREAM) {
+  switch (gio_type) {
     case G_SOCKET_TYPE_DATAGRAM: type = SOCK_DGRAM; break;
     case G_SOCKET_TYPE_SEQPACKET: type = SOCK_SEQPACKET; break;
     default: break;
@@ -213,10 +216,12 @@ Napi::Value GioSocket::SocketPair(const Napi::CallbackInfo& info) {
 Napi::Value GioSocket::Bind(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!CheckOpen(env)) return env.Undefined();
+  bool allow_reuse;
+  if (!ReadBoolean(env, info[1], "allowReuse", &allow_reuse)) return env.Undefined();
   GSocketAddress* address = AddressFromJs(env, info[0], "address");
   if (address == nullptr) return env.Undefined();
   GError* error = nullptr;
-  gboolean ok = g_socket_bind(socket_, address, info[1].ToBoolean(), &error);
+  gboolean ok = g_socket_bind(socket_, address, allow_reuse, &error);
   g_object_unref(address);
   if (!ok) ThrowGError(env, error);
   return env.Undefined();
@@ -300,12 +305,14 @@ Napi::Value GioSocket::ReceiveSync(const Napi::CallbackInfo& info) {
     ThrowTypeError(env, "Expected a Buffer for buffer");
     return env.Undefined();
   }
+  bool want_address;
+  if (!ReadBoolean(env, info[1], "wantAddress", &want_address)) return env.Undefined();
   auto buffer = info[0].As<Napi::Buffer<char>>();
   GError* error = nullptr;
   GSocketAddress* address = nullptr;
-  gssize received = info[1].ToBoolean()
-                        ? g_socket_receive_from(socket_, &address, buffer.Data(), buffer.Length(), nullptr, &error)
-                        : g_socket_receive(socket_, buffer.Data(), buffer.Length(), nullptr, &error);
+  gssize received = want_address
+                        ? g_socket_receive_from(socket_, &address, BufferData(buffer), buffer.Length(), nullptr, &error)
+                        : g_socket_receive(socket_, BufferData(buffer), buffer.Length(), nullptr, &error);
   if (received < 0) {
     ThrowGError(env, error);
     return env.Undefined();
@@ -324,7 +331,8 @@ Napi::Value GioSocket::ReceiveMessageSync(const Napi::CallbackInfo& info) {
   BufferList buffers;
   if (!buffers.FromJs(env, info[0], "vectors")) return env.Undefined();
   std::vector<GInputVector> vectors = buffers.InputVectors();
-  int flags = info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : 0;
+  int32_t flags;
+  if (!ReadOptionalInt32(env, info[1], "flags", 0, &flags)) return env.Undefined();
   GSocketAddress* address = nullptr;
   IncomingControl control;
   GError* error = nullptr;
@@ -347,7 +355,8 @@ Napi::Value GioSocket::ReceiveMessagesSync(const Napi::CallbackInfo& info) {
   if (!CheckOpen(env)) return env.Undefined();
   InputMessages messages;
   if (!messages.FromJs(env, info[0])) return env.Undefined();
-  int flags = info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : 0;
+  int32_t flags;
+  if (!ReadOptionalInt32(env, info[1], "flags", 0, &flags)) return env.Undefined();
   GError* error = nullptr;
   gint received = g_socket_receive_messages(socket_, messages.messages.data(),
                                             static_cast<guint>(messages.messages.size()), flags, nullptr, &error);
@@ -375,8 +384,9 @@ Napi::Value GioSocket::SendSync(const Napi::CallbackInfo& info) {
     if (address == nullptr) return env.Undefined();
   }
   GError* error = nullptr;
-  gssize sent = address != nullptr ? g_socket_send_to(socket_, address, buffer.Data(), buffer.Length(), nullptr, &error)
-                                   : g_socket_send(socket_, buffer.Data(), buffer.Length(), nullptr, &error);
+  gssize sent = address != nullptr
+                    ? g_socket_send_to(socket_, address, BufferData(buffer), buffer.Length(), nullptr, &error)
+                    : g_socket_send(socket_, BufferData(buffer), buffer.Length(), nullptr, &error);
   g_clear_object(&address);
   if (sent < 0) {
     ThrowGError(env, error);
@@ -414,7 +424,8 @@ Napi::Value GioSocket::SendMessagesSync(const Napi::CallbackInfo& info) {
   if (!CheckOpen(env)) return env.Undefined();
   OutputMessages messages;
   if (!messages.FromJs(env, info[0])) return env.Undefined();
-  int flags = info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : 0;
+  int32_t flags;
+  if (!ReadOptionalInt32(env, info[1], "flags", 0, &flags)) return env.Undefined();
   if (messages.messages.empty()) return Napi::Number::New(env, 0);
   GError* error = nullptr;
   gint sent = g_socket_send_messages(socket_, messages.messages.data(), static_cast<guint>(messages.messages.size()),
@@ -426,33 +437,46 @@ Napi::Value GioSocket::SendMessagesSync(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, sent);
 }
 
-static GIOCondition ConditionArg(const Napi::CallbackInfo& info, size_t index) {
-  return static_cast<GIOCondition>(info[index].IsNumber() ? info[index].As<Napi::Number>().Uint32Value() : 0);
-}
-
 Napi::Value GioSocket::ConditionCheck(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!CheckOpen(env)) return env.Undefined();
-  return Napi::Number::New(env, g_socket_condition_check(socket_, ConditionArg(info, 0)));
+  GIOCondition condition;
+  if (!ReadCondition(env, info[0], "condition", &condition) || !CheckOpen(env)) return env.Undefined();
+  return Napi::Number::New(env, g_socket_condition_check(socket_, condition));
 }
 
 Napi::Value GioSocket::ConditionWaitSync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!CheckOpen(env)) return env.Undefined();
+  GIOCondition condition;
+  if (!ReadCondition(env, info[0], "condition", &condition) || !CheckOpen(env)) return env.Undefined();
   GError* error = nullptr;
-  if (!g_socket_condition_wait(socket_, ConditionArg(info, 0), nullptr, &error)) ThrowGError(env, error);
+  if (!g_socket_condition_wait(socket_, condition, nullptr, &error)) ThrowGError(env, error);
   return env.Undefined();
 }
 
 Napi::Value GioSocket::ConditionTimedWaitSync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!CheckOpen(env)) return env.Undefined();
-  gint64 timeout_us = info[1].IsNumber() ? info[1].As<Napi::Number>().Int64Value() : -1;
+  GIOCondition condition;
+  int64_t timeout_us;
+  if (!ReadCondition(env, info[0], "condition", &condition) || !ReadInt64(env, info[1], "timeoutUs", &timeout_us) ||
+      !CheckOpen(env)) {
+    return env.Undefined();
+  }
   GError* error = nullptr;
-  if (!g_socket_condition_timed_wait(socket_, ConditionArg(info, 0), timeout_us, nullptr, &error)) {
+  if (!g_socket_condition_timed_wait(socket_, condition, timeout_us, nullptr, &error)) {
     ThrowGError(env, error);
   }
   return env.Undefined();
+}
+
+static bool ReadAncillary(Napi::Env env, Napi::Value value, Ancillary* out) {
+  int32_t kind;
+  if (!ReadInt32(env, value, "kind", &kind)) return false;
+  if (kind < static_cast<int32_t>(Ancillary::kOneFd) || kind > static_cast<int32_t>(Ancillary::kCredentials)) {
+    ThrowTypeError(env, "Expected an AncillaryKind (0, 1 or 2) for kind but received " + Describe(value));
+    return false;
+  }
+  *out = static_cast<Ancillary>(kind);
+  return true;
 }
 
 static bool IsUnixConnection(GSocketConnection* connection) {
@@ -467,9 +491,10 @@ Napi::Value GioSocket::SendFdSync(const Napi::CallbackInfo& info) {
     ThrowTypeError(env, "sendFd needs a UnixConnection (connectionFactoryCreateConnection on a UNIX socket)");
     return env.Undefined();
   }
+  int fd;
+  if (!ReadFd(env, info[0], "fd", &fd)) return env.Undefined();
   GError* error = nullptr;
-  Progress progress =
-      gio::SendFd(socket_, info[0].As<Napi::Number>().Int32Value(), g_socket_get_blocking(socket_), &error);
+  Progress progress = gio::SendFd(socket_, fd, g_socket_get_blocking(socket_), &error);
   if (progress == Progress::kWouldBlock) SetWouldBlock(&error);
   if (progress != Progress::kDone) ThrowGError(env, error);
   return env.Undefined();
@@ -491,8 +516,10 @@ static std::unique_ptr<MessageSender> FdSender(Napi::Env env, Napi::Value fds_va
                                  kMaxFdsPerMessage, array.Length()));
     return nullptr;
   }
-  std::vector<int> fds;
-  for (uint32_t i = 0; i < array.Length(); i++) fds.push_back(array.Get(i).As<Napi::Number>().Int32Value());
+  std::vector<int> fds(array.Length());
+  for (uint32_t i = 0; i < array.Length(); i++) {
+    if (!ReadFd(env, array.Get(i), "fds[]", &fds[i])) return nullptr;
+  }
   if (!sender->AddFds(env, fds)) return nullptr;
   return sender;
 }
@@ -509,8 +536,8 @@ Napi::Value GioSocket::SendFdsSync(const Napi::CallbackInfo& info) {
 // receiveAncillarySync(kind) → fd | fds | credentials
 Napi::Value GioSocket::ReceiveAncillarySync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!CheckOpen(env)) return env.Undefined();
-  auto kind = static_cast<Ancillary>(info[0].As<Napi::Number>().Int32Value());
+  Ancillary kind;
+  if (!ReadAncillary(env, info[0], &kind) || !CheckOpen(env)) return env.Undefined();
   AncillaryResult result;
   GError* error = nullptr;
   Progress progress = ReceiveAncillaryOnce(socket_, kind, g_socket_get_blocking(socket_), &result, &error);
@@ -559,18 +586,22 @@ Napi::Value GioSocket::Connect(const Napi::CallbackInfo& info) {
 
 // receive(buffer, wantAddress, callback)
 Napi::Value GioSocket::Receive(const Napi::CallbackInfo& info) {
-  return Start(info.Env(), NewReceiveOperation(info.Env(), info[0], info[1].ToBoolean()), LastArg(info));
+  bool want_address;
+  if (!ReadBoolean(info.Env(), info[1], "wantAddress", &want_address)) return info.Env().Undefined();
+  return Start(info.Env(), NewReceiveOperation(info.Env(), info[0], want_address), LastArg(info));
 }
 
 // receiveMessage(buffers, flags, callback)
 Napi::Value GioSocket::ReceiveMessage(const Napi::CallbackInfo& info) {
-  int flags = info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : 0;
+  int32_t flags;
+  if (!ReadOptionalInt32(info.Env(), info[1], "flags", 0, &flags)) return info.Env().Undefined();
   return Start(info.Env(), NewReceiveMessageOperation(info.Env(), info[0], flags), LastArg(info));
 }
 
 // receiveMessages(Buffer[][], flags, callback)
 Napi::Value GioSocket::ReceiveMessages(const Napi::CallbackInfo& info) {
-  int flags = info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : 0;
+  int32_t flags;
+  if (!ReadOptionalInt32(info.Env(), info[1], "flags", 0, &flags)) return info.Env().Undefined();
   return Start(info.Env(), NewReceiveMessagesOperation(info.Env(), info[0], flags), LastArg(info));
 }
 
@@ -603,34 +634,42 @@ Napi::Value GioSocket::SendMessage(const Napi::CallbackInfo& info) {
 // sendFd(fd, callback): one fd in GIO's wire format. The fd is borrowed while the call runs
 // and duplicated only if the send has to wait.
 Napi::Value GioSocket::SendFd(const Napi::CallbackInfo& info) {
-  return Start(info.Env(), NewSendFdOperation(info[0].As<Napi::Number>().Int32Value()), LastArg(info));
+  int fd;
+  if (!ReadFd(info.Env(), info[0], "fd", &fd)) return info.Env().Undefined();
+  return Start(info.Env(), NewSendFdOperation(fd), LastArg(info));
 }
 
 // sendMessages([{ address, vectors }], flags, callback)
 Napi::Value GioSocket::SendMessages(const Napi::CallbackInfo& info) {
-  int flags = info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : 0;
+  int32_t flags;
+  if (!ReadOptionalInt32(info.Env(), info[1], "flags", 0, &flags)) return info.Env().Undefined();
   return Start(info.Env(), NewSendMessagesOperation(info.Env(), info[0], flags), LastArg(info));
 }
 
 // conditionWait(condition, callback) → the condition met
 Napi::Value GioSocket::ConditionWait(const Napi::CallbackInfo& info) {
-  return Start(info.Env(), NewConditionWaitOperation(ConditionArg(info, 0)), LastArg(info));
+  GIOCondition condition;
+  if (!ReadCondition(info.Env(), info[0], "condition", &condition)) return info.Env().Undefined();
+  return Start(info.Env(), NewConditionWaitOperation(condition), LastArg(info));
 }
 
 // receiveAncillary(kind, callback): receiveFd / receiveFds / receiveCredentials
 Napi::Value GioSocket::ReceiveAncillary(const Napi::CallbackInfo& info) {
-  auto kind = static_cast<Ancillary>(info[0].As<Napi::Number>().Int32Value());
+  Ancillary kind;
+  if (!ReadAncillary(info.Env(), info[0], &kind)) return info.Env().Undefined();
   return Start(info.Env(), NewReceiveAncillaryOperation(info.Env(), kind), LastArg(info));
 }
 
 // cancel(id) → whether it was still pending. The caller settles its promise itself (AbortError).
 Napi::Value GioSocket::Cancel(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  uint32_t id = info[0].As<Napi::Number>().Uint32Value();
+  uint32_t id;
+  if (!ReadUint32(env, info[0], "id", &id)) return env.Undefined();
   for (auto it = pending_.begin(); it != pending_.end(); ++it) {
     if ((*it)->id == id) {
       pending_.erase(it);
       UpdatePoll();
+      ReleasePassCredIfIdle();
       UpdateRef();
       return Napi::Boolean::New(env, true);
     }
@@ -643,8 +682,9 @@ Napi::Value GioSocket::ReceiveAncillaryNow(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!CheckOpen(env)) return env.Undefined();
   // An earlier receive still waiting keeps its place: this one waits behind it.
+  Ancillary kind;
+  if (!ReadAncillary(env, info[0], &kind)) return env.Undefined();
   if (!CanAttemptNow(G_IO_IN, true)) return env.Undefined();
-  auto kind = static_cast<Ancillary>(info[0].As<Napi::Number>().Int32Value());
   AncillaryResult result;
   GError* error = nullptr;
   Progress progress = ReceiveAncillaryOnce(socket_, kind, false, &result, &error);
@@ -662,9 +702,11 @@ Napi::Value GioSocket::ReceiveAncillaryNow(const Napi::CallbackInfo& info) {
 Napi::Value GioSocket::SendFdNow(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!CheckOpen(env)) return env.Undefined();
+  int fd;
+  if (!ReadFd(env, info[0], "fd", &fd)) return env.Undefined();
   if (!CanAttemptNow(G_IO_OUT, true)) return env.Undefined();
   GError* error = nullptr;
-  Progress progress = gio::SendFd(socket_, info[0].As<Napi::Number>().Int32Value(), false, &error);
+  Progress progress = gio::SendFd(socket_, fd, false, &error);
   if (progress == Progress::kWouldBlock) return env.Undefined();
   if (progress == Progress::kFailed) {
     ThrowGError(env, error);
@@ -696,11 +738,13 @@ Napi::Value GioSocket::GetCredentials(const Napi::CallbackInfo& info) {
 
 Napi::Value GioSocket::GetOption(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!CheckOpen(env)) return env.Undefined();
+  int32_t level, name;
+  if (!ReadInt32(env, info[0], "level", &level) || !ReadInt32(env, info[1], "optname", &name) || !CheckOpen(env)) {
+    return env.Undefined();
+  }
   gint value = 0;
   GError* error = nullptr;
-  if (!g_socket_get_option(socket_, info[0].As<Napi::Number>().Int32Value(), info[1].As<Napi::Number>().Int32Value(),
-                           &value, &error)) {
+  if (!g_socket_get_option(socket_, level, name, &value, &error)) {
     ThrowGError(env, error);
     return env.Undefined();
   }
@@ -709,10 +753,22 @@ Napi::Value GioSocket::GetOption(const Napi::CallbackInfo& info) {
 
 Napi::Value GioSocket::SetOption(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!CheckOpen(env)) return env.Undefined();
+  int32_t level, name, value;
+  if (!ReadInt32(env, info[0], "level", &level) || !ReadInt32(env, info[1], "optname", &name) ||
+      !ReadInt32(env, info[2], "value", &value) || !CheckOpen(env)) {
+    return env.Undefined();
+  }
+  if (level == SOL_SOCKET && name == kSoPassPidfd && value != 0) {
+    // With it, the kernel installs a pidfd in this process for every message received, and
+    // GIO drops the SCM_PIDFD message it comes in (no GSocketControlMessage class takes it):
+    // every one would leak.
+    ThrowGError(env, g_error_new_literal(G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                                         "SO_PASSPIDFD is not supported: GIO drops SCM_PIDFD messages, so every "
+                                         "pidfd received would leak (use getCredentials() for the peer's pid)"));
+    return env.Undefined();
+  }
   GError* error = nullptr;
-  if (!g_socket_set_option(socket_, info[0].As<Napi::Number>().Int32Value(), info[1].As<Napi::Number>().Int32Value(),
-                           info[2].As<Napi::Number>().Int32Value(), &error)) {
+  if (!g_socket_set_option(socket_, level, name, value, &error)) {
     ThrowGError(env, error);
   }
   return env.Undefined();
@@ -721,7 +777,8 @@ Napi::Value GioSocket::SetOption(const Napi::CallbackInfo& info) {
 // getProperty(name): GSocket's properties by their JavaScript names.
 Napi::Value GioSocket::GetProperty(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  std::string name = info[0].As<Napi::String>().Utf8Value();
+  std::string name;
+  if (!ReadString(env, info[0], "name", &name)) return env.Undefined();
   if (socket_ == nullptr) {
     ThrowClosed(env);
     return env.Undefined();
@@ -748,19 +805,24 @@ Napi::Value GioSocket::GetProperty(const Napi::CallbackInfo& info) {
 
 Napi::Value GioSocket::SetProperty(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  std::string name = info[0].As<Napi::String>().Utf8Value();
+  std::string name;
+  if (!ReadString(env, info[0], "name", &name)) return env.Undefined();
   Napi::Value value = info[1];
   if (socket_ == nullptr) {
     ThrowClosed(env);
     return env.Undefined();
   }
+  bool flag;
+  uint32_t number;
   if (name == "blocking") {
-    g_socket_set_blocking(socket_, value.ToBoolean());
+    if (ReadBoolean(env, value, "blocking", &flag)) g_socket_set_blocking(socket_, flag);
   } else if (name == "timeout") {
-    g_socket_set_timeout(socket_, value.As<Napi::Number>().Uint32Value());
+    if (ReadUint32(env, value, "timeout", &number)) g_socket_set_timeout(socket_, number);
   } else if (!CheckOpen(env)) {
     return env.Undefined();
   } else if (name == "listenBacklog") {
+    int32_t backlog;
+    if (!ReadInt32(env, value, "listenBacklog", &backlog)) return env.Undefined();
     // GIO asserts (a CRITICAL, then ignores the call) on a listening socket: say so instead.
     gint listening = 0;
     g_socket_get_option(socket_, SOL_SOCKET, SO_ACCEPTCONN, &listening, nullptr);
@@ -769,20 +831,19 @@ Napi::Value GioSocket::SetProperty(const Napi::CallbackInfo& info) {
                                            "listenBacklog must be set before listen()"));
       return env.Undefined();
     }
-    g_socket_set_listen_backlog(socket_, value.As<Napi::Number>().Int32Value());
-    return env.Undefined();
+    g_socket_set_listen_backlog(socket_, backlog);
   } else if (name == "keepalive") {
-    g_socket_set_keepalive(socket_, value.ToBoolean());
+    if (ReadBoolean(env, value, "keepalive", &flag)) g_socket_set_keepalive(socket_, flag);
   } else if (name == "broadcast") {
-    g_socket_set_broadcast(socket_, value.ToBoolean());
+    if (ReadBoolean(env, value, "broadcast", &flag)) g_socket_set_broadcast(socket_, flag);
   } else if (!CheckInet(env, name.c_str())) {
     return env.Undefined();
   } else if (name == "ttl") {
-    g_socket_set_ttl(socket_, value.As<Napi::Number>().Uint32Value());
+    if (ReadUint32(env, value, "ttl", &number)) g_socket_set_ttl(socket_, number);
   } else if (name == "multicastTtl") {
-    g_socket_set_multicast_ttl(socket_, value.As<Napi::Number>().Uint32Value());
+    if (ReadUint32(env, value, "multicastTtl", &number)) g_socket_set_multicast_ttl(socket_, number);
   } else if (name == "multicastLoopback") {
-    g_socket_set_multicast_loopback(socket_, value.ToBoolean());
+    if (ReadBoolean(env, value, "multicastLoopback", &flag)) g_socket_set_multicast_loopback(socket_, flag);
   } else {
     ThrowTypeError(env, "Unknown socket property " + name);
   }
@@ -799,9 +860,13 @@ Napi::Value GioSocket::IsConnected(const Napi::CallbackInfo& info) {
 
 Napi::Value GioSocket::Shutdown(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!CheckOpen(env)) return env.Undefined();
+  bool read, write;
+  if (!ReadBoolean(env, info[0], "shutdownRead", &read) || !ReadBoolean(env, info[1], "shutdownWrite", &write) ||
+      !CheckOpen(env)) {
+    return env.Undefined();
+  }
   GError* error = nullptr;
-  if (!g_socket_shutdown(socket_, info[0].ToBoolean(), info[1].ToBoolean(), &error)) ThrowGError(env, error);
+  if (!g_socket_shutdown(socket_, read, write, &error)) ThrowGError(env, error);
   return env.Undefined();
 }
 
@@ -823,6 +888,7 @@ Napi::Value GioSocket::Close(const Napi::CallbackInfo& info) {
     op->error = g_error_new_literal(G_IO_ERROR, G_IO_ERROR_CLOSED, "Socket closed while the operation was pending");
   }
   Deliver(env, failed, false);
+  ReleasePassCredIfIdle();
   UpdateRef();
   if (close_error != nullptr) ThrowGError(env, close_error);
   return env.Undefined();
@@ -837,13 +903,19 @@ Napi::Value GioSocket::SpeaksIpv4(const Napi::CallbackInfo& info) {
 // multicastGroup(join, group, sourceSpecific: boolean | string | null, iface | null, ssm)
 Napi::Value GioSocket::MulticastGroup(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  bool join, ssm, source_specific = false;
+  std::string iface_text;
+  if (!ReadBoolean(env, info[0], "join", &join) || !ReadBoolean(env, info[4], "ssm", &ssm)) return env.Undefined();
+  if (!ssm && !ReadBoolean(env, info[2], "sourceSpecific", &source_specific)) return env.Undefined();
+  if (ssm && !info[2].IsNull() && !info[2].IsString()) {
+    ThrowTypeError(env, "Expected a source IP address or null for sourceSpecific but received " + Describe(info[2]));
+    return env.Undefined();
+  }
+  if (!info[3].IsNull() && !ReadString(env, info[3], "iface", &iface_text)) return env.Undefined();
+  const char* iface = info[3].IsNull() ? nullptr : iface_text.c_str();
   if (!CheckOpen(env) || !CheckInet(env, "multicast")) return env.Undefined();
-  bool join = info[0].ToBoolean();
-  bool ssm = info[4].ToBoolean();
   GInetAddress* group = InetAddressFromJs(env, info[1], "group");
   if (group == nullptr) return env.Undefined();
-  std::string iface_text = info[3].IsString() ? info[3].As<Napi::String>().Utf8Value() : "";
-  const char* iface = info[3].IsString() ? iface_text.c_str() : nullptr;
   GError* error = nullptr;
   gboolean ok;
   if (ssm) {
@@ -859,8 +931,8 @@ Napi::Value GioSocket::MulticastGroup(const Napi::CallbackInfo& info) {
               : g_socket_leave_multicast_group_ssm(socket_, group, source, iface, &error);
     g_clear_object(&source);
   } else {
-    ok = join ? g_socket_join_multicast_group(socket_, group, info[2].ToBoolean(), iface, &error)
-              : g_socket_leave_multicast_group(socket_, group, info[2].ToBoolean(), iface, &error);
+    ok = join ? g_socket_join_multicast_group(socket_, group, source_specific, iface, &error)
+              : g_socket_leave_multicast_group(socket_, group, source_specific, iface, &error);
   }
   g_object_unref(group);
   if (!ok) ThrowGError(env, error);
@@ -888,7 +960,9 @@ Napi::Value GioSocket::CreateConnection(const Napi::CallbackInfo& info) {
 
 // setRef(bool): whether a pending operation keeps the event loop alive (Node's ref/unref).
 Napi::Value GioSocket::SetRef(const Napi::CallbackInfo& info) {
-  poll_referenced_ = info[0].ToBoolean();
+  bool ref;
+  if (!ReadBoolean(info.Env(), info[0], "ref", &ref)) return info.Env().Undefined();
+  poll_referenced_ = ref;
   if (poll_ != nullptr) {
     if (poll_referenced_) {
       uv_ref(reinterpret_cast<uv_handle_t*>(poll_));
@@ -900,6 +974,16 @@ Napi::Value GioSocket::SetRef(const Napi::CallbackInfo& info) {
 }
 
 // ---- the operation queue ----
+
+// One Attempt(). A failure always carries a GError: one without (a GIO precondition that
+// failed with a CRITICAL) would otherwise be delivered as a success.
+static Progress AttemptOnce(Operation& op, GSocket* socket) {
+  Progress progress = op.Attempt(socket);
+  if (progress == Progress::kFailed && op.error == nullptr) {
+    op.error = g_error_new_literal(G_IO_ERROR, G_IO_ERROR_FAILED, "Operation failed");
+  }
+  return progress;
+}
 
 bool GioSocket::CanAttemptNow(GIOCondition condition, bool ordered) const {
   if (!ordered) return true;
@@ -917,19 +1001,16 @@ Napi::Value GioSocket::Start(Napi::Env env, std::unique_ptr<Operation> op, Napi:
   }
   if (!CheckOpen(env)) return env.Undefined();
   op->callback = Napi::Persistent(callback.As<Napi::Function>());
-  if (CanAttemptNow(op->condition, op->ordered)) {
-    Progress progress = op->Attempt(socket_);
-    if (progress != Progress::kWouldBlock) {
-      std::deque<std::unique_ptr<Operation>> finished;
-      finished.push_back(std::move(op));
-      Deliver(env, finished, false);
-      return Napi::Number::New(env, 0);
-    }
+  bool finished_now = op->ReceivesCredentials() && !HoldPassCred(&op->error);
+  if (!finished_now && CanAttemptNow(op->condition, op->ordered)) {
+    finished_now = AttemptOnce(*op, socket_) != Progress::kWouldBlock;
   }
-  if (!op->PrepareToWait()) {
-    std::deque<std::unique_ptr<Operation>> failed;
-    failed.push_back(std::move(op));
-    Deliver(env, failed, false);
+  if (!finished_now) finished_now = !op->PrepareToWait();
+  if (finished_now) {
+    std::deque<std::unique_ptr<Operation>> finished;
+    finished.push_back(std::move(op));
+    Deliver(env, finished, false);
+    ReleasePassCredIfIdle();
     return Napi::Number::New(env, 0);
   }
   op->id = next_id_++;
@@ -989,6 +1070,37 @@ void GioSocket::StopPoll() {
   poll_events_ = 0;
 }
 
+bool GioSocket::HoldPassCred(GError** error) {
+  if (passcred_held_) return true;
+  gint passcred = 0;
+  // GIO's messages (gunixconnection.c).
+  if (!g_socket_get_option(socket_, SOL_SOCKET, SO_PASSCRED, &passcred, nullptr)) {
+    int errsv = errno;
+    g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errsv),
+                "Error checking if SO_PASSCRED is enabled for socket: %s", g_strerror(errsv));
+    return false;
+  }
+  if (passcred != 0) return true;  // on already, and not ours to switch off
+  if (!g_socket_set_option(socket_, SOL_SOCKET, SO_PASSCRED, TRUE, nullptr)) {
+    int errsv = errno;
+    g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errsv), "Error enabling SO_PASSCRED: %s", g_strerror(errsv));
+    return false;
+  }
+  passcred_held_ = true;
+  return true;
+}
+
+void GioSocket::ReleasePassCredIfIdle() {
+  if (!passcred_held_) return;
+  for (const auto& op : pending_) {
+    if (op->ReceivesCredentials()) return;
+  }
+  passcred_held_ = false;
+  if (socket_ != nullptr && !g_socket_is_closed(socket_)) {
+    g_socket_set_option(socket_, SOL_SOCKET, SO_PASSCRED, FALSE, nullptr);
+  }
+}
+
 // While an operation waits, the socket must outlive it even if JavaScript drops it.
 void GioSocket::UpdateRef() {
   bool want = !pending_.empty() && !resource_closed_;
@@ -1028,7 +1140,7 @@ void GioSocket::OnPoll(int status, int events) {
       continue;
     }
     // A readiness report is a hint: the call may still say G_IO_ERROR_WOULD_BLOCK.
-    if (!woken || op.Attempt(socket_) == Progress::kWouldBlock) {
+    if (!woken || AttemptOnce(op, socket_) == Progress::kWouldBlock) {
       if (op.ordered) blocked |= op.condition;
       ++it;
       continue;
@@ -1040,6 +1152,7 @@ void GioSocket::OnPoll(int status, int events) {
   // Like multi-uv.c's check_multi_info: callbacks run after the socket's state is consistent,
   // so one may close the socket or start another operation.
   Deliver(env, finished, true);
+  ReleasePassCredIfIdle();
   UpdateRef();
 }
 

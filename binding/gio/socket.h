@@ -41,6 +41,9 @@ class Operation {
   // duplicates the fd, which the caller may close as soon as the call returns). False leaves a
   // GError in `error`, and the operation fails.
   virtual bool PrepareToWait() { return true; }
+  // Whether the operation receives credentials: SO_PASSCRED must then be on for as long as it
+  // waits (GioSocket::HoldPassCred).
+  virtual bool ReceivesCredentials() const { return false; }
 
   // What readiness the operation waits for (G_IO_IN, G_IO_OUT, or any condition).
   const GIOCondition condition;
@@ -162,6 +165,13 @@ class GioSocket : public Napi::ObjectWrap<GioSocket>, public Resource {
   void UpdatePoll();
   void StopPoll();
   void UpdateRef();
+  // g_unix_connection_receive_credentials switches SO_PASSCRED on *before* it waits: the kernel
+  // attaches credentials to data when it is sent to a socket with SO_PASSCRED, so a byte that
+  // arrives while it is off carries none, and the fallback (SO_PEERCRED) names the process that
+  // connected, not the one that wrote. Held from a credentials receive's first attempt until no
+  // such receive is pending; switched back off only if it was off. False with `error` set.
+  bool HoldPassCred(GError** error);
+  void ReleasePassCredIfIdle();
   void OnPoll(int status, int events);
   // Hands finished operations to JavaScript; `from_uv` when not called from JavaScript.
   static void Deliver(Napi::Env env, std::deque<std::unique_ptr<Operation>>& finished, bool from_uv);
@@ -177,6 +187,8 @@ class GioSocket : public Napi::ObjectWrap<GioSocket>, public Resource {
   bool poll_referenced_ = true;
   bool js_ref_held_ = false;
   bool resource_closed_ = false;
+  // This socket switched SO_PASSCRED on (HoldPassCred) and owes switching it off.
+  bool passcred_held_ = false;
 };
 
 }  // namespace curlio::gio

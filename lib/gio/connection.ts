@@ -241,10 +241,18 @@ export class UnixConnection extends SocketConnection {
 
   /**
    * Receives the peer's credentials (g_unix_connection_receive_credentials' way: SO_PASSCRED
-   * for the length of the call, so any peer that writes one byte is identified).
+   * is on from the start of the call until it ends, so the process that writes the byte is
+   * identified, even one that did not connect the socket; it goes back off if it was off).
+   * A byte queued before the call carries no credentials: SO_PEERCRED (the connecting
+   * process) answers then, as in GIO.
    */
   async receiveCredentials(options?: OperationOptions): Promise<Credentials> {
-    const credentials = await this.receiveAncillary(AncillaryKind.Credentials, options);
+    // No separate first attempt (receiveAncillaryNow): SO_PASSCRED must stay on from the first
+    // attempt until the byte arrives, which only the waiting operation does.
+    const native = this.socket[kNative];
+    const credentials = await operation<unknown>(native, options, this.socket.timeout * 1000, (done) =>
+      native.receiveAncillary(AncillaryKind.Credentials, done),
+    );
     return new Credentials(credentials as NativeCredentials);
   }
 

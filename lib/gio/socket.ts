@@ -61,6 +61,9 @@ function lend(buffers: Buffer[]): Buffer[] {
   return buffers;
 }
 
+/** G_IOV_MAX on Linux (UIO_MAXIOV): the most messages g_socket_receive_messages takes at once. */
+const MAX_MESSAGES_PER_CALL = 1024;
+
 function checkSize(size: unknown, what: string): number {
   if (!Number.isInteger(size) || (size as number) < 0 || (size as number) > 0x7fffffff) {
     throw new TypeError(`Expected a non-negative integer for ${what} but received ${describe(size)}`);
@@ -276,7 +279,8 @@ export class Socket {
 
   /**
    * Receives up to `count` messages in one call (g_socket_receive_messages, recvmmsg):
-   * resolves once at least one is there, with those that were.
+   * resolves once at least one is there, with those that were. At most 1024 (G_IOV_MAX) per
+   * call, as in GIO.
    */
   async receiveMessages(count: number, size: number = DEFAULT_RECEIVE_SIZE, flags = 0, options?: OperationOptions): Promise<InputMessage[]> {
     const all = this.messageBuffers(count, size);
@@ -295,7 +299,9 @@ export class Socket {
   private messageBuffers(count: number, size: number): Buffer[][] {
     checkSize(count, 'count');
     checkSize(size, 'size');
-    return Array.from({ length: count }, () => [Buffer.allocUnsafe(size)]);
+    // GIO receives at most G_IOV_MAX (UIO_MAXIOV, 1024) messages per call: buffers for more
+    // would only be allocated (count × size bytes) and never filled.
+    return Array.from({ length: Math.min(count, MAX_MESSAGES_PER_CALL) }, () => [Buffer.allocUnsafe(size)]);
   }
 
   // ---- sending ----
@@ -432,7 +438,10 @@ export class Socket {
     return this[kNative].getOption(checkInt(level, 'level'), checkInt(optname, 'optname'));
   }
 
-  /** Sets an integer socket option (g_socket_set_option → setsockopt). */
+  /**
+   * Sets an integer socket option (g_socket_set_option → setsockopt). SO_PASSPIDFD is refused
+   * (G_IO_ERROR_NOT_SUPPORTED): GIO drops SCM_PIDFD messages, so every pidfd would leak.
+   */
   setOption(level: number, optname: number, value: number): void {
     this[kNative].setOption(checkInt(level, 'level'), checkInt(optname, 'optname'), checkInt(value, 'value'));
   }

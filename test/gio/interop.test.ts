@@ -6,9 +6,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { Socket, SocketFamily, SocketType, UnixConnection, UnixSocketAddress } from '../../lib/gio';
+import {
+  Socket,
+  SocketFamily,
+  SocketType,
+  UnixConnection,
+  UnixCredentialsMessage,
+  UnixFDMessage,
+  UnixSocketAddress,
+} from '../../lib/gio';
 import { expectNoFdLeak, isCloseOnExec, checkFdsAroundEachTest } from '../helpers/gio-fds';
-import { nodePeer, nodePeerWithFdLimit, type Peer, pythonPeer } from '../helpers/gio-spawn';
+import { nodePeer, nodePeerWithFdLimit, type Peer, pythonEnv, pythonPeer } from '../helpers/gio-spawn';
 
 // Every test: the fds open afterwards are the fds open before.
 checkFdsAroundEachTest();
@@ -46,7 +54,7 @@ async function finished(peer: Peer): Promise<void> {
 function findPython(candidates: string[], probe: string): string | null {
   for (const python of candidates) {
     try {
-      execFileSync(python, ['-c', probe], { stdio: 'ignore' });
+      execFileSync(python, ['-c', probe], { stdio: 'ignore', env: pythonEnv() });
       return python;
     } catch {
       // not this one
@@ -124,6 +132,31 @@ describe('with another curlio process (spawned, connecting by path)', () => {
     expect(report.error).toBe('G_IO_ERROR_MESSAGE_TOO_LARGE');
     expect(report.message).toMatch(/MSG_CTRUNC/);
     expect(report.after).toBeLessThanOrEqual(report.before); // what did arrive was closed
+    fs.closeSync(fd);
+    connection.close();
+    await finished(peer);
+    l.close();
+  });
+
+  test('MSG_CTRUNC on receiveMessage, receiveMessageSync, receiveMessages and receiveCredentials: an error, no partial fds', async () => {
+    const l = listener();
+    const peer = nodePeerWithFdLimit(80, 'gio-peer.js', ['receive-messages-at-limit', l.path]);
+    const connection = await l.accept();
+    const fd = fs.openSync(tempFile('x'), 'r');
+    const fds = new UnixFDMessage(Array.from({ length: 253 }, () => fd));
+    const calls = ['receiveMessage', 'receiveMessageSync', 'receiveMessages', 'receiveCredentials'];
+    const reports: { call: string; error?: string; received?: unknown; message?: string; before: number; after: number }[] = [];
+    for (const call of calls) {
+      // The credentials receive gets SCM_CREDENTIALS too: without the MSG_CTRUNC check the
+      // fds that did fit would make it "Expecting 1 control message, got 2", or none
+      // would make it succeed with the rest silently dropped.
+      const control = call === 'receiveCredentials' ? [new UnixCredentialsMessage(), fds] : [fds];
+      await connection.socket.sendMessage(null, '\0', control);
+      reports.push(await peer.next());
+    }
+    // What did arrive was closed: no more fds open after the call than before it.
+    const summary = reports.map((r) => [r.call, r.error ?? r.received, /MSG_CTRUNC/.test(r.message ?? ''), r.after <= r.before]);
+    expect(summary).toEqual(calls.map((call) => [call, 'G_IO_ERROR_MESSAGE_TOO_LARGE', true, true]));
     fs.closeSync(fd);
     connection.close();
     await finished(peer);

@@ -145,16 +145,20 @@ describe('UNIX stream sockets', () => {
   test('a readiness report that another reader consumed (G_IO_ERROR_WOULD_BLOCK) keeps the operation waiting', async () => {
     const [a, b] = UnixConnection.createPair(SocketType.SEQPACKET);
     const twin = Socket.fromFd(b.socket.fd); // two sockets, two polls, one open file
-    const first = b.socket.receive(100);
-    const second = twin.receive(100);
+    const settled: string[] = [];
+    const first = b.socket.receive(100).then((d) => (settled.push(`b ${d}`), d));
+    const second = twin.receive(100).then((d) => (settled.push(`twin ${d}`), d));
     await a.socket.send('one');
-    const winner = await Promise.race([first.then(() => 'b'), second.then(() => 'twin')]);
-    // Both polls saw the socket readable; the loser's recv said WOULD_BLOCK and it waits on.
-    await new Promise((r) => setTimeout(r, 20));
+    await Promise.race([first, second]);
+    // Both polls saw the socket readable; the loser's recv said WOULD_BLOCK. It must keep
+    // waiting: not settle with 0 bytes (end of stream) or with the error.
+    await new Promise((r) => setTimeout(r, 200));
+    expect(settled).toHaveLength(1);
+    expect(settled[0]).toMatch(/^(b|twin) one$/);
     await a.socket.send('two');
-    const results = (await Promise.all([first, second])).map(String).sort();
-    expect(results).toEqual(['one', 'two']);
-    expect(['b', 'twin']).toContain(winner);
+    await Promise.all([first, second]);
+    expect(settled).toHaveLength(2);
+    expect(settled[1]).toBe(`${settled[0].startsWith('b') ? 'twin' : 'b'} two`);
     twin.close();
     a.close();
     b.close();

@@ -202,20 +202,22 @@ describe('UnixConnection edges', () => {
       const [a, b] = UnixConnection.createPair();
       const server = net.createServer((c) => c.end('served through a passed fd'));
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const { port } = server.address() as net.AddressInfo;
       await a.sendFd(server);
       const serverFd = await b.receiveFd();
-      // The received fd is the same listening socket: a second server can serve on it.
+      // The received fd is the same listening socket (same port, not a new one): a second
+      // server serves on it once the first has stopped accepting.
       const heir = net.createServer((c) => c.end('heir'));
       await new Promise<void>((r) => heir.listen({ fd: serverFd }, r));
-      server.close();
-      const port = (server.address() ?? heir.address()) as net.AddressInfo;
-      const reply = await new Promise<string>((resolve) => {
-        const c = net.connect((heir.address() as net.AddressInfo).port, '127.0.0.1');
+      await new Promise((r) => server.close(r));
+      expect((heir.address() as net.AddressInfo).port).toBe(port);
+      const reply = await new Promise<string>((resolve, reject) => {
+        const c = net.connect(port, '127.0.0.1');
         let text = '';
         c.on('data', (d) => (text += d));
         c.on('end', () => resolve(text));
+        c.on('error', reject);
       });
-      expect(port).toBeTruthy();
       expect(reply).toBe('heir');
       await new Promise((r) => heir.close(r));
 

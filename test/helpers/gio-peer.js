@@ -7,6 +7,8 @@
 //   send-credentials PATH      connect, sendCredentials
 //   receive-credentials PATH   connect, receiveCredentials
 //   receive-fds-at-limit PATH  connect, receiveFds with RLIMIT_NOFILE too low for them
+//   receive-messages-at-limit PATH  the same through receiveMessage, receiveMessageSync,
+//                              receiveMessages and receiveCredentials: one report line each
 //   http-heir PATH             listen on PATH; receive a listening fd, serve HTTP on it ("heir <pid>")
 //   http-worker PATH           listen on PATH; receive connection fds, serve HTTP on each ("worker <pid>")
 'use strict';
@@ -78,6 +80,38 @@ async function main() {
       result.after = openFdCount();
       connection.close();
       return say(result);
+    }
+    case 'receive-messages-at-limit': {
+      // Each of the test's four messages carries more fds than fit under the limit; the
+      // credentials receive's also carries SCM_CREDENTIALS.
+      const connection = await gio.UnixConnection.connect(socketPath);
+      const receivers = {
+        receiveMessage: () => connection.socket.receiveMessage(1),
+        receiveMessageSync: () => connection.socket.receiveMessageSync(1),
+        receiveMessages: () => connection.socket.receiveMessages(1, 1),
+        receiveCredentials: () => connection.receiveCredentials(),
+      };
+      for (const [call, receive] of Object.entries(receivers)) {
+        // The sync call blocks (the socket is blocking): wait until the message is there.
+        await connection.socket.conditionWait(gio.IOCondition.IN);
+        const before = openFdCount();
+        const result = { call };
+        let fds = [];
+        try {
+          const got = await receive();
+          const messages = Array.isArray(got) ? got : [got];
+          fds = messages.flatMap((m) => (m.controlMessages ?? []).flatMap((c) => c.fds ?? []));
+          result.received = { fds: fds.length, flags: messages.map((m) => m.flags) };
+        } catch (error) {
+          Object.assign(result, { error: error.name, message: error.message });
+        }
+        for (const fd of fds) fs.closeSync(fd); // handed over: the caller's to close
+        result.before = before;
+        result.after = openFdCount();
+        say(result);
+      }
+      connection.close();
+      return;
     }
     case 'http-heir': {
       return listen(async (connection) => {

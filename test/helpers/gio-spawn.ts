@@ -13,8 +13,21 @@ export class Peer {
   private readonly waiters: ((line: string) => void)[] = [];
   private stderr = '';
 
-  constructor(command: string, args: string[], options: { shell?: boolean } = {}) {
-    this.child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env: process.env, shell: options.shell });
+  /** `inherit`: an fd of ours the child gets as its fd 3; `uid` / `gid`: run it as them (root only). */
+  constructor(
+    command: string,
+    args: string[],
+    options: { shell?: boolean; inherit?: number; uid?: number; gid?: number; env?: NodeJS.ProcessEnv } = {},
+  ) {
+    const stdio: ('pipe' | number)[] = ['pipe', 'pipe', 'pipe'];
+    if (options.inherit !== undefined) stdio.push(options.inherit);
+    this.child = spawn(command, args, {
+      stdio,
+      env: options.env ?? process.env,
+      shell: options.shell,
+      uid: options.uid,
+      gid: options.gid,
+    });
     readline.createInterface({ input: this.child.stdout! }).on('line', (line) => {
       const waiter = this.waiters.shift();
       if (waiter) waiter(line);
@@ -67,7 +80,34 @@ export function nodePeerWithFdLimit(limit: number, script: string, args: string[
   return new Peer('/bin/sh', ['-c', `ulimit -n ${limit} && exec ${command}`]);
 }
 
+/**
+ * The environment for a Python peer: without the sanitizer run's LD_PRELOAD (scripts/test-asan.sh
+ * preloads libasan for Node; in Python, LeakSanitizer would fail every exit and the peers would
+ * look absent).
+ */
+export function pythonEnv(): NodeJS.ProcessEnv {
+  const { LD_PRELOAD: _preload, ...env } = process.env;
+  return env;
+}
+
 /** A Python peer (`python` is the interpreter: python3 for the stdlib, Debian's for PyGObject). */
 export function pythonPeer(python: string, script: string, args: string[]): Peer {
-  return new Peer(python, [path.join(helpers, script), ...args]);
+  return new Peer(python, [path.join(helpers, script), ...args], { env: pythonEnv() });
+}
+
+/**
+ * test/helpers/gio-fd-writer.js with `socketFd` (one end of a connected UNIX socket) as its
+ * fd 3: a process that writes to a socket it neither created nor connected. `write-byte` runs
+ * plain Node; `send-credentials` loads lib/gio from source.
+ */
+export function fdWriterPeer(
+  mode: 'write-byte' | 'send-credentials' | 'receive-fd-write',
+  socketFd: number,
+  ids: { uid?: number; gid?: number } = {},
+  extra: string[] = [],
+): Peer {
+  const script = path.join(helpers, 'gio-fd-writer.js');
+  const args =
+    mode === 'write-byte' ? [script, mode] : ['-r', path.join(helpers, 'gio-ts-register.js'), script, mode, ...extra];
+  return new Peer(process.execPath, args, { inherit: socketFd, ...ids });
 }
