@@ -1,6 +1,8 @@
 // An easy handle (CURL *): options converted by their real type, callbacks into
 // JavaScript with C's argument order, and response bytes buffered in C++ when no
-// JavaScript callback asked for them.
+// JavaScript callback asked for them. One class, its parts apart as in curl's lib/: the
+// handle's life in easy.cc, setopt.cc, getinfo.cc, transfer_callbacks.cc,
+// socket_callbacks.cc, easy_adopt.cc.
 #pragma once
 
 #include <curl/curl.h>
@@ -92,13 +94,26 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
   void ApplyDefaults();
   void ReleaseOptions();
   void CopyOptionsFrom(EasyHandle& other);
-  void InstallCloseSocketHook();
+  void InstallCloseSocketHook();  // socket_callbacks.cc
   void ReleaseCloseSocketHook();
-  CURLcode SetFunction(const Napi::Env& env, CURLoption option, const std::string& name, Napi::Value value);
-  CURLcode SetSlist(CURLoption option, Napi::Array list);
+  // Throws ERR_CURL_CLOSED and returns false once curl_easy_cleanup was called.
+  bool RequireOpen(Napi::Env env);
 
-  // Calls a stored JavaScript callback; an exception is kept in callback_error and the
-  // result is empty, so the trampoline returns the failure code libcurl expects.
+  // setopt.cc: one function per option type (curl_easyoption's), and the options curlio
+  // keeps itself. Each returns libcurl's code, or throws a TypeError for a value of the
+  // wrong kind (and returns CURLE_BAD_FUNCTION_ARGUMENT).
+  CURLcode SetPostFields(CURLoption option, Napi::Value value);
+  CURLcode SetStreamDepends(CURLoption option, Napi::Value value);
+  CURLcode SetLong(CURLoption option, Napi::Value value);
+  CURLcode SetOffT(CURLoption option, Napi::Value value);
+  CURLcode SetString(CURLoption option, Napi::Value value);
+  CURLcode SetSlist(CURLoption option, Napi::Value value);
+  CURLcode SetBlob(CURLoption option, Napi::Value value);
+  CURLcode SetFunction(CURLoption option, Napi::Value value);
+
+  // The trampolines (transfer_callbacks.cc). CallJs calls a stored JavaScript callback; an
+  // exception is kept in callback_error and the result is empty, so the trampoline returns
+  // the failure code libcurl expects.
   Napi::Value CallJs(Napi::Value fn, std::initializer_list<napi_value> args);
   Napi::Value UserData(CURLoption data_option);
   size_t Sink(CURLoption function_option, ByteBuffer& buffer, char* ptr, size_t n);
@@ -120,6 +135,7 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
   static int OnXferInfo(void* clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow);
   static int OnPrereq(void* clientp, char* primary_ip, char* local_ip, int primary_port, int local_port);
   static int OnDebug(CURL* curl, curl_infotype type, char* data, size_t size, void* userptr);
+  // The socket trampolines (socket_callbacks.cc).
   static curl_socket_t OnOpenSocket(void* clientp, curlsocktype purpose, struct curl_sockaddr* address);
   curl_socket_t OpenSocket(curlsocktype purpose, struct curl_sockaddr* address);
   static int OnSockopt(void* clientp, curl_socket_t curlfd, curlsocktype purpose);
