@@ -18,6 +18,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { startNginx } = require('./nginx');
+const { layerOf } = require('./perf-layers');
 
 const ROOT = path.join(__dirname, '..');
 const LABEL = {
@@ -83,6 +84,15 @@ function printBreakdown(label, a, b, per) {
       .filter(([, v]) => Math.abs(v) >= 1)
       .sort((p, q) => q[1] - p[1]);
   const total = diff(a.objects, b.objects).reduce((s, [, v]) => s + v, 0);
+  // The same functions grouped by layer (bench/perf-layers.js's rules).
+  const layers = {};
+  for (const [k, v] of diff(a.functions, b.functions)) {
+    const m = /^(.*) \[(.*)\]$/.exec(k);
+    const layer = layerOf(m[2], m[1]);
+    layers[layer] = (layers[layer] ?? 0) + v;
+  }
+  console.log(`\n#### ${label}: instructions per request by layer\n\n| layer | Ir / request | share |\n|---|---:|---:|`);
+  for (const [k, v] of Object.entries(layers).sort((p, q) => q[1] - p[1])) if (Math.abs(v) >= 50) console.log(`| ${k} | ${Math.round(v).toLocaleString('en-US')} | ${((100 * v) / total).toFixed(1)}% |`);
   console.log(`\n#### ${label}: instructions per request by object (total ${Math.round(total).toLocaleString('en-US')})\n\n| object | Ir / request | share |\n|---|---:|---:|`);
   for (const [k, v] of diff(a.objects, b.objects).slice(0, 12)) console.log(`| ${k} | ${Math.round(v).toLocaleString('en-US')} | ${((100 * v) / total).toFixed(1)}% |`);
   console.log(`\nTop functions (self cost):\n\n| function [object] | Ir / request |\n|---|---:|`);
@@ -90,6 +100,12 @@ function printBreakdown(label, a, b, per) {
 }
 
 async function main() {
+  // --breakdown A.callgrind B.callgrind N: the tables for two kept profiles N requests apart.
+  if (process.argv[2] === '--breakdown') {
+    const [a, b, n] = process.argv.slice(3);
+    printBreakdown(path.basename(b), byObject(a), byObject(b), Number(n));
+    return;
+  }
   const opts = parseArgs(process.argv.slice(2));
   if (spawnSync('valgrind', ['--version']).status !== 0) throw new Error('valgrind is required: apt-get install valgrind');
   const tsc = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });

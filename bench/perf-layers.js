@@ -10,7 +10,7 @@ const { spawnSync } = require('node:child_process');
 
 function layerOf(dso, sym) {
   if (dso === '[kernel.kallsyms]') return 'kernel';
-  if (/^\[JIT\]/.test(dso)) return 'JS (JIT code)';
+  if (/^\[JIT\]/.test(dso) || dso === '???') return 'JS (JIT code)'; // perf map / callgrind's unknown object
   if (/^(libcurl|libnghttp2|libssl|libcrypto|libz|libbrotli|libzstd|libidn2|libpsl)/.test(dso)) return 'libcurl (+ TLS, nghttp2, zlib)';
   if (/^curlio\.node|^libstdc\+\+/.test(dso)) return 'curlio native (C++)';
   if (/^libc\.so|^\[vdso\]|^ld-linux/.test(dso)) return /malloc|free|calloc|realloc|_int_|consolidate|unlink_chunk|tcache/.test(sym) ? 'libc malloc/free' : 'libc (other: memcpy, syscall stubs, clock)';
@@ -19,7 +19,7 @@ function layerOf(dso, sym) {
     if (/napi_|v8impl|node::.*napi|Reference|CallbackWrapper|FunctionCallbackWrapper/i.test(sym)) return 'N-API';
     if (/^v8::(Function|Object|Value|Context|Isolate|Promise|String|Number|Integer|External|ArrayBuffer|Uint8Array|HandleScope|EscapableHandleScope|TryCatch|Local|Boolean|Array|Date|Private|Symbol|Template|ObjectTemplate|FunctionTemplate)\b/.test(sym) || /v8::internal::FunctionCallbackArguments|HandleApiCall|Builtins_CallApiCallback|Builtins_HandleApiCall|InvokeFunctionCallback/.test(sym)) return 'V8 API (native ↔ JS crossings)';
     if (/compiler::|maglev::|Compiler|Turbofan|Parser|Scanner|interpreter::|BytecodeGenerator|baseline::/.test(sym)) return 'V8 compiler (JIT, parse)';
-    if (/Heap|Scavenge|Sweeper|MarkCompact|GC|Marking|Evacuat|Remembered|SlotSet|MemoryChunk|PagedSpace|NewSpace|Semi/.test(sym)) return 'V8 GC';
+    if (/Heap|Scaveng|Sweeper|MarkCompact|GC|Marking|Evacuat|Remembered|SlotSet|MemoryChunk|PagedSpace|NewSpace|Semi|IterateObjectCache|RootVisitor|ObjectVisitor|IterateRoots/.test(sym)) return 'V8 GC';
     if (/^Builtins_/.test(sym)) return /Promise|Microtask|Async|Await|Resolve|Reject/.test(sym) ? 'V8 builtins: promises, microtasks' : 'V8 builtins (calls, ICs, objects)';
     if (/^v8::internal::/.test(sym)) return 'V8 runtime (C++)';
     if (/^node::|^std::|^operator new|^operator delete/.test(sym)) return 'node core (C++)';
@@ -66,4 +66,5 @@ function main() {
   for (const [k, v] of Object.entries(syms).sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`| \`${k.replace(/\|/g, '\\|')}\` | ${pct(v)}% |`);
 }
 
-main();
+if (require.main === module) main();
+module.exports = { layerOf };
