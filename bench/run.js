@@ -364,6 +364,9 @@ function versions(server, ctx) {
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const started = Date.now();
+  // Load averages beside the table: on a shared machine wall-clock rows move with them.
+  const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(', ');
+  const loadBefore = loadavg();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'curlio-bench-'));
   const ctx = { timeoutS: opts.childTimeoutS };
   let server;
@@ -429,6 +432,8 @@ async function main() {
       `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · \`${cmd}\` · ${mins} min · ${opts.quick ? 'QUICK (tiny N, not representative)' : `${opts.rounds} round(s), clients interleaved, medians`}`,
       '',
       `Machine: ${ver.nproc} CPUs (${ver.cpu}), shared with other work while measured · node ${ver.node} · libcurl ${ver.libcurl}${ver.curlioLinked ? ` (curlio linked: ${ver.curlioLinked})` : ''} · ${ver.nginx} (1 worker, same host) · undici ${ver.undici}`,
+      '',
+      `Load average (1, 5, 15 min) before: ${loadBefore}; after: ${loadavg()} — wall-clock rates move with it; the JS-thread CPU columns less so (bench/PROFILE.md has instruction counts).`,
       '',
       'Ratios are to the C program (bench/c/multi_epoll.c: curl_multi_socket_action + epoll) and to undici measured in the same run; absolute numbers depend on the machine and are not pass/fail. Every request checks status 200 and the body length; a client with any failure is marked invalid.',
       '',
