@@ -5,7 +5,8 @@
 // ratios to the C ceiling (bench/c/multi_epoll.c) and to undici measured in the same run.
 //
 //   node bench/run.js [--quick] [--smoke] [--rows a,b] [--rounds K] [--clients a,b] [--rss-n N]
-//                     [--no-write] [--keep-going]
+//                     [--long-run] [--no-write] [--keep-going]
+//   --long-run adds the opt-in row (minutes): 1,000,000 requests on one Session, RSS every 100k.
 const { spawn, spawnSync, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
@@ -29,6 +30,11 @@ const ROWS = {
   // reports its JS heap too, so the table can tell the two apart.
   rss: { title: 'RSS before/after N requests (13-byte GET, 50 in flight)', path: '/small', c: 50, n: 1000000, warmup: 300000, quick: 20000, unit: 'req/s', rss: true, rounds: 1, timeoutS: 240, clients: ['c', 'session', 'multi-perform', 'multi-js'] },
   fdpass: { title: 'fd passing between two processes', n: 200000, quick: 5000, unit: 'fds/s', fdpass: true },
+  // Opt-in (--long-run or --rows long-run): issue 14's "a long run stays flat". One Session,
+  // 1,000,000 requests, RSS and the JS heap read after a full GC every 100k; the slope is a
+  // least-squares fit. No warm-up: the first 100k show V8 sizing its young generation, which
+  // is why the slope is also given without the first two samples.
+  'long-run': { title: 'Long run: RSS every 100k requests on one Session (13-byte GET, 50 in flight)', path: '/small', c: 50, n: 1000000, warmup: 0, quick: 100000, sampleEvery: 100000, quickSampleEvery: 20000, unit: 'req/s', longRun: true, optIn: true, rounds: 1, timeoutS: 1200, clients: ['session'] },
 };
 const CLIENTS = ['c', 'session', 'multi-js', 'multi-perform', 'undici', 'node-http'];
 const CLIENT_LABEL = {
@@ -64,6 +70,7 @@ function parseArgs(argv) {
     else if (name === '--rounds') o.rounds = positive(val(), '--rounds');
     else if (name === '--clients') o.clients = val().split(',').filter(Boolean);
     else if (name === '--rss-n') o.rssN = positive(val(), '--rss-n');
+    else if (name === '--long-run') o.longRun = true;
     else if (name === '--no-write') o.write = false;
     else if (name === '--help' || name === '-h') {
       console.log(fs.readFileSync(__filename, 'utf8').split('\n').slice(1, 7).join('\n').replace(/^\/\/ ?/gm, ''));
@@ -79,7 +86,8 @@ function parseArgs(argv) {
   }
   if (o.quick || o.smoke) o.childTimeoutS = 30;
   if (o.quick) o.rounds = Math.min(o.rounds, argv.some((a) => a.startsWith('--rounds')) ? o.rounds : 1);
-  o.rows ??= Object.keys(ROWS);
+  o.rows ??= Object.keys(ROWS).filter((r) => !ROWS[r].optIn);
+  if (o.longRun && !o.rows.includes('long-run')) o.rows.push('long-run');
   return o;
 }
 
@@ -186,6 +194,7 @@ function measurementArgs(row, opts, server) {
     warmup: opts.smoke ? 0 : opts.quick ? Math.min(row.warmup, 200) : row.warmup,
     h2: !!row.h2,
     caFile: server.caFile,
+    sampleEvery: row.sampleEvery ? (opts.quick || opts.smoke ? row.quickSampleEvery : row.sampleEvery) : 0,
   };
 }
 
@@ -230,6 +239,13 @@ function summarise(rowKey, row, runs, m) {
       invalid: failed.length ? `INVALID: ${failed.reduce((a, r) => a + r.failures, 0)} failed (${failed[0].firstError})` : null,
       value: ok.length ? median(ok.map(rate)) : null,
     };
+    // CPU per request (fd, for fdpass) in µs: the main (JS) thread from /proc, and the process.
+    const perItem = (ms, r) => (ms * 1e3) / r.n;
+    const js = ok.filter((r) => r.jsCpuMs != null && r.jsCpuMs >= 0);
+    if (js.length) x.jsCpuUs = median(js.map((r) => perItem(r.jsCpuMs, r)));
+    const proc = ok.filter((r) => r.procCpuMs != null);
+    if (proc.length) x.procCpuUs = median(proc.map((r) => perItem(r.procCpuMs, r)));
+    if (row.longRun && ok.length) x.samples = ok[0].samples;
     if (row.memory && ok.length) x.kbPerTransfer = median(ok.map((r) => (r.hwmKb - r.rssStartKb) / m.c));
     if (row.rss && ok.length) {
       x.rssBeforeMiB = median(ok.map((r) => r.rssBeforeKb / 1024));
@@ -252,8 +268,9 @@ function tableFor(rowKey, row, s, m) {
   const cVal = s[cKey]?.value;
   const uVal = s.undici?.value;
   const lines = [];
-  let head = `| client | ${row.unit} | × C | × undici |`;
-  let sep = '|---|---:|---:|---:|';
+  let head = `| client | ${row.unit} | × C | × undici | JS-thread CPU µs/${row.fdpass ? 'fd' : 'req'} | ${row.fdpass ? '× C' : '× undici'} | process CPU µs/${row.fdpass ? 'fd' : 'req'} |`;
+  let sep = '|---|---:|---:|---:|---:|---:|---:|';
+  const cpuRef = row.fdpass ? s[cKey]?.jsCpuUs : s.undici?.jsCpuUs;
   if (row.memory) {
     head += ' peak RSS / transfer | × C |';
     sep += '---:|---:|';
@@ -268,10 +285,11 @@ function tableFor(rowKey, row, s, m) {
   for (const [client, x] of Object.entries(s)) {
     const label = CLIENT_LABEL[client] ?? client;
     if (x.skipped) {
-      lines.push(`| ${label} | n/a | | | ${row.memory ? '| | ' : ''}${row.rss ? '| | | | ' : ''}${x.skipped} |`);
+      lines.push(`| ${label} | n/a | | | | | | ${row.memory ? '| | ' : ''}${row.rss ? '| | | | ' : ''}${x.skipped} |`);
       continue;
     }
     let line = `| ${label} | ${x.invalid ? '**invalid**' : fmt(x.value, row.unit)} | ${x.invalid ? '' : ratio(x.value, cVal)} | ${x.invalid || row.fdpass ? '' : ratio(x.value, uVal)} |`;
+    line += ` ${x.jsCpuUs != null ? fmt(x.jsCpuUs) : 'n/a'} | ${x.invalid ? '' : ratio(x.jsCpuUs, cpuRef)} | ${x.procCpuUs != null ? fmt(x.procCpuUs) : 'n/a'} |`;
     if (row.memory) {
       const cKb = s[cKey]?.kbPerTransfer;
       line += ` ${x.kbPerTransfer != null ? `${x.kbPerTransfer.toFixed(1)} KiB` : 'n/a'} | ${ratio(x.kbPerTransfer, cKb)} |`;
@@ -285,15 +303,45 @@ function tableFor(rowKey, row, s, m) {
     if (x.invalid) notes.push(x.invalid);
     if (x.note) notes.push(x.note);
     if (x.runs > 1) notes.push(`median of ${x.runs}`);
-    if (!row.memory && !row.rss && !row.fdpass && TARGETS[client]) notes.push(`target ${TARGETS[client]}`);
+    if (!row.memory && !row.rss && !row.fdpass && !row.longRun && TARGETS[client]) notes.push(`target ${TARGETS[client]}`);
     if (row.memory && client === 'session') notes.push('target ≤ 1.2× C per transfer');
     if (row.rss && client !== 'c') notes.push('target growth < 5 MiB');
     if (row.fdpass && client !== cKey) notes.push('target ≥ 0.5× C');
+    if (client === 'session' && !row.fdpass && !row.rss && !row.longRun) notes.push('target JS-thread CPU ≤ 0.5× undici');
     line += ` ${notes.join('; ')} |`;
     lines.push(line);
   }
   lines.push('');
+  for (const [client, x] of Object.entries(s)) if (x.samples) lines.push(longRunLines(CLIENT_LABEL[client] ?? client, x.samples));
   return lines.join('\n');
+}
+
+/** Least-squares slope of y over x. */
+function slope(points) {
+  const n = points.length;
+  const mx = points.reduce((a, p) => a + p[0], 0) / n;
+  const my = points.reduce((a, p) => a + p[1], 0) / n;
+  const sxx = points.reduce((a, p) => a + (p[0] - mx) ** 2, 0);
+  return sxx > 0 ? points.reduce((a, p) => a + (p[0] - mx) * (p[1] - my), 0) / sxx : NaN;
+}
+
+function longRunLines(label, samples) {
+  const per100k = (key) => (pts) => slope(pts.map((p) => [p.n / 1e5, p[key] / 1024]));
+  const rss = per100k('rssKb');
+  const heap = per100k('heapUsedKb');
+  const late = samples.filter((p, i) => i >= 2);
+  const f = (v) => (Number.isFinite(v) ? `${v >= 0 ? '+' : ''}${v.toFixed(3)}` : 'n/a');
+  const ok = (v) => (Number.isFinite(v) ? (v < 0.5 ? 'meets < 0.5' : '**misses < 0.5**') : '');
+  return [
+    `${label}, after a full GC every ${(samples[1]?.n ?? 0).toLocaleString('en-US')} requests:`,
+    '',
+    '| requests | RSS (MiB) | JS heap used (MiB) | JS heap total (MiB) |',
+    '|---:|---:|---:|---:|',
+    ...samples.map((p) => `| ${p.n.toLocaleString('en-US')} | ${(p.rssKb / 1024).toFixed(1)} | ${(p.heapUsedKb / 1024).toFixed(1)} | ${(p.heapTotalKb / 1024).toFixed(1)} |`),
+    '',
+    `RSS slope (least squares, MiB per 100k requests): all samples ${f(rss(samples))} (${ok(rss(samples))}); from ${(late[0]?.n ?? 0).toLocaleString('en-US')} on ${f(rss(late))} (${ok(rss(late))}). JS heap used: ${f(heap(samples))} / ${f(heap(late))} MiB per 100k.`,
+    '',
+  ].join('\n');
 }
 
 function versions(server, ctx) {
@@ -316,6 +364,9 @@ function versions(server, ctx) {
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const started = Date.now();
+  // Load averages beside the table: on a shared machine wall-clock rows move with them.
+  const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(', ');
+  const loadBefore = loadavg();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'curlio-bench-'));
   const ctx = { timeoutS: opts.childTimeoutS };
   let server;
@@ -381,6 +432,8 @@ async function main() {
       `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · \`${cmd}\` · ${mins} min · ${opts.quick ? 'QUICK (tiny N, not representative)' : `${opts.rounds} round(s), clients interleaved, medians`}`,
       '',
       `Machine: ${ver.nproc} CPUs (${ver.cpu}), shared with other work while measured · node ${ver.node} · libcurl ${ver.libcurl}${ver.curlioLinked ? ` (curlio linked: ${ver.curlioLinked})` : ''} · ${ver.nginx} (1 worker, same host) · undici ${ver.undici}`,
+      '',
+      `Load average (1, 5, 15 min) before: ${loadBefore}; after: ${loadavg()} — wall-clock rates move with it; the JS-thread CPU columns less so (bench/PROFILE.md has instruction counts).`,
       '',
       'Ratios are to the C program (bench/c/multi_epoll.c: curl_multi_socket_action + epoll) and to undici measured in the same run; absolute numbers depend on the machine and are not pass/fail. Every request checks status 200 and the body length; a client with any failure is marked invalid.',
       '',

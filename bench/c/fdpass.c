@@ -8,10 +8,36 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+/* CPU time (ms) of this process's main thread, utime + stime from /proc/self/task/<pid>/stat
+ * (fields 14 and 15, after the ')' that ends the command name), and of the whole process
+ * (getrusage): the same two figures bench/clients/harness.js reports for a Node client. */
+static double thread_cpu_ms(void) {
+  char path[64], buf[1024];
+  snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)getpid());
+  FILE *f = fopen(path, "r");
+  if (!f) return -1;
+  size_t len = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[len] = 0;
+  char *p = strrchr(buf, ')');
+  if (!p) return -1;
+  unsigned long utime = 0, stime = 0;
+  /* after ") ": state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime */
+  if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2) return -1;
+  return (double)(utime + stime) * 1000.0 / (double)sysconf(_SC_CLK_TCK);
+}
+
+static double process_cpu_ms(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+}
 
 static double now_ms(void) {
   struct timespec ts;
@@ -65,6 +91,7 @@ int main(int argc, char **argv) {
   }
   close(sv[1]);
   long failures = 0;
+  double js_cpu0 = thread_cpu_ms(), proc_cpu0 = process_cpu_ms();
   double t0 = now_ms();
   for (long i = 0; i < n; i++) {
     int fd = recv_fd(sv[0]);
@@ -75,9 +102,11 @@ int main(int argc, char **argv) {
     close(fd);
   }
   double elapsed = now_ms() - t0;
+  double js_cpu = thread_cpu_ms() - js_cpu0, proc_cpu = process_cpu_ms() - proc_cpu0;
   int status;
   waitpid(pid, &status, 0);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) failures++;
-  printf("{\"client\":\"c\",\"n\":%ld,\"failures\":%ld,\"elapsedMs\":%.3f}\n", n, failures, elapsed);
+  printf("{\"client\":\"c\",\"n\":%ld,\"failures\":%ld,\"elapsedMs\":%.3f,\"jsCpuMs\":%.1f,\"procCpuMs\":%.3f}\n", n, failures,
+         elapsed, js_cpu, proc_cpu);
   return failures ? 1 : 0;
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -77,6 +78,31 @@ static long kb_field(const char *name) {
     }
   fclose(f);
   return v;
+}
+
+/* CPU time (ms) of this process's main thread, utime + stime from /proc/self/task/<pid>/stat
+ * (fields 14 and 15, after the ')' that ends the command name), and of the whole process
+ * (getrusage): the same two figures bench/clients/harness.js reports for a Node client. */
+static double thread_cpu_ms(void) {
+  char path[64], buf[1024];
+  snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)getpid());
+  FILE *f = fopen(path, "r");
+  if (!f) return -1;
+  size_t len = fread(buf, 1, sizeof buf - 1, f);
+  fclose(f);
+  buf[len] = 0;
+  char *p = strrchr(buf, ')');
+  if (!p) return -1;
+  unsigned long utime = 0, stime = 0;
+  /* after ") ": state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime */
+  if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime) != 2) return -1;
+  return (double)(utime + stime) * 1000.0 / (double)sysconf(_SC_CLK_TCK);
+}
+
+static double process_cpu_ms(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 }
 
 static double now_ms(void) {
@@ -192,16 +218,18 @@ int main(int argc, char **argv) {
   if (warmup > 0) run_phase(multi, pool, conc, warmup);
   long rss_before = kb_field("VmRSS");
   long long warm_bytes = bytes_total;
+  double js_cpu0 = thread_cpu_ms(), proc_cpu0 = process_cpu_ms();
   double t0 = now_ms();
   run_phase(multi, pool, conc, n);
   double elapsed = now_ms() - t0;
+  double js_cpu = thread_cpu_ms() - js_cpu0, proc_cpu = process_cpu_ms() - proc_cpu0;
   long rss_after = kb_field("VmRSS");
   long hwm = kb_field("VmHWM");
 
-  printf("{\"client\":\"c\",\"n\":%ld,\"c\":%ld,\"failures\":%ld,\"elapsedMs\":%.3f,\"bytes\":%lld,"
+  printf("{\"client\":\"c\",\"n\":%ld,\"c\":%ld,\"failures\":%ld,\"elapsedMs\":%.3f,\"jsCpuMs\":%.1f,\"procCpuMs\":%.3f,\"bytes\":%lld,"
          "\"rssLoadKb\":%ld,\"rssStartKb\":%ld,\"rssBeforeKb\":%ld,\"rssAfterKb\":%ld,\"hwmKb\":%ld,"
          "\"firstError\":%s%s%s}\n",
-         n, conc, failures, elapsed, bytes_total - warm_bytes, rss_load, rss_start, rss_before, rss_after, hwm,
+         n, conc, failures, elapsed, js_cpu, proc_cpu, bytes_total - warm_bytes, rss_load, rss_start, rss_before, rss_after, hwm,
          first_error ? "\"" : "", first_error ? first_error : "null", first_error ? "\"" : "");
   for (long i = 0; i < conc; i++) curl_easy_cleanup(pool[i].easy);
   curl_multi_cleanup(multi);

@@ -13,6 +13,31 @@ function kbField(name) {
   return m ? Number(m[1]) : -1;
 }
 
+const CLK_TCK = 100; // USER_HZ: /proc reports utime/stime in these ticks on Linux
+
+/**
+ * CPU time (ms) one thread of this process has used: utime + stime from
+ * /proc/self/task/<tid>/stat (fields 14 and 15, counted after the ')' that ends the command
+ * name). The main thread's tid is the pid: that thread runs JavaScript, so this is "the JS
+ * thread's CPU", apart from the libuv pool, V8's GC helpers and any native I/O thread.
+ * Resolution is one tick (10 ms): measure over a second or more.
+ */
+function threadCpuMs(tid = process.pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU time (ms) of the whole process, every thread: getrusage, microsecond resolution. */
+function processCpuMs() {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 function collect() {
   if (typeof global.gc === 'function') {
     global.gc();
@@ -46,6 +71,11 @@ async function runWorkers(count, c, expectLen, one) {
   return { failures, bytes, firstError };
 }
 
+function sample(n) {
+  const m = process.memoryUsage();
+  return { n, rssKb: kbField('VmRSS'), heapUsedKb: Math.round(m.heapUsed / 1024), heapTotalKb: Math.round(m.heapTotal / 1024) };
+}
+
 async function main(name, create) {
   const opts = JSON.parse(process.argv[2]);
   const rssLoadKb = kbField('VmRSS');
@@ -70,9 +100,30 @@ async function main(name, create) {
   const memBefore = process.memoryUsage();
   const heapUsedBeforeKb = Math.round(memBefore.heapUsed / 1024);
   const heapTotalBeforeKb = Math.round(memBefore.heapTotal / 1024);
+  const jsCpu0 = threadCpuMs();
+  const procCpu0 = processCpuMs();
   const t0 = process.hrtime.bigint();
-  const res = await client.run(opts.n);
+  // The long run (opts.sampleEvery): the same requests in chunks, RSS and the JS heap read
+  // after a full GC between chunks, so run.js can fit a slope (MiB per 100k requests).
+  let res;
+  let samples;
+  if (opts.sampleEvery > 0) {
+    samples = [sample(0)];
+    res = { failures: 0, bytes: 0, firstError: null };
+    for (let done = 0; done < opts.n; ) {
+      const k = Math.min(opts.sampleEvery, opts.n - done);
+      const r = await client.run(k);
+      res.failures += r.failures;
+      res.bytes += r.bytes;
+      res.firstError ??= r.firstError;
+      done += k;
+      collect();
+      samples.push(sample(done));
+    }
+  } else res = await client.run(opts.n);
   const elapsedMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  const jsCpuMs = jsCpu0 == null ? null : threadCpuMs() - jsCpu0;
+  const procCpuMs = processCpuMs() - procCpu0;
   const hwmKb = kbField('VmHWM');
   collect();
   const rssAfterKb = kbField('VmRSS');
@@ -86,6 +137,8 @@ async function main(name, create) {
     c: opts.c,
     failures,
     elapsedMs,
+    jsCpuMs,
+    procCpuMs,
     bytes: res.bytes,
     rssLoadKb,
     rssStartKb,
@@ -98,10 +151,11 @@ async function main(name, create) {
     heapTotalAfterKb,
     firstError: res.firstError ?? warm.firstError,
   };
+  if (samples) out.samples = samples;
   if (client.note) out.note = client.note;
   process.stdout.write(JSON.stringify(out) + '\n');
   await client.close?.();
   process.exit(failures ? 1 : 0);
 }
 
-module.exports = { main, runWorkers, SkipClient, kbField };
+module.exports = { main, runWorkers, SkipClient, kbField, threadCpuMs, processCpuMs };

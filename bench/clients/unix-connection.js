@@ -6,6 +6,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
+const { threadCpuMs, processCpuMs } = require('./harness');
 
 function loadGio() {
   let curlio;
@@ -50,10 +51,16 @@ async function receiver(opts) {
   let firstError = null;
   const receiveOne = opts.sync ? () => mine.receiveFdSync() : () => mine.receiveFd();
   let t0;
+  let jsCpuMs = null;
+  let procCpuMs = null;
   try {
     for (let i = 0; i < opts.warmup; i++) fs.closeSync(await receiveOne());
+    const jsCpu0 = threadCpuMs();
+    const procCpu0 = processCpuMs();
     t0 = process.hrtime.bigint();
     for (let i = 0; i < opts.n; i++) fs.closeSync(await receiveOne());
+    jsCpuMs = jsCpu0 == null ? null : threadCpuMs() - jsCpu0;
+    procCpuMs = processCpuMs() - procCpu0;
   } catch (e) {
     failures++;
     firstError = String(e.message || e);
@@ -65,7 +72,7 @@ async function receiver(opts) {
     firstError ??= `sender exited ${code}`;
   }
   mine.close();
-  const out = { client: name, n: opts.n, failures, elapsedMs, firstError };
+  const out = { client: name, n: opts.n, failures, elapsedMs, jsCpuMs, procCpuMs, firstError };
   if (note) out.note = note;
   process.stdout.write(JSON.stringify(out) + '\n');
   return failures ? 1 : 0;
