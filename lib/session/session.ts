@@ -769,7 +769,7 @@ export class Session extends EventEmitter<SessionEvents> {
       // Cancelled from a handler while libcurl ran it: it has ended (CANCELLED) already.
       if (msg[kItem] !== item || !this.#items.has(item)) break;
       try {
-        if (!this.#completed(item, easy, code, headers, body)) break;
+        if (!this.#completed(item, easy, code, body, headers)) break;
       } catch (error) {
         this.#failed(item, error);
         break;
@@ -947,11 +947,6 @@ export class Session extends EventEmitter<SessionEvents> {
   #newEasy(): PooledEasy {
     return new PooledEasy();
   }
-
-  // One completion handler for every pooled handle (the handle comes with the result), not a
-  // closure and a context on each of them.
-  readonly #transferDone: TransferHandler = (result, body, headers, error, status, easy) =>
-    this.#onDone(easy as PooledEasy, result, body, headers, error, status);
 
   #start(item: QueueItem): void {
     if (item.paused) {
@@ -1374,8 +1369,11 @@ export class Session extends EventEmitter<SessionEvents> {
     return fn;
   }
 
-  // The native driver's completion for a pooled handle.
-  #onDone(easy: PooledEasy, result: number, body: Buffer | undefined, headers: Buffer | undefined, error: unknown, status: number): void {
+  // The native driver's completion for a pooled handle, with the slots Multi decoded
+  // (multi.ts, Done): one handler for every pooled handle (the handle comes with the
+  // result), not a closure and a context on each of them.
+  readonly #transferDone: TransferHandler = (result, body, headers, error, responseCode, handle) => {
+    const easy = handle as PooledEasy;
     const item = easy.item as QueueItem | null;
     easy.item = null;
     if (!this.#closed) this.#pool.push(easy);
@@ -1386,14 +1384,14 @@ export class Session extends EventEmitter<SessionEvents> {
     if (error !== undefined && result === CURLE_OK) result = -1;
     if (item.reader?.error !== undefined) error = item.reader.error;
     try {
-      if (this.#completed(item, easy, result, rawHeaders, rawBody, status) && !this.#closed) {
+      if (this.#completed(item, easy, result, rawBody, rawHeaders, responseCode) && !this.#closed) {
         this.#start(item);
       }
     } catch (error) {
       // Nothing may escape into the native driver's completion: the message ends here.
       this.#failed(item, error);
     }
-  }
+  };
 
   // An exception from the session's own work on `item` (not a listener's): it surfaces as
   // a listener's does, and the message ends with IO_ERROR unless it has ended already.
@@ -1409,7 +1407,7 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   // A transfer of `item` ended. true: run it again (redirect, authentication, requeue).
-  #completed(item: QueueItem, easy: PooledEasy, result: number, rawHeaders: Buffer, rawBody: Buffer, status = 0): boolean {
+  #completed(item: QueueItem, easy: PooledEasy, result: number, rawBody: Buffer, rawHeaders: Buffer, responseCode = 0): boolean {
     const msg = item.msg;
     msg[kTimingsSource] = easy;
     // A proxy that refuses CONNECT fails the transfer (CURLE_RECV_ERROR) in libcurl; in
@@ -1435,7 +1433,7 @@ export class Session extends EventEmitter<SessionEvents> {
     }
     // A chunked body whose last chunk libcurl sent without a DATA_OUT after the reader's end.
     if (item.wrote === 1 && item.bodyLength < 0 && item.reader?.ended === true) this.#wrote(item, 2);
-    msg[kSetResponse](rawHeaders, rawBody, status);
+    msg[kSetResponse](rawHeaders, rawBody, responseCode);
     if (item.decoding) msg[kContentDecoded]();
     if (!this.#sslStrict && item.https) msg.tlsErrors = easy.getinfo<number>(CURLINFO_SSL_VERIFYRESULT);
     for (const f of this.#features) {
