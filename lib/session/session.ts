@@ -24,18 +24,11 @@ import {
   CURLE_RECV_ERROR,
   CURLE_SEND_ERROR,
   CURLE_TOO_MANY_REDIRECTS,
-  CURLINFO_APPCONNECT_TIME_T,
-  CURLINFO_CONNECT_TIME_T,
   CURLINFO_DATA_OUT,
   CURLINFO_HEADER_OUT,
   CURLINFO_HTTP_CONNECTCODE,
-  CURLINFO_NAMELOOKUP_TIME_T,
   CURLINFO_NUM_CONNECTS,
-  CURLINFO_PRETRANSFER_TIME_T,
-  CURLINFO_REDIRECT_TIME_T,
   CURLINFO_SSL_VERIFYRESULT,
-  CURLINFO_STARTTRANSFER_TIME_T,
-  CURLINFO_TOTAL_TIME_T,
   CURLMOPT_MAXCONNECTS,
   CURLMOPT_MAX_HOST_CONNECTIONS,
   CURLMOPT_MAX_TOTAL_CONNECTIONS,
@@ -84,8 +77,6 @@ import {
   CURLPAUSE_CONT,
   CURLPIPE_MULTIPLEX,
   CURL_HTTP_VERSION_2TLS,
-  CURL_READFUNC_ABORT,
-  CURL_READFUNC_PAUSE,
   CURL_WRITEFUNC_PAUSE,
 } from '../libcurl/constants.generated';
 import type { Auth, AuthType } from './auth';
@@ -95,13 +86,16 @@ import { AuthManager } from './features/auth-manager';
 import { ContentDecoder } from './features/content-decoder';
 import type { SessionFeature, SessionFeatureType } from './features/feature';
 import { ProxyResolverDefault } from './features/proxy-resolver-default';
-import { kContentDecoded, kDisabled, kFlags, kItem, kSetResponse, kSetTransportError, kTimingsSource, Message, MessageFlags, type MessageTimings } from './message';
+import { kContentDecoded, kDisabled, kFlags, kItem, kSetResponse, kSetTransportError, kTimingsSource, Message, MessageFlags } from './message';
 import { watchMessage, watchSession } from './abort';
 import { Status, statusForCurlCode, statusIsTransportError } from './status';
 import { emit0, emit1, emit3, reportListenerError } from './listener-errors';
+import { BodyReader, ResponseStream } from './body-streams';
 import { applyRedirect, isRedirection, redirectionUri, wouldRedirectAsGet, wouldRedirectAsSafe } from './redirect';
 
-export type QueueCallback = (session: Session, msg: Message) => void;
+import { QueueItem, type QueueCallback } from './message-queue';
+
+export type { QueueCallback } from './message-queue';
 
 /** What 'connection-created' and 'tunneling' tell about a connection. */
 export interface ConnectionInfo {
@@ -167,139 +161,6 @@ const MAX_HEADER_TOTAL = 20 * MAX_HEADER_BLOCK;
 /** maxBodySize's default: 1 GiB of decoded body (Buffer's own limit is 4 GiB). */
 const DEFAULT_MAX_BODY_SIZE = 2 ** 30;
 const VERSION = readVersion();
-
-// SoupMessageQueueItem: one message on its way through the session.
-class QueueItem {
-  easy: PooledEasy | null = null;
-  finishing = false;
-  requeue = false;
-  paused = false;
-  /** Paused before libcurl had a connection for it: not running, started again on unpause. */
-  heldBack = false;
-  /** The auth manager's answer to a 401/407 is pending (auth-hooks.ts unauthorized). */
-  authWait = false;
-  /** How often the message was sent again (libsoup's resend_count). */
-  resends = 0;
-  /** The multi handle running it (the session's, or the one without connection limits). */
-  multi: Multi | null = null;
-  /** Restarted once already because its reused connection died before any response (libsoup's TRY_AGAIN). */
-  retried = false;
-  /** Whether libcurl speaks https for it (https, wss, or an https alias). */
-  https = false;
-  proxy: string | null = null;
-  headerChunks: Buffer[] | null = null;
-  /** Where the header block being read starts in headerChunks, and its bytes so far. */
-  blockStart = 0;
-  blockBytes = 0;
-  /** Header bytes of this attempt, 1xx blocks and trailers included. */
-  headerBytes = 0;
-  /** The final response's trailer section is being read (libsoup 2 ignores trailers). */
-  trailers = false;
-  /** Response body bytes of this attempt as delivered (decoded), counted against maxBodySize. */
-  bodyBytes = 0;
-  /** Why the session aborted this attempt from a callback (a limit): the message's end. */
-  failure: { status: number; reason: string } | null = null;
-  bodyChunks: Buffer[] | null = null;
-  gotHeaders = false;
-  stream: ResponseStream | null = null;
-  streamResolve: ((stream: Readable) => void) | null = null;
-  streamReject: ((error: Error) => void) | null = null;
-  streamWaiting = false;
-  /** Whether libcurl decodes this attempt's response (the ContentDecoder is on for it). */
-  decoding = false;
-  /** send()'s promise: settled with the status once the message finished. */
-  statusResolve: ((status: number) => void) | null = null;
-  inCallback = 0;
-  connects = 0;
-  reader: BodyReader | null = null;
-  /** wrote-headers / wrote-body of this attempt: 0 neither, 1 headers, 2 both. */
-  wrote = 0;
-  /** Request body bytes libcurl sent in this attempt, and how many there are (-1: unknown). */
-  bodySent = 0;
-  bodyLength = 0;
-  constructor(
-    readonly msg: Message,
-    public callback: QueueCallback | null,
-  ) {}
-}
-
-// The response of sendStream: backpressure pauses the transfer (CURL_WRITEFUNC_PAUSE).
-class ResponseStream extends Readable {
-  waiting = false;
-  constructor(readonly onDemand: () => void) {
-    super();
-  }
-  override _read(): void {
-    if (this.waiting) {
-      this.waiting = false;
-      // _read may run inside the write callback that filled the buffer: unpause outside libcurl.
-      setImmediate(this.onDemand);
-    }
-  }
-}
-
-// A streamed request body read as libcurl asks (CURLOPT_READFUNCTION); libcurl waits
-// (CURL_READFUNC_PAUSE) while the next chunk is on its way.
-class BodyReader {
-  #iterator: AsyncIterator<Buffer | string | Uint8Array>;
-  #pending: Buffer | null = null;
-  #done = false;
-  /** The body's end was handed to libcurl. */
-  ended = false;
-  #fetching = false;
-  #waiting = false;
-  error: unknown = undefined;
-  constructor(
-    source: AsyncIterable<Buffer | string | Uint8Array>,
-    readonly easy: PooledEasy,
-  ) {
-    this.#iterator = source[Symbol.asyncIterator]();
-  }
-  read = (size: number): Buffer | null | number => {
-    if (this.error !== undefined) return CURL_READFUNC_ABORT;
-    const pending = this.#pending;
-    if (pending !== null) {
-      if (pending.length <= size) {
-        this.#pending = null;
-        return pending;
-      }
-      this.#pending = pending.subarray(size);
-      return pending.subarray(0, size);
-    }
-    if (this.#done) {
-      this.ended = true;
-      return null;
-    }
-    this.#waiting = true;
-    if (!this.#fetching) this.#fetch();
-    return CURL_READFUNC_PAUSE;
-  };
-  #fetch(): void {
-    this.#fetching = true;
-    this.#iterator.next().then(
-      (r) => {
-        this.#fetching = false;
-        if (r.done) this.#done = true;
-        else this.#pending = typeof r.value === 'string' ? Buffer.from(r.value) : Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength);
-        this.#resume();
-      },
-      (error: unknown) => {
-        this.#fetching = false;
-        this.error = error;
-        this.#resume();
-      },
-    );
-  }
-  #resume(): void {
-    if (!this.#waiting || this.easy.isClosed()) return;
-    this.#waiting = false;
-    try {
-      this.easy.pause(CURLPAUSE_CONT);
-    } catch {
-      // the transfer is gone (cancelled): nothing to resume
-    }
-  }
-}
 
 export class Session extends EventEmitter<SessionEvents> {
   /** The connections (and their limits) of every queued message... */
@@ -654,7 +515,7 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#checkOpen();
     const current = msg[kItem] as QueueItem | null;
     if (current !== null) {
-      if (current.finishing && this.#items.has(current)) {
+      if (current.state === 'finishing' && this.#items.has(current)) {
         if (statusResolve !== null) {
           current.callback = null;
           current.statusResolve = statusResolve;
@@ -694,7 +555,7 @@ export class Session extends EventEmitter<SessionEvents> {
     // them in this order (its pending list is first come, first served).
     if (items.length > 1) items.sort(byPriority);
     for (const item of items) {
-      if (this.#closed || !this.#items.has(item) || item.msg[kItem] !== item || item.easy !== null || item.finishing) continue;
+      if (this.#closed || !this.#items.has(item) || item.msg[kItem] !== item || item.easy !== null || item.state === 'finishing') continue;
       try {
         this.#start(item);
       } catch (error) {
@@ -782,7 +643,7 @@ export class Session extends EventEmitter<SessionEvents> {
   cancelMessage(msg: Message, status: number = Status.CANCELLED): void {
     const item = msg[kItem] as QueueItem | null;
     if (item === null || !this.#items.has(item)) return;
-    if (item.finishing) {
+    if (item.state === 'finishing') {
       item.requeue = false;
       msg.setStatus(status);
       return;
@@ -804,7 +665,7 @@ export class Session extends EventEmitter<SessionEvents> {
       // libcurl 7.88 cannot pause a transfer that has no connection yet. Nothing was sent:
       // take it off libcurl and start it again on unpause.
       this.#detach(item);
-      item.heldBack = true;
+      item.state = 'paused';
     } else if (code !== CURLE_OK) {
       throw new CurlError('easy', code, 'pausing the message');
     }
@@ -815,13 +676,13 @@ export class Session extends EventEmitter<SessionEvents> {
     const item = msg[kItem] as QueueItem | null;
     if (item === null || !item.paused) return;
     item.paused = false;
-    if (item.heldBack) {
-      item.heldBack = false;
+    if (item.state === 'paused') {
+      item.state = 'starting';
       if (this.#inCurl > 0) setImmediate(() => this.#items.has(item) && item.easy === null && !item.paused && this.#start(item));
       else this.#start(item);
       return;
     }
-    if (item.authWait) {
+    if (item.state === 'authenticating') {
       // Paused in 'authenticate': the auth manager learns the answer may be there.
       const hooks = this.#authHooks(msg);
       try {
@@ -951,7 +812,7 @@ export class Session extends EventEmitter<SessionEvents> {
   #start(item: QueueItem): void {
     if (item.paused) {
       // Nothing was sent yet: a paused message waits here for unpauseMessage().
-      item.heldBack = true;
+      item.state = 'paused';
       return;
     }
     const easy = this.#pool.pop() ?? this.#newEasy();
@@ -990,6 +851,7 @@ export class Session extends EventEmitter<SessionEvents> {
     easy.item = item;
     easy.run++;
     item.easy = easy;
+    item.state = 'running';
     if (easy.configVersion !== this.#config) this.#configure(easy);
     easy.set(CURLOPT_URL, url);
     // Waiting for a connection that can multiplex only pays off where one may (HTTP/2 over
@@ -1397,7 +1259,7 @@ export class Session extends EventEmitter<SessionEvents> {
   // a listener's does, and the message ends with IO_ERROR unless it has ended already.
   #failed(item: QueueItem, error: unknown): void {
     reportListenerError(error);
-    if (!this.#items.has(item) || item.msg[kItem] !== item || item.finishing) return;
+    if (!this.#items.has(item) || item.msg[kItem] !== item || item.state === 'finishing') return;
     this.#detach(item);
     try {
       this.#finish(item, Status.IO_ERROR);
@@ -1445,7 +1307,7 @@ export class Session extends EventEmitter<SessionEvents> {
       }
     }
     if (!item.gotHeaders && msg.listenerCount('got-headers') > 0) emit0(msg, 'got-headers');
-    if (!item.finishing && this.#items.has(item)) emit0(msg, 'got-body');
+    if (item.state !== 'finishing' && this.#items.has(item)) emit0(msg, 'got-body');
     if (!this.#items.has(item) || msg[kItem] !== item) return false; // cancelled by a handler
 
     if (item.requeue) return this.#restart(item);
@@ -1468,7 +1330,7 @@ export class Session extends EventEmitter<SessionEvents> {
       if (again === true) return this.#restart(item);
       if (again !== false) {
         // Answered later (the message was paused in 'authenticate'): it stays queued.
-        item.authWait = true;
+        item.state = 'authenticating';
         again.then(
           (yes) => this.#authSettled(item, yes),
           (error: unknown) => {
@@ -1507,8 +1369,7 @@ export class Session extends EventEmitter<SessionEvents> {
 
   // The auth manager's late answer: send the message again, or end it with its 401/407.
   #authSettled(item: QueueItem, again: boolean): void {
-    if (!item.authWait || !this.#items.has(item) || item.msg[kItem] !== item || this.#closed) return;
-    item.authWait = false;
+    if (item.state !== 'authenticating' || !this.#items.has(item) || item.msg[kItem] !== item || this.#closed) return;
     try {
       if (!again) this.#finish(item, item.msg.statusCode);
       else if (this.#restart(item)) this.#start(item);
@@ -1543,6 +1404,7 @@ export class Session extends EventEmitter<SessionEvents> {
       this.#finish(item, item.msg.statusCode);
       return false;
     }
+    item.state = 'restarting';
     item.msg.resetResponse();
     emit0(item.msg, 'restarted');
     return this.#items.has(item) && item.msg[kItem] === item;
@@ -1580,7 +1442,7 @@ export class Session extends EventEmitter<SessionEvents> {
 
   // Requeued while finishing: the same queue entry runs again.
   #requeueFinished(item: QueueItem): void {
-    item.finishing = false;
+    item.state = 'restarting';
     item.msg.resetResponse();
     emit0(item.msg, 'restarted');
     if (item.easy === null) setImmediate(() => this.#items.has(item) && item.easy === null && this.#start(item));
@@ -1589,7 +1451,7 @@ export class Session extends EventEmitter<SessionEvents> {
   #finish(item: QueueItem, status: number, reason?: string): void {
     const msg = item.msg;
     if (status !== msg.statusCode || statusIsTransportError(status)) msg.setStatus(status, reason);
-    item.finishing = true;
+    item.state = 'finishing';
     if (item.streamWaiting && item.streamReject !== null && statusIsTransportError(status)) {
       item.streamWaiting = false;
       item.streamReject(new SessionError(status, msg.reasonPhrase, msg));
@@ -1623,7 +1485,7 @@ export class Session extends EventEmitter<SessionEvents> {
       resolve(msg.statusCode);
     }
     if (item.requeue && this.#items.has(item) && !this.#closed && this.#mayResend(item)) return this.#requeueFinished(item);
-    item.finishing = false;
+    item.state = 'finished';
     this.#items.delete(item);
     msg[kItem] = null;
     if (this.#items.size === 0) this.#becameIdle();
