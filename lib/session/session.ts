@@ -16,7 +16,6 @@ import {
   CURLE_ABORTED_BY_CALLBACK,
   CURLE_BAD_FUNCTION_ARGUMENT,
   CURLE_FILESIZE_EXCEEDED,
-  CURLAUTH_BASIC,
   CURLE_GOT_NOTHING,
   CURLE_HTTP2,
   CURLE_HTTP2_STREAM,
@@ -34,49 +33,17 @@ import {
   CURLMOPT_MAX_TOTAL_CONNECTIONS,
   CURLMOPT_PIPELINING,
   CURLOPT_ACCEPT_ENCODING,
-  CURLOPT_CAINFO,
-  CURLOPT_CAINFO_BLOB,
-  CURLOPT_CAPATH,
-  CURLOPT_CONNECTTIMEOUT_MS,
-  CURLOPT_CUSTOMREQUEST,
   CURLOPT_DEBUGFUNCTION,
-  CURLOPT_FRESH_CONNECT,
   CURLOPT_HEADERFUNCTION,
-  CURLOPT_HTTPAUTH,
-  CURLOPT_HTTPGET,
   CURLOPT_HTTPHEADER,
-  CURLOPT_HTTP_VERSION,
-  CURLOPT_LOW_SPEED_LIMIT,
-  CURLOPT_LOW_SPEED_TIME,
-  CURLOPT_MAXAGE_CONN,
-  CURLOPT_NOBODY,
-  CURLOPT_PASSWORD,
   CURLOPT_PIPEWAIT,
-  CURLOPT_POST,
-  CURLOPT_POSTFIELDS,
-  CURLOPT_POSTFIELDSIZE_LARGE,
   CURLOPT_PREREQFUNCTION,
-  CURLOPT_PROXY,
-  CURLOPT_PROXYAUTH,
-  CURLOPT_PROXYPASSWORD,
-  CURLOPT_PROXYUSERNAME,
-  CURLOPT_PROXY_CAINFO,
-  CURLOPT_PROXY_CAINFO_BLOB,
-  CURLOPT_PROXY_CAPATH,
-  CURLOPT_PROXY_SSL_VERIFYHOST,
-  CURLOPT_PROXY_SSL_VERIFYPEER,
-  CURLOPT_READFUNCTION,
-  CURLOPT_SSL_VERIFYHOST,
-  CURLOPT_SSL_VERIFYPEER,
   CURLOPT_URL,
-  CURLOPT_USERAGENT,
-  CURLOPT_USERNAME,
   CURLOPT_VERBOSE,
   CURLOPT_WRITEFUNCTION,
   CURLPAUSE_ALL,
   CURLPAUSE_CONT,
   CURLPIPE_MULTIPLEX,
-  CURL_HTTP_VERSION_2TLS,
   CURL_WRITEFUNC_PAUSE,
 } from '../libcurl/constants.generated';
 import type { Auth, AuthType } from './auth';
@@ -90,7 +57,8 @@ import { kContentDecoded, kDisabled, kFlags, kItem, kSetResponse, kSetTransportE
 import { watchMessage, watchSession } from './abort';
 import { Status, statusForCurlCode, statusIsTransportError } from './status';
 import { emit0, emit1, emit3, reportListenerError } from './listener-errors';
-import { BodyReader, ResponseStream } from './body-streams';
+import { ResponseStream } from './body-streams';
+import { configureEasy, curlUrl, hasAcceptEncoding, isIdempotent, requestHeaderLines, setConnectionReuse, setMethod, setProxyAndCredentials, type TransferSettings } from './transfer-setup';
 import { applyRedirect, isRedirection, redirectionUri, wouldRedirectAsGet, wouldRedirectAsSafe } from './redirect';
 
 import { QueueItem, type QueueCallback } from './message-queue';
@@ -801,6 +769,27 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#unlimited = null;
   };
 
+  // The session's properties a handle is configured from (transfer-setup.ts), read when a
+  // handle runs for the first time in a configuration generation.
+  #transferSettings(): TransferSettings {
+    return {
+      version: this.#config,
+      userAgent: this.#userAgentFull,
+      timeout: this.#timeout,
+      idleTimeout: this.#idleTimeout,
+      maxBodySize: this.#maxBodySize,
+      sslStrict: this.#sslStrict,
+      sslCaFile: this.#sslCaFile,
+      sslUseSystemCaFile: this.#sslUseSystemCaFile,
+      tlsDatabase: this.#tlsDatabase,
+    };
+  }
+
+  // The URL libcurl gets for `uri` (transfer-setup.ts), or null for a scheme this session does not speak.
+  #curlUrl(uri: URL): string | null {
+    return curlUrl(uri, this.#httpAliases, this.#httpsAliases);
+  }
+
   #updateExtraHeaders(): void {
     this.#acceptLanguageLine = this.#acceptLanguage ? `Accept-Language: ${this.#acceptLanguage}` : null;
   }
@@ -852,7 +841,7 @@ export class Session extends EventEmitter<SessionEvents> {
     easy.run++;
     item.easy = easy;
     item.state = 'running';
-    if (easy.configVersion !== this.#config) this.#configure(easy);
+    if (easy.configVersion !== this.#config) configureEasy(easy, this.#transferSettings());
     easy.set(CURLOPT_URL, url);
     // Waiting for a connection that can multiplex only pays off where one may (HTTP/2 over
     // TLS); for plain http libcurl 7.88 would hold every other new transfer to the host
@@ -867,7 +856,7 @@ export class Session extends EventEmitter<SessionEvents> {
     item.reader = null;
     const plainGet = body === null && method === 'GET';
     if (!(plainGet && easy.plainMethod)) {
-      this.#setMethod(item, easy, method, body);
+      item.reader = setMethod(easy, msg, method, body);
       easy.plainMethod = plainGet;
     }
 
@@ -878,16 +867,7 @@ export class Session extends EventEmitter<SessionEvents> {
     const credentials = auth === null ? null : (auth.requestStarted(msg, proxy) ?? null);
 
     // Headers: the message's, then the session's and the features'.
-    const lines: string[] = [];
-    msg.requestHeaders.appendLines(lines);
-    // libsoup sends a body with the Content-Type it was given, or none, and no Expect unless
-    // asked; libcurl would add its own ("application/x-www-form-urlencoded", "100-continue").
-    if (body !== null) {
-      if (!msg.requestHeaders.has('Content-Type')) lines.push('Content-Type:');
-      if (!msg.requestHeaders.has('Expect')) lines.push('Expect:');
-    }
-    // soup_session_send_queue_item: the session's Accept-Language unless the message has one.
-    if (this.#acceptLanguageLine !== null && !msg.requestHeaders.has('Accept-Language')) lines.push(this.#acceptLanguageLine);
+    const lines = requestHeaderLines(msg, body, this.#acceptLanguageLine);
     for (const f of this.#headerFeatures) if (this.#isEnabled(f, msg)) f.prepareRequest!(this, msg, lines);
     // The ContentDecoder, unless the message disabled it (soup_message_disable_feature):
     // libcurl decodes, and its Accept-Encoding goes out unless the request has one of its
@@ -898,28 +878,8 @@ export class Session extends EventEmitter<SessionEvents> {
     if (decoder !== null && !hasAcceptEncoding(lines)) lines.push(decoder.headerLine);
     easy.setHeaders(CURLOPT_HTTPHEADER, lines);
 
-    // libcurl's side of the proxy and of credentials handed back by requestStarted.
-    const userAuth = credentials === null ? null : credentials.auth;
-    const proxyAuth = credentials === null ? null : credentials.proxyAuth;
-    // No proxy and no credentials on a handle that had none either: nothing to set.
-    const plainAuth = proxy === null && userAuth === null && proxyAuth === null;
-    if (!(plainAuth && easy.plainAuth)) {
-      easy.set(CURLOPT_PROXY, proxy ?? '');
-      easy.set(CURLOPT_HTTPAUTH, userAuth?.curlAuth ?? CURLAUTH_BASIC);
-      easy.set(CURLOPT_USERNAME, userAuth?.username ?? null);
-      easy.set(CURLOPT_PASSWORD, userAuth?.password ?? null);
-      easy.set(CURLOPT_PROXYAUTH, proxyAuth?.curlAuth ?? CURLAUTH_BASIC);
-      easy.set(CURLOPT_PROXYUSERNAME, proxyAuth?.username ?? null);
-      easy.set(CURLOPT_PROXYPASSWORD, proxyAuth?.password ?? null);
-      easy.plainAuth = plainAuth;
-    }
-
-    // libsoup's rule: a non-idempotent message (POST without MessageFlags.IDEMPOTENT) never
-    // reuses an idle connection, so a connection that dies as it is reused cannot make
-    // libcurl send it twice.
-    const flags = msg[kFlags];
-    const fresh = (flags & MessageFlags.NEW_CONNECTION) !== 0 || ((flags & MessageFlags.IDEMPOTENT) === 0 && !isIdempotent(method));
-    easy.set(CURLOPT_FRESH_CONNECT, fresh ? 1 : 0);
+    setProxyAndCredentials(easy, proxy, credentials);
+    setConnectionReuse(easy, msg);
 
     // JavaScript callbacks only for what someone listens to.
     const wantChunks = item.stream !== null || item.streamResolve !== null || msg.listenerCount('got-chunk') > 0;
@@ -960,100 +920,6 @@ export class Session extends EventEmitter<SessionEvents> {
     }
     if (!wantPrereq) emit1(this, 'request-started', msg);
     return true;
-  }
-
-  // CURLOPT_NOBODY/HTTPGET/POST*/CUSTOMREQUEST/READFUNCTION for `method` and `body`.
-  #setMethod(item: QueueItem, easy: PooledEasy, method: string, body: Message['requestBody']): void {
-    if (body === null) {
-      if (method === 'HEAD') easy.set(CURLOPT_NOBODY, 1);
-      else {
-        if (easy.current(CURLOPT_NOBODY) === 1 || easy.current(CURLOPT_POST) === 1 || easy.current(CURLOPT_POSTFIELDS) !== undefined) {
-          // CURLOPT_HTTPGET does not clear NOBODY: both, in this order.
-          easy.set(CURLOPT_NOBODY, 0);
-          easy.set(CURLOPT_HTTPGET, 1);
-          easy.forget(CURLOPT_POSTFIELDS);
-          easy.forget(CURLOPT_POST);
-          easy.forget(CURLOPT_HTTPGET);
-        }
-      }
-      easy.set(CURLOPT_CUSTOMREQUEST, method === 'GET' || method === 'HEAD' ? null : method);
-    } else {
-      if (easy.current(CURLOPT_NOBODY) === 1) easy.set(CURLOPT_NOBODY, 0);
-      if (Buffer.isBuffer(body)) {
-        easy.set(CURLOPT_POSTFIELDS, body);
-      } else {
-        easy.set(CURLOPT_POSTFIELDS, null);
-        easy.set(CURLOPT_POST, 1);
-        easy.forget(CURLOPT_POSTFIELDSIZE_LARGE);
-        const length = item.msg.requestHeaders.contentLength;
-        easy.set(CURLOPT_POSTFIELDSIZE_LARGE, length ?? -1);
-        item.reader = new BodyReader(body, easy);
-      }
-      easy.set(CURLOPT_CUSTOMREQUEST, method === 'POST' ? null : method);
-    }
-    easy.set(CURLOPT_READFUNCTION, item.reader === null ? null : item.reader.read);
-    if (item.reader === null) easy.forget(CURLOPT_READFUNCTION);
-  }
-
-  #configure(easy: PooledEasy): void {
-    // Settings changed since this handle last ran: start from libcurl's defaults again, so
-    // a CA file or proxy setting that was dropped is really gone.
-    if (easy.configVersion !== -1) easy.resetAll();
-    easy.configVersion = this.#config;
-    easy.apply(CURLOPT_USERAGENT, this.#userAgentFull);
-    const timeoutMs = Math.round(this.#timeout * 1000);
-    easy.apply(CURLOPT_CONNECTTIMEOUT_MS, timeoutMs);
-    easy.apply(CURLOPT_LOW_SPEED_LIMIT, timeoutMs > 0 ? 1 : 0);
-    easy.apply(CURLOPT_LOW_SPEED_TIME, timeoutMs > 0 ? Math.max(1, Math.round(this.#timeout)) : 0);
-    easy.apply(CURLOPT_MAXAGE_CONN, this.#idleTimeout > 0 ? Math.max(1, Math.round(this.#idleTimeout)) : 1 << 30);
-    easy.apply(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
-    // The decoded-body bound in the native driver, where the object layer has it (without a
-    // got-chunk listener the body never passes through JavaScript); the write callback
-    // checks the same bound when it runs.
-    if ('maxBodySize' in easy) (easy as { maxBodySize: number }).maxBodySize = this.#maxBodySize;
-    if (process.env.CURLIO_VERBOSE) easy.apply(CURLOPT_VERBOSE, 1);
-    // With sslStrict off the handshake always completes and msg.tlsErrors carries the
-    // verification result that was computed anyway.
-    easy.apply(CURLOPT_SSL_VERIFYPEER, this.#sslStrict ? 1 : 0);
-    easy.apply(CURLOPT_SSL_VERIFYHOST, this.#sslStrict ? 2 : 0);
-    easy.apply(CURLOPT_PROXY_SSL_VERIFYPEER, this.#sslStrict ? 1 : 0);
-    easy.apply(CURLOPT_PROXY_SSL_VERIFYHOST, this.#sslStrict ? 2 : 0);
-    // The same trust for an https proxy as for the server, as GTlsDatabase is for both.
-    if (this.#tlsDatabase !== null) {
-      easy.apply(CURLOPT_CAINFO_BLOB, this.#tlsDatabase);
-      easy.apply(CURLOPT_PROXY_CAINFO_BLOB, this.#tlsDatabase);
-    } else if (this.#sslCaFile !== null) {
-      easy.apply(CURLOPT_CAINFO, this.#sslCaFile);
-      easy.apply(CURLOPT_PROXY_CAINFO, this.#sslCaFile);
-    }
-    if (!this.#sslUseSystemCaFile) {
-      // No system store: only what was given above is trusted (nothing at all without it).
-      if (this.#sslCaFile === null || this.#tlsDatabase !== null) {
-        easy.apply(CURLOPT_CAINFO, null);
-        easy.apply(CURLOPT_PROXY_CAINFO, null);
-      }
-      easy.apply(CURLOPT_CAPATH, null);
-      easy.apply(CURLOPT_PROXY_CAPATH, null);
-    }
-  }
-
-  // The URL libcurl gets for `uri`, after libsoup's soup_uri_is_https / soup_uri_is_http
-  // (https and its aliases first); null: not a scheme this session speaks.
-  #curlUrl(uri: URL): string | null {
-    if (uri.username !== '' || uri.password !== '') {
-      // Credentials in the URI are the auth manager's (used at the first 401), never libcurl's.
-      uri = new URL(uri.href);
-      uri.username = uri.password = '';
-    }
-    const scheme = uri.protocol.slice(0, -1);
-    if (scheme === 'http' || scheme === 'https') return uri.href;
-    if (scheme === 'file' || scheme === 'data' || scheme === 'about' || scheme === 'blob') return null;
-    const https = this.#httpsAliases;
-    // wss is https whatever the aliases: a secure scheme never goes out in clear under '*'.
-    if (scheme === 'wss' || (https !== null && https.includes(scheme))) return 'https' + uri.href.slice(scheme.length);
-    const http = this.#httpAliases;
-    if (http !== null && (http.includes(scheme) || (http.length === 1 && http[0] === '*'))) return 'http' + uri.href.slice(scheme.length);
-    return null;
   }
 
   // Callbacks per pooled handle, made once: they look up the message the handle runs now.
@@ -1570,20 +1436,6 @@ function bodyTooLarge(limit: number): string {
 // "HTTP/1.1 200", "HTTP/2 200": a response's first line (not a trailer field).
 function isStatusLine(data: Buffer): boolean {
   return data.length > 5 && data[0] === 72 && data[1] === 84 && data[2] === 84 && data[3] === 80 && data[4] === 47;
-}
-
-// SOUP_METHOD_IS_IDEMPOTENT.
-function isIdempotent(method: string): boolean {
-  return method === 'GET' || method === 'HEAD' || method === 'OPTIONS' || method === 'TRACE' || method === 'PUT' || method === 'DELETE';
-}
-
-function hasAcceptEncoding(lines: readonly string[]): boolean {
-  for (const line of lines) {
-    // "Name: value", or libcurl's "Name;" (send it empty) and "Name:" (leave it out).
-    const separator = line.charCodeAt(15);
-    if ((separator === 58 || separator === 59) && line.slice(0, 15).toLowerCase() === 'accept-encoding') return true;
-  }
-  return false;
 }
 
 /** Accept-Language from the locale environment, as libsoup builds it from g_get_language_names. */
