@@ -11,7 +11,6 @@ import type { DebugCallback, PrereqCallback } from '../libcurl/callbacks';
 import { kTransferHandler, type TransferHandler } from '../libcurl/easy';
 import { Multi } from '../libcurl/multi';
 import { CurlError } from '../libcurl/errors';
-import { easyMethods } from '../libcurl/binding';
 import {
   CURLE_ABORTED_BY_CALLBACK,
   CURLE_BAD_FUNCTION_ARGUMENT,
@@ -628,14 +627,14 @@ export class Session extends EventEmitter<SessionEvents> {
     item.paused = true;
     const easy = item.easy;
     if (easy === null || easy === this.#syncEasy) return;
-    const code = easyMethods.pause.call(easy, CURLPAUSE_ALL);
-    if (code === CURLE_BAD_FUNCTION_ARGUMENT) {
+    try {
+      easy.pause(CURLPAUSE_ALL);
+    } catch (error) {
+      if (!(error instanceof CurlError) || error.errno !== CURLE_BAD_FUNCTION_ARGUMENT) throw error;
       // libcurl 7.88 cannot pause a transfer that has no connection yet. Nothing was sent:
       // take it off libcurl and start it again on unpause.
       this.#detach(item);
       item.state = 'paused';
-    } else if (code !== CURLE_OK) {
-      throw new CurlError('easy', code, 'pausing the message');
     }
   }
 
