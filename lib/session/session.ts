@@ -58,7 +58,7 @@ import { Status, statusForCurlCode, statusIsTransportError } from './status';
 import { emit0, emit1, emit3, reportListenerError } from './listener-errors';
 import { ResponseStream } from './body-streams';
 import { configureEasy, curlUrl, hasAcceptEncoding, isIdempotent, requestHeaderLines, setConnectionReuse, setMethod, setProxyAndCredentials, type TransferSettings } from './transfer-setup';
-import { applyRedirect, isRedirection, redirectionUri, wouldRedirectAsGet, wouldRedirectAsSafe } from './redirect';
+import { applyRedirect, isRedirection, redirectHandler, redirectionUri, wouldRedirectTo } from './redirect';
 
 import { QueueItem, type QueueCallback } from './message-queue';
 
@@ -703,7 +703,7 @@ export class Session extends EventEmitter<SessionEvents> {
    */
   wouldRedirect(msg: Message): boolean {
     if (!(msg instanceof Message)) throw new TypeError('Expected a Message for msg');
-    return this.#wouldRedirectTo(msg) !== null;
+    return wouldRedirectTo(msg, this.#speaks) !== null;
   }
 
   /**
@@ -788,6 +788,9 @@ export class Session extends EventEmitter<SessionEvents> {
   #curlUrl(uri: URL): string | null {
     return curlUrl(uri, this.#httpAliases, this.#httpsAliases);
   }
+
+  // Whether the session speaks `uri`'s scheme: where the redirect handler may go (redirect.ts).
+  readonly #speaks = (uri: URL): boolean => this.#curlUrl(uri) !== null;
 
   #updateExtraHeaders(): void {
     this.#acceptLanguageLine = this.#acceptLanguage ? `Accept-Language: ${this.#acceptLanguage}` : null;
@@ -976,7 +979,7 @@ export class Session extends EventEmitter<SessionEvents> {
     try {
       emit0(msg, 'got-headers');
       if (item.streamResolve !== null && easy.item === item) {
-        const follows = (msg[kFlags] & MessageFlags.NO_REDIRECT) === 0 && this.#wouldRedirectTo(msg) !== null;
+        const follows = (msg[kFlags] & MessageFlags.NO_REDIRECT) === 0 && wouldRedirectTo(msg, this.#speaks) !== null;
         if (!follows && !this.#wantsAuth(item)) {
           const stream = new ResponseStream(() => {
             if (easy.item === item && !item.paused) easy.pause(CURLPAUSE_CONT);
@@ -1177,7 +1180,7 @@ export class Session extends EventEmitter<SessionEvents> {
 
     if (item.requeue) return this.#restart(item);
     // Redirects (libsoup's redirect handler runs at got-body).
-    const redirect = this.#redirectHandler(item);
+    const redirect = redirectHandler(msg, this.#speaks);
     if (redirect === 'follow') return this.#restart(item);
     if (redirect === 'malformed') {
       this.#finish(item, Status.MALFORMED, 'Invalid Redirect URL');
@@ -1363,35 +1366,6 @@ export class Session extends EventEmitter<SessionEvents> {
       }
     }
     emit1(this, 'request-unqueued', msg);
-  }
-
-  // --- redirects (libsoup's redirect_handler; the rules are in redirect.ts) -------------------
-
-  // Where the message would go: the target of a redirect libsoup 2.74 follows by itself
-  // (301/302/303/307/308, as GET or as a safe method) to a scheme this session speaks.
-  #wouldRedirectTo(msg: Message): URL | null {
-    const status = msg.statusCode;
-    const method = msg.method;
-    if (!wouldRedirectAsGet(status, method) && !wouldRedirectAsSafe(status, method)) return null;
-    const uri = redirectionUri(msg);
-    return uri === null || this.#curlUrl(uri) === null ? null : uri;
-  }
-
-  // The redirect handler at got-body: follow, or MALFORMED for a Location that is no URI
-  // with a host (libsoup's "Invalid Redirect URL"), or leave the response as it is.
-  #redirectHandler(item: QueueItem): 'follow' | 'malformed' | 'none' {
-    const msg = item.msg;
-    // libsoup's handler runs for a Location on any status (a 201 with a bad one would end
-    // MALFORMED); here only 3xx responses are looked at: the status is known without parsing
-    // the headers, which a 2xx then never needs (a quarter of a plain GET's cost).
-    if (!isRedirection(msg.statusCode) || (msg[kFlags] & MessageFlags.NO_REDIRECT) !== 0 || !msg.responseHeaders.has('Location')) return 'none';
-    const uri = this.#wouldRedirectTo(msg);
-    if (uri === null) return redirectionUri(msg) === null ? 'malformed' : 'none';
-    // A streamed body cannot be sent again: the application decides (redirectMessage).
-    const body = msg.requestBody;
-    if (body !== null && !Buffer.isBuffer(body) && !wouldRedirectAsGet(msg.statusCode, msg.method)) return 'none';
-    applyRedirect(msg, uri);
-    return 'follow';
   }
 }
 
