@@ -42,7 +42,23 @@ export interface PerformResult {
   headers: Buffer;
 }
 
-const STRIDE = 6; // [easy, result, body, headers, error, response code] per finished transfer
+// The native driver's completion batch (MultiHandle::DeliverDone in binding/curl/multi.cc):
+// one flat array, these six slots per finished transfer. Read here and nowhere else; a
+// TransferHandler gets them as its arguments, in this order but for the easy handle last.
+const Done = {
+  easy: 0,
+  /** CURLcode (CURLE_OUT_OF_MEMORY when no Buffer could be made). */
+  result: 1,
+  /** The buffered body: a Buffer, or its length in the batch's slab, or undefined. */
+  body: 2,
+  /** The raw header lines, as the body. */
+  headers: 3,
+  /** What a JavaScript callback of the transfer threw, or undefined. */
+  error: 4,
+  /** CURLINFO_RESPONSE_CODE. */
+  responseCode: 5,
+  stride: 6,
+} as const;
 
 /** @internal curl_multi_setopt and curl_multi_assign, returning the CURLMcode (functions.ts). */
 export const kSetopt = Symbol('curlio.multi.setopt');
@@ -266,27 +282,29 @@ export class Multi extends NativeMulti {
   #onDone(items: unknown[], slab: ArrayBuffer | undefined): void {
     this.deliveries++;
     let offset = 0; // into the slab: small bodies and headers come as lengths, in order
-    for (let i = 0; i < items.length; i += STRIDE) {
-      const easy = items[i] as Easy;
-      let body = items[i + 2] as Buffer | number | undefined;
+    for (let i = 0; i < items.length; i += Done.stride) {
+      const easy = items[i + Done.easy] as Easy;
+      const result = items[i + Done.result] as number;
+      let body = items[i + Done.body] as Buffer | number | undefined;
       if (typeof body === 'number') {
         body = body === 0 ? Buffer.alloc(0) : Buffer.from(slab as ArrayBuffer, offset, body);
         offset += body.length;
       }
-      let headers = items[i + 3] as Buffer | number | undefined;
+      let headers = items[i + Done.headers] as Buffer | number | undefined;
       if (typeof headers === 'number') {
         headers = headers === 0 ? Buffer.alloc(0) : Buffer.from(slab as ArrayBuffer, offset, headers);
         offset += headers.length;
       }
+      const error = items[i + Done.error];
       const handler = easy[kTransferHandler];
       if (handler !== undefined) {
         easy[kTransferHandler] = undefined;
         easy[kTransferOwner] = undefined;
         this.#transfers.delete(easy);
-        handler(items[i + 1] as number, body, headers, items[i + 4], items[i + 5] as number, easy);
+        handler(result, body, headers, error, items[i + Done.responseCode] as number, easy);
       } else {
-        const msg: CURLMsg = { msg: CURLMSG_DONE, easy_handle: easy, data: { result: items[i + 1] as number } };
-        if (items[i + 4] !== undefined) msg.error = items[i + 4];
+        const msg: CURLMsg = { msg: CURLMSG_DONE, easy_handle: easy, data: { result } };
+        if (error !== undefined) msg.error = error;
         this.onMessage?.(msg);
       }
     }

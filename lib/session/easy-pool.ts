@@ -1,11 +1,10 @@
 // PooledEasy: an easy handle that remembers the options it holds, so starting a message
 // sets only what differs from the last one it ran. libcurl keeps the connections in the
 // multi handle, so a pooled handle costs nothing but its options.
-import { easyMethods } from '../libcurl/binding';
 import { Easy } from '../libcurl/easy';
 import type { DebugCallback, PrereqCallback } from '../libcurl/callbacks';
-import { CurlError } from '../libcurl/errors';
 import {
+  type EasyOption,
   CURLINFO_APPCONNECT_TIME_T,
   CURLINFO_CONNECT_TIME_T,
   CURLINFO_NAMELOOKUP_TIME_T,
@@ -54,8 +53,7 @@ export class PooledEasy extends Easy {
     const opts = this.#opts;
     const i = indexOfOption(opts, option);
     if (i !== -1 ? opts[i + 1] === value : value === null) return;
-    const code = easyMethods.setopt.call(this, option, value);
-    if (code !== 0) throw new CurlError('easy', code, `setting option ${option}`);
+    this.setopt(option as EasyOption, value as never);
     if (i !== -1) opts[i + 1] = value;
     else opts.push(option, value);
   }
@@ -66,8 +64,7 @@ export class PooledEasy extends Easy {
    * what varies per message and stays small on each of thousands of pooled handles.
    */
   apply(option: number, value: unknown): void {
-    const code = easyMethods.setopt.call(this, option, value);
-    if (code !== 0) throw new CurlError('easy', code, `setting option ${option}`);
+    this.setopt(option as EasyOption, value as never);
   }
 
   /** The value last set for `option` through set() (undefined: never set, or forgotten). */
@@ -124,8 +121,7 @@ export class PooledEasy extends Easy {
       }
       if (same) return;
     }
-    const code = easyMethods.setopt.call(this, option, lines.length === 0 ? null : lines);
-    if (code !== 0) throw new CurlError('easy', code, 'setting request headers');
+    this.setopt(option as EasyOption, (lines.length === 0 ? null : lines) as never);
     this.#headers = lines.slice(); // exact size: `lines` grew by push, with room to spare
   }
 }

@@ -1,7 +1,8 @@
 // libsoup 2.74's redirect rules (soup-session.c: SOUP_SESSION_WOULD_REDIRECT_AS_GET / _AS_SAFE,
 // redirection_uri, soup_session_redirect_message), as pure functions of a message; the
-// session's redirect handler and wouldRedirect / redirectMessage use them.
-import type { Message } from './message';
+// session's redirect handler and wouldRedirect / redirectMessage use them; and libsoup's
+// redirect handler itself, which Session runs at got-body.
+import { kFlags, MessageFlags, type Message } from './message';
 
 /** SOUP_METHOD_IS_SAFE (soup-misc-private.h). */
 export function isSafeMethod(method: string): boolean {
@@ -74,4 +75,35 @@ export function applyRedirect(msg: Message, uri: URL): void {
 /** scheme://host:port, also for aliases such as dav:// whose URL.origin is the opaque "null". */
 export function originOf(uri: URL): string {
   return `${uri.protocol}//${uri.host}`;
+}
+
+/**
+ * Where the message would go: the target of a redirect libsoup 2.74 follows by itself
+ * (301/302/303/307/308, as GET or as a safe method) to a scheme the session `speaks`.
+ */
+export function wouldRedirectTo(msg: Message, speaks: (uri: URL) => boolean): URL | null {
+  const status = msg.statusCode;
+  const method = msg.method;
+  if (!wouldRedirectAsGet(status, method) && !wouldRedirectAsSafe(status, method)) return null;
+  const uri = redirectionUri(msg);
+  return uri === null || !speaks(uri) ? null : uri;
+}
+
+/**
+ * libsoup's redirect_handler at got-body: 'follow' (msg now points at the target), or
+ * 'malformed' for a Location that is no URI with a host (libsoup's "Invalid Redirect
+ * URL"), or 'none': the response stays as it is.
+ */
+export function redirectHandler(msg: Message, speaks: (uri: URL) => boolean): 'follow' | 'malformed' | 'none' {
+  // libsoup's handler runs for a Location on any status (a 201 with a bad one would end
+  // MALFORMED); here only 3xx responses are looked at: the status is known without parsing
+  // the headers, which a 2xx then never needs (a quarter of a plain GET's cost).
+  if (!isRedirection(msg.statusCode) || (msg[kFlags] & MessageFlags.NO_REDIRECT) !== 0 || !msg.responseHeaders.has('Location')) return 'none';
+  const uri = wouldRedirectTo(msg, speaks);
+  if (uri === null) return redirectionUri(msg) === null ? 'malformed' : 'none';
+  // A streamed body cannot be sent again: the application decides (redirectMessage).
+  const body = msg.requestBody;
+  if (body !== null && !Buffer.isBuffer(body) && !wouldRedirectAsGet(msg.statusCode, msg.method)) return 'none';
+  applyRedirect(msg, uri);
+  return 'follow';
 }

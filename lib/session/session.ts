@@ -11,12 +11,10 @@ import type { DebugCallback, PrereqCallback } from '../libcurl/callbacks';
 import { kTransferHandler, type TransferHandler } from '../libcurl/easy';
 import { Multi } from '../libcurl/multi';
 import { CurlError } from '../libcurl/errors';
-import { easyMethods } from '../libcurl/binding';
 import {
   CURLE_ABORTED_BY_CALLBACK,
   CURLE_BAD_FUNCTION_ARGUMENT,
   CURLE_FILESIZE_EXCEEDED,
-  CURLAUTH_BASIC,
   CURLE_GOT_NOTHING,
   CURLE_HTTP2,
   CURLE_HTTP2_STREAM,
@@ -24,68 +22,27 @@ import {
   CURLE_RECV_ERROR,
   CURLE_SEND_ERROR,
   CURLE_TOO_MANY_REDIRECTS,
-  CURLINFO_APPCONNECT_TIME_T,
-  CURLINFO_CONNECT_TIME_T,
   CURLINFO_DATA_OUT,
   CURLINFO_HEADER_OUT,
   CURLINFO_HTTP_CONNECTCODE,
-  CURLINFO_NAMELOOKUP_TIME_T,
   CURLINFO_NUM_CONNECTS,
-  CURLINFO_PRETRANSFER_TIME_T,
-  CURLINFO_REDIRECT_TIME_T,
   CURLINFO_SSL_VERIFYRESULT,
-  CURLINFO_STARTTRANSFER_TIME_T,
-  CURLINFO_TOTAL_TIME_T,
   CURLMOPT_MAXCONNECTS,
   CURLMOPT_MAX_HOST_CONNECTIONS,
   CURLMOPT_MAX_TOTAL_CONNECTIONS,
   CURLMOPT_PIPELINING,
   CURLOPT_ACCEPT_ENCODING,
-  CURLOPT_CAINFO,
-  CURLOPT_CAINFO_BLOB,
-  CURLOPT_CAPATH,
-  CURLOPT_CONNECTTIMEOUT_MS,
-  CURLOPT_CUSTOMREQUEST,
   CURLOPT_DEBUGFUNCTION,
-  CURLOPT_FRESH_CONNECT,
   CURLOPT_HEADERFUNCTION,
-  CURLOPT_HTTPAUTH,
-  CURLOPT_HTTPGET,
   CURLOPT_HTTPHEADER,
-  CURLOPT_HTTP_VERSION,
-  CURLOPT_LOW_SPEED_LIMIT,
-  CURLOPT_LOW_SPEED_TIME,
-  CURLOPT_MAXAGE_CONN,
-  CURLOPT_NOBODY,
-  CURLOPT_PASSWORD,
   CURLOPT_PIPEWAIT,
-  CURLOPT_POST,
-  CURLOPT_POSTFIELDS,
-  CURLOPT_POSTFIELDSIZE_LARGE,
   CURLOPT_PREREQFUNCTION,
-  CURLOPT_PROXY,
-  CURLOPT_PROXYAUTH,
-  CURLOPT_PROXYPASSWORD,
-  CURLOPT_PROXYUSERNAME,
-  CURLOPT_PROXY_CAINFO,
-  CURLOPT_PROXY_CAINFO_BLOB,
-  CURLOPT_PROXY_CAPATH,
-  CURLOPT_PROXY_SSL_VERIFYHOST,
-  CURLOPT_PROXY_SSL_VERIFYPEER,
-  CURLOPT_READFUNCTION,
-  CURLOPT_SSL_VERIFYHOST,
-  CURLOPT_SSL_VERIFYPEER,
   CURLOPT_URL,
-  CURLOPT_USERAGENT,
-  CURLOPT_USERNAME,
   CURLOPT_VERBOSE,
   CURLOPT_WRITEFUNCTION,
   CURLPAUSE_ALL,
   CURLPAUSE_CONT,
   CURLPIPE_MULTIPLEX,
-  CURL_HTTP_VERSION_2TLS,
-  CURL_READFUNC_ABORT,
-  CURL_READFUNC_PAUSE,
   CURL_WRITEFUNC_PAUSE,
 } from '../libcurl/constants.generated';
 import type { Auth, AuthType } from './auth';
@@ -95,13 +52,17 @@ import { AuthManager } from './features/auth-manager';
 import { ContentDecoder } from './features/content-decoder';
 import type { SessionFeature, SessionFeatureType } from './features/feature';
 import { ProxyResolverDefault } from './features/proxy-resolver-default';
-import { kContentDecoded, kDisabled, kFlags, kItem, kSetResponse, kSetTransportError, kTimingsSource, Message, MessageFlags, type MessageTimings } from './message';
+import { kContentDecoded, kDisabled, kFlags, kItem, kSetResponse, kSetTransportError, kTimingsSource, Message, MessageFlags } from './message';
 import { watchMessage, watchSession } from './abort';
 import { Status, statusForCurlCode, statusIsTransportError } from './status';
 import { emit0, emit1, emit3, reportListenerError } from './listener-errors';
-import { applyRedirect, isRedirection, redirectionUri, wouldRedirectAsGet, wouldRedirectAsSafe } from './redirect';
+import { ResponseStream } from './body-streams';
+import { configureEasy, curlUrl, hasAcceptEncoding, isIdempotent, requestHeaderLines, setConnectionReuse, setMethod, setProxyAndCredentials, type TransferSettings } from './transfer-setup';
+import { applyRedirect, isRedirection, redirectHandler, redirectionUri, wouldRedirectTo } from './redirect';
 
-export type QueueCallback = (session: Session, msg: Message) => void;
+import { QueueItem, type QueueCallback } from './message-queue';
+
+export type { QueueCallback } from './message-queue';
 
 /** What 'connection-created' and 'tunneling' tell about a connection. */
 export interface ConnectionInfo {
@@ -167,139 +128,6 @@ const MAX_HEADER_TOTAL = 20 * MAX_HEADER_BLOCK;
 /** maxBodySize's default: 1 GiB of decoded body (Buffer's own limit is 4 GiB). */
 const DEFAULT_MAX_BODY_SIZE = 2 ** 30;
 const VERSION = readVersion();
-
-// SoupMessageQueueItem: one message on its way through the session.
-class QueueItem {
-  easy: PooledEasy | null = null;
-  finishing = false;
-  requeue = false;
-  paused = false;
-  /** Paused before libcurl had a connection for it: not running, started again on unpause. */
-  heldBack = false;
-  /** The auth manager's answer to a 401/407 is pending (auth-hooks.ts unauthorized). */
-  authWait = false;
-  /** How often the message was sent again (libsoup's resend_count). */
-  resends = 0;
-  /** The multi handle running it (the session's, or the one without connection limits). */
-  multi: Multi | null = null;
-  /** Restarted once already because its reused connection died before any response (libsoup's TRY_AGAIN). */
-  retried = false;
-  /** Whether libcurl speaks https for it (https, wss, or an https alias). */
-  https = false;
-  proxy: string | null = null;
-  headerChunks: Buffer[] | null = null;
-  /** Where the header block being read starts in headerChunks, and its bytes so far. */
-  blockStart = 0;
-  blockBytes = 0;
-  /** Header bytes of this attempt, 1xx blocks and trailers included. */
-  headerBytes = 0;
-  /** The final response's trailer section is being read (libsoup 2 ignores trailers). */
-  trailers = false;
-  /** Response body bytes of this attempt as delivered (decoded), counted against maxBodySize. */
-  bodyBytes = 0;
-  /** Why the session aborted this attempt from a callback (a limit): the message's end. */
-  failure: { status: number; reason: string } | null = null;
-  bodyChunks: Buffer[] | null = null;
-  gotHeaders = false;
-  stream: ResponseStream | null = null;
-  streamResolve: ((stream: Readable) => void) | null = null;
-  streamReject: ((error: Error) => void) | null = null;
-  streamWaiting = false;
-  /** Whether libcurl decodes this attempt's response (the ContentDecoder is on for it). */
-  decoding = false;
-  /** send()'s promise: settled with the status once the message finished. */
-  statusResolve: ((status: number) => void) | null = null;
-  inCallback = 0;
-  connects = 0;
-  reader: BodyReader | null = null;
-  /** wrote-headers / wrote-body of this attempt: 0 neither, 1 headers, 2 both. */
-  wrote = 0;
-  /** Request body bytes libcurl sent in this attempt, and how many there are (-1: unknown). */
-  bodySent = 0;
-  bodyLength = 0;
-  constructor(
-    readonly msg: Message,
-    public callback: QueueCallback | null,
-  ) {}
-}
-
-// The response of sendStream: backpressure pauses the transfer (CURL_WRITEFUNC_PAUSE).
-class ResponseStream extends Readable {
-  waiting = false;
-  constructor(readonly onDemand: () => void) {
-    super();
-  }
-  override _read(): void {
-    if (this.waiting) {
-      this.waiting = false;
-      // _read may run inside the write callback that filled the buffer: unpause outside libcurl.
-      setImmediate(this.onDemand);
-    }
-  }
-}
-
-// A streamed request body read as libcurl asks (CURLOPT_READFUNCTION); libcurl waits
-// (CURL_READFUNC_PAUSE) while the next chunk is on its way.
-class BodyReader {
-  #iterator: AsyncIterator<Buffer | string | Uint8Array>;
-  #pending: Buffer | null = null;
-  #done = false;
-  /** The body's end was handed to libcurl. */
-  ended = false;
-  #fetching = false;
-  #waiting = false;
-  error: unknown = undefined;
-  constructor(
-    source: AsyncIterable<Buffer | string | Uint8Array>,
-    readonly easy: PooledEasy,
-  ) {
-    this.#iterator = source[Symbol.asyncIterator]();
-  }
-  read = (size: number): Buffer | null | number => {
-    if (this.error !== undefined) return CURL_READFUNC_ABORT;
-    const pending = this.#pending;
-    if (pending !== null) {
-      if (pending.length <= size) {
-        this.#pending = null;
-        return pending;
-      }
-      this.#pending = pending.subarray(size);
-      return pending.subarray(0, size);
-    }
-    if (this.#done) {
-      this.ended = true;
-      return null;
-    }
-    this.#waiting = true;
-    if (!this.#fetching) this.#fetch();
-    return CURL_READFUNC_PAUSE;
-  };
-  #fetch(): void {
-    this.#fetching = true;
-    this.#iterator.next().then(
-      (r) => {
-        this.#fetching = false;
-        if (r.done) this.#done = true;
-        else this.#pending = typeof r.value === 'string' ? Buffer.from(r.value) : Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength);
-        this.#resume();
-      },
-      (error: unknown) => {
-        this.#fetching = false;
-        this.error = error;
-        this.#resume();
-      },
-    );
-  }
-  #resume(): void {
-    if (!this.#waiting || this.easy.isClosed()) return;
-    this.#waiting = false;
-    try {
-      this.easy.pause(CURLPAUSE_CONT);
-    } catch {
-      // the transfer is gone (cancelled): nothing to resume
-    }
-  }
-}
 
 export class Session extends EventEmitter<SessionEvents> {
   /** The connections (and their limits) of every queued message... */
@@ -654,7 +482,7 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#checkOpen();
     const current = msg[kItem] as QueueItem | null;
     if (current !== null) {
-      if (current.finishing && this.#items.has(current)) {
+      if (current.state === 'finishing' && this.#items.has(current)) {
         if (statusResolve !== null) {
           current.callback = null;
           current.statusResolve = statusResolve;
@@ -694,7 +522,7 @@ export class Session extends EventEmitter<SessionEvents> {
     // them in this order (its pending list is first come, first served).
     if (items.length > 1) items.sort(byPriority);
     for (const item of items) {
-      if (this.#closed || !this.#items.has(item) || item.msg[kItem] !== item || item.easy !== null || item.finishing) continue;
+      if (this.#closed || !this.#items.has(item) || item.msg[kItem] !== item || item.easy !== null || item.state === 'finishing') continue;
       try {
         this.#start(item);
       } catch (error) {
@@ -769,7 +597,7 @@ export class Session extends EventEmitter<SessionEvents> {
       // Cancelled from a handler while libcurl ran it: it has ended (CANCELLED) already.
       if (msg[kItem] !== item || !this.#items.has(item)) break;
       try {
-        if (!this.#completed(item, easy, code, headers, body)) break;
+        if (!this.#completed(item, easy, code, body, headers)) break;
       } catch (error) {
         this.#failed(item, error);
         break;
@@ -782,7 +610,7 @@ export class Session extends EventEmitter<SessionEvents> {
   cancelMessage(msg: Message, status: number = Status.CANCELLED): void {
     const item = msg[kItem] as QueueItem | null;
     if (item === null || !this.#items.has(item)) return;
-    if (item.finishing) {
+    if (item.state === 'finishing') {
       item.requeue = false;
       msg.setStatus(status);
       return;
@@ -799,14 +627,14 @@ export class Session extends EventEmitter<SessionEvents> {
     item.paused = true;
     const easy = item.easy;
     if (easy === null || easy === this.#syncEasy) return;
-    const code = easyMethods.pause.call(easy, CURLPAUSE_ALL);
-    if (code === CURLE_BAD_FUNCTION_ARGUMENT) {
+    try {
+      easy.pause(CURLPAUSE_ALL);
+    } catch (error) {
+      if (!(error instanceof CurlError) || error.errno !== CURLE_BAD_FUNCTION_ARGUMENT) throw error;
       // libcurl 7.88 cannot pause a transfer that has no connection yet. Nothing was sent:
       // take it off libcurl and start it again on unpause.
       this.#detach(item);
-      item.heldBack = true;
-    } else if (code !== CURLE_OK) {
-      throw new CurlError('easy', code, 'pausing the message');
+      item.state = 'paused';
     }
   }
 
@@ -815,13 +643,13 @@ export class Session extends EventEmitter<SessionEvents> {
     const item = msg[kItem] as QueueItem | null;
     if (item === null || !item.paused) return;
     item.paused = false;
-    if (item.heldBack) {
-      item.heldBack = false;
+    if (item.state === 'paused') {
+      item.state = 'starting';
       if (this.#inCurl > 0) setImmediate(() => this.#items.has(item) && item.easy === null && !item.paused && this.#start(item));
       else this.#start(item);
       return;
     }
-    if (item.authWait) {
+    if (item.state === 'authenticating') {
       // Paused in 'authenticate': the auth manager learns the answer may be there.
       const hooks = this.#authHooks(msg);
       try {
@@ -875,7 +703,7 @@ export class Session extends EventEmitter<SessionEvents> {
    */
   wouldRedirect(msg: Message): boolean {
     if (!(msg instanceof Message)) throw new TypeError('Expected a Message for msg');
-    return this.#wouldRedirectTo(msg) !== null;
+    return wouldRedirectTo(msg, this.#speaks) !== null;
   }
 
   /**
@@ -940,6 +768,30 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#unlimited = null;
   };
 
+  // The session's properties a handle is configured from (transfer-setup.ts), read when a
+  // handle runs for the first time in a configuration generation.
+  #transferSettings(): TransferSettings {
+    return {
+      version: this.#config,
+      userAgent: this.#userAgentFull,
+      timeout: this.#timeout,
+      idleTimeout: this.#idleTimeout,
+      maxBodySize: this.#maxBodySize,
+      sslStrict: this.#sslStrict,
+      sslCaFile: this.#sslCaFile,
+      sslUseSystemCaFile: this.#sslUseSystemCaFile,
+      tlsDatabase: this.#tlsDatabase,
+    };
+  }
+
+  // The URL libcurl gets for `uri` (transfer-setup.ts), or null for a scheme this session does not speak.
+  #curlUrl(uri: URL): string | null {
+    return curlUrl(uri, this.#httpAliases, this.#httpsAliases);
+  }
+
+  // Whether the session speaks `uri`'s scheme: where the redirect handler may go (redirect.ts).
+  readonly #speaks = (uri: URL): boolean => this.#curlUrl(uri) !== null;
+
   #updateExtraHeaders(): void {
     this.#acceptLanguageLine = this.#acceptLanguage ? `Accept-Language: ${this.#acceptLanguage}` : null;
   }
@@ -948,15 +800,10 @@ export class Session extends EventEmitter<SessionEvents> {
     return new PooledEasy();
   }
 
-  // One completion handler for every pooled handle (the handle comes with the result), not a
-  // closure and a context on each of them.
-  readonly #transferDone: TransferHandler = (result, body, headers, error, status, easy) =>
-    this.#onDone(easy as PooledEasy, result, body, headers, error, status);
-
   #start(item: QueueItem): void {
     if (item.paused) {
       // Nothing was sent yet: a paused message waits here for unpauseMessage().
-      item.heldBack = true;
+      item.state = 'paused';
       return;
     }
     const easy = this.#pool.pop() ?? this.#newEasy();
@@ -995,7 +842,8 @@ export class Session extends EventEmitter<SessionEvents> {
     easy.item = item;
     easy.run++;
     item.easy = easy;
-    if (easy.configVersion !== this.#config) this.#configure(easy);
+    item.state = 'running';
+    if (easy.configVersion !== this.#config) configureEasy(easy, this.#transferSettings());
     easy.set(CURLOPT_URL, url);
     // Waiting for a connection that can multiplex only pays off where one may (HTTP/2 over
     // TLS); for plain http libcurl 7.88 would hold every other new transfer to the host
@@ -1010,7 +858,7 @@ export class Session extends EventEmitter<SessionEvents> {
     item.reader = null;
     const plainGet = body === null && method === 'GET';
     if (!(plainGet && easy.plainMethod)) {
-      this.#setMethod(item, easy, method, body);
+      item.reader = setMethod(easy, msg, method, body);
       easy.plainMethod = plainGet;
     }
 
@@ -1021,16 +869,7 @@ export class Session extends EventEmitter<SessionEvents> {
     const credentials = auth === null ? null : (auth.requestStarted(msg, proxy) ?? null);
 
     // Headers: the message's, then the session's and the features'.
-    const lines: string[] = [];
-    msg.requestHeaders.appendLines(lines);
-    // libsoup sends a body with the Content-Type it was given, or none, and no Expect unless
-    // asked; libcurl would add its own ("application/x-www-form-urlencoded", "100-continue").
-    if (body !== null) {
-      if (!msg.requestHeaders.has('Content-Type')) lines.push('Content-Type:');
-      if (!msg.requestHeaders.has('Expect')) lines.push('Expect:');
-    }
-    // soup_session_send_queue_item: the session's Accept-Language unless the message has one.
-    if (this.#acceptLanguageLine !== null && !msg.requestHeaders.has('Accept-Language')) lines.push(this.#acceptLanguageLine);
+    const lines = requestHeaderLines(msg, body, this.#acceptLanguageLine);
     for (const f of this.#headerFeatures) if (this.#isEnabled(f, msg)) f.prepareRequest!(this, msg, lines);
     // The ContentDecoder, unless the message disabled it (soup_message_disable_feature):
     // libcurl decodes, and its Accept-Encoding goes out unless the request has one of its
@@ -1041,28 +880,8 @@ export class Session extends EventEmitter<SessionEvents> {
     if (decoder !== null && !hasAcceptEncoding(lines)) lines.push(decoder.headerLine);
     easy.setHeaders(CURLOPT_HTTPHEADER, lines);
 
-    // libcurl's side of the proxy and of credentials handed back by requestStarted.
-    const userAuth = credentials === null ? null : credentials.auth;
-    const proxyAuth = credentials === null ? null : credentials.proxyAuth;
-    // No proxy and no credentials on a handle that had none either: nothing to set.
-    const plainAuth = proxy === null && userAuth === null && proxyAuth === null;
-    if (!(plainAuth && easy.plainAuth)) {
-      easy.set(CURLOPT_PROXY, proxy ?? '');
-      easy.set(CURLOPT_HTTPAUTH, userAuth?.curlAuth ?? CURLAUTH_BASIC);
-      easy.set(CURLOPT_USERNAME, userAuth?.username ?? null);
-      easy.set(CURLOPT_PASSWORD, userAuth?.password ?? null);
-      easy.set(CURLOPT_PROXYAUTH, proxyAuth?.curlAuth ?? CURLAUTH_BASIC);
-      easy.set(CURLOPT_PROXYUSERNAME, proxyAuth?.username ?? null);
-      easy.set(CURLOPT_PROXYPASSWORD, proxyAuth?.password ?? null);
-      easy.plainAuth = plainAuth;
-    }
-
-    // libsoup's rule: a non-idempotent message (POST without MessageFlags.IDEMPOTENT) never
-    // reuses an idle connection, so a connection that dies as it is reused cannot make
-    // libcurl send it twice.
-    const flags = msg[kFlags];
-    const fresh = (flags & MessageFlags.NEW_CONNECTION) !== 0 || ((flags & MessageFlags.IDEMPOTENT) === 0 && !isIdempotent(method));
-    easy.set(CURLOPT_FRESH_CONNECT, fresh ? 1 : 0);
+    setProxyAndCredentials(easy, proxy, credentials);
+    setConnectionReuse(easy, msg);
 
     // JavaScript callbacks only for what someone listens to.
     const wantChunks = item.stream !== null || item.streamResolve !== null || msg.listenerCount('got-chunk') > 0;
@@ -1103,100 +922,6 @@ export class Session extends EventEmitter<SessionEvents> {
     }
     if (!wantPrereq) emit1(this, 'request-started', msg);
     return true;
-  }
-
-  // CURLOPT_NOBODY/HTTPGET/POST*/CUSTOMREQUEST/READFUNCTION for `method` and `body`.
-  #setMethod(item: QueueItem, easy: PooledEasy, method: string, body: Message['requestBody']): void {
-    if (body === null) {
-      if (method === 'HEAD') easy.set(CURLOPT_NOBODY, 1);
-      else {
-        if (easy.current(CURLOPT_NOBODY) === 1 || easy.current(CURLOPT_POST) === 1 || easy.current(CURLOPT_POSTFIELDS) !== undefined) {
-          // CURLOPT_HTTPGET does not clear NOBODY: both, in this order.
-          easy.set(CURLOPT_NOBODY, 0);
-          easy.set(CURLOPT_HTTPGET, 1);
-          easy.forget(CURLOPT_POSTFIELDS);
-          easy.forget(CURLOPT_POST);
-          easy.forget(CURLOPT_HTTPGET);
-        }
-      }
-      easy.set(CURLOPT_CUSTOMREQUEST, method === 'GET' || method === 'HEAD' ? null : method);
-    } else {
-      if (easy.current(CURLOPT_NOBODY) === 1) easy.set(CURLOPT_NOBODY, 0);
-      if (Buffer.isBuffer(body)) {
-        easy.set(CURLOPT_POSTFIELDS, body);
-      } else {
-        easy.set(CURLOPT_POSTFIELDS, null);
-        easy.set(CURLOPT_POST, 1);
-        easy.forget(CURLOPT_POSTFIELDSIZE_LARGE);
-        const length = item.msg.requestHeaders.contentLength;
-        easy.set(CURLOPT_POSTFIELDSIZE_LARGE, length ?? -1);
-        item.reader = new BodyReader(body, easy);
-      }
-      easy.set(CURLOPT_CUSTOMREQUEST, method === 'POST' ? null : method);
-    }
-    easy.set(CURLOPT_READFUNCTION, item.reader === null ? null : item.reader.read);
-    if (item.reader === null) easy.forget(CURLOPT_READFUNCTION);
-  }
-
-  #configure(easy: PooledEasy): void {
-    // Settings changed since this handle last ran: start from libcurl's defaults again, so
-    // a CA file or proxy setting that was dropped is really gone.
-    if (easy.configVersion !== -1) easy.resetAll();
-    easy.configVersion = this.#config;
-    easy.apply(CURLOPT_USERAGENT, this.#userAgentFull);
-    const timeoutMs = Math.round(this.#timeout * 1000);
-    easy.apply(CURLOPT_CONNECTTIMEOUT_MS, timeoutMs);
-    easy.apply(CURLOPT_LOW_SPEED_LIMIT, timeoutMs > 0 ? 1 : 0);
-    easy.apply(CURLOPT_LOW_SPEED_TIME, timeoutMs > 0 ? Math.max(1, Math.round(this.#timeout)) : 0);
-    easy.apply(CURLOPT_MAXAGE_CONN, this.#idleTimeout > 0 ? Math.max(1, Math.round(this.#idleTimeout)) : 1 << 30);
-    easy.apply(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
-    // The decoded-body bound in the native driver, where the object layer has it (without a
-    // got-chunk listener the body never passes through JavaScript); the write callback
-    // checks the same bound when it runs.
-    if ('maxBodySize' in easy) (easy as { maxBodySize: number }).maxBodySize = this.#maxBodySize;
-    if (process.env.CURLIO_VERBOSE) easy.apply(CURLOPT_VERBOSE, 1);
-    // With sslStrict off the handshake always completes and msg.tlsErrors carries the
-    // verification result that was computed anyway.
-    easy.apply(CURLOPT_SSL_VERIFYPEER, this.#sslStrict ? 1 : 0);
-    easy.apply(CURLOPT_SSL_VERIFYHOST, this.#sslStrict ? 2 : 0);
-    easy.apply(CURLOPT_PROXY_SSL_VERIFYPEER, this.#sslStrict ? 1 : 0);
-    easy.apply(CURLOPT_PROXY_SSL_VERIFYHOST, this.#sslStrict ? 2 : 0);
-    // The same trust for an https proxy as for the server, as GTlsDatabase is for both.
-    if (this.#tlsDatabase !== null) {
-      easy.apply(CURLOPT_CAINFO_BLOB, this.#tlsDatabase);
-      easy.apply(CURLOPT_PROXY_CAINFO_BLOB, this.#tlsDatabase);
-    } else if (this.#sslCaFile !== null) {
-      easy.apply(CURLOPT_CAINFO, this.#sslCaFile);
-      easy.apply(CURLOPT_PROXY_CAINFO, this.#sslCaFile);
-    }
-    if (!this.#sslUseSystemCaFile) {
-      // No system store: only what was given above is trusted (nothing at all without it).
-      if (this.#sslCaFile === null || this.#tlsDatabase !== null) {
-        easy.apply(CURLOPT_CAINFO, null);
-        easy.apply(CURLOPT_PROXY_CAINFO, null);
-      }
-      easy.apply(CURLOPT_CAPATH, null);
-      easy.apply(CURLOPT_PROXY_CAPATH, null);
-    }
-  }
-
-  // The URL libcurl gets for `uri`, after libsoup's soup_uri_is_https / soup_uri_is_http
-  // (https and its aliases first); null: not a scheme this session speaks.
-  #curlUrl(uri: URL): string | null {
-    if (uri.username !== '' || uri.password !== '') {
-      // Credentials in the URI are the auth manager's (used at the first 401), never libcurl's.
-      uri = new URL(uri.href);
-      uri.username = uri.password = '';
-    }
-    const scheme = uri.protocol.slice(0, -1);
-    if (scheme === 'http' || scheme === 'https') return uri.href;
-    if (scheme === 'file' || scheme === 'data' || scheme === 'about' || scheme === 'blob') return null;
-    const https = this.#httpsAliases;
-    // wss is https whatever the aliases: a secure scheme never goes out in clear under '*'.
-    if (scheme === 'wss' || (https !== null && https.includes(scheme))) return 'https' + uri.href.slice(scheme.length);
-    const http = this.#httpAliases;
-    if (http !== null && (http.includes(scheme) || (http.length === 1 && http[0] === '*'))) return 'http' + uri.href.slice(scheme.length);
-    return null;
   }
 
   // Callbacks per pooled handle, made once: they look up the message the handle runs now.
@@ -1254,7 +979,7 @@ export class Session extends EventEmitter<SessionEvents> {
     try {
       emit0(msg, 'got-headers');
       if (item.streamResolve !== null && easy.item === item) {
-        const follows = (msg[kFlags] & MessageFlags.NO_REDIRECT) === 0 && this.#wouldRedirectTo(msg) !== null;
+        const follows = (msg[kFlags] & MessageFlags.NO_REDIRECT) === 0 && wouldRedirectTo(msg, this.#speaks) !== null;
         if (!follows && !this.#wantsAuth(item)) {
           const stream = new ResponseStream(() => {
             if (easy.item === item && !item.paused) easy.pause(CURLPAUSE_CONT);
@@ -1374,8 +1099,11 @@ export class Session extends EventEmitter<SessionEvents> {
     return fn;
   }
 
-  // The native driver's completion for a pooled handle.
-  #onDone(easy: PooledEasy, result: number, body: Buffer | undefined, headers: Buffer | undefined, error: unknown, status: number): void {
+  // The native driver's completion for a pooled handle, with the slots Multi decoded
+  // (multi.ts, Done): one handler for every pooled handle (the handle comes with the
+  // result), not a closure and a context on each of them.
+  readonly #transferDone: TransferHandler = (result, body, headers, error, responseCode, handle) => {
+    const easy = handle as PooledEasy;
     const item = easy.item as QueueItem | null;
     easy.item = null;
     if (!this.#closed) this.#pool.push(easy);
@@ -1386,20 +1114,20 @@ export class Session extends EventEmitter<SessionEvents> {
     if (error !== undefined && result === CURLE_OK) result = -1;
     if (item.reader?.error !== undefined) error = item.reader.error;
     try {
-      if (this.#completed(item, easy, result, rawHeaders, rawBody, status) && !this.#closed) {
+      if (this.#completed(item, easy, result, rawBody, rawHeaders, responseCode) && !this.#closed) {
         this.#start(item);
       }
     } catch (error) {
       // Nothing may escape into the native driver's completion: the message ends here.
       this.#failed(item, error);
     }
-  }
+  };
 
   // An exception from the session's own work on `item` (not a listener's): it surfaces as
   // a listener's does, and the message ends with IO_ERROR unless it has ended already.
   #failed(item: QueueItem, error: unknown): void {
     reportListenerError(error);
-    if (!this.#items.has(item) || item.msg[kItem] !== item || item.finishing) return;
+    if (!this.#items.has(item) || item.msg[kItem] !== item || item.state === 'finishing') return;
     this.#detach(item);
     try {
       this.#finish(item, Status.IO_ERROR);
@@ -1409,7 +1137,7 @@ export class Session extends EventEmitter<SessionEvents> {
   }
 
   // A transfer of `item` ended. true: run it again (redirect, authentication, requeue).
-  #completed(item: QueueItem, easy: PooledEasy, result: number, rawHeaders: Buffer, rawBody: Buffer, status = 0): boolean {
+  #completed(item: QueueItem, easy: PooledEasy, result: number, rawBody: Buffer, rawHeaders: Buffer, responseCode = 0): boolean {
     const msg = item.msg;
     msg[kTimingsSource] = easy;
     // A proxy that refuses CONNECT fails the transfer (CURLE_RECV_ERROR) in libcurl; in
@@ -1435,7 +1163,7 @@ export class Session extends EventEmitter<SessionEvents> {
     }
     // A chunked body whose last chunk libcurl sent without a DATA_OUT after the reader's end.
     if (item.wrote === 1 && item.bodyLength < 0 && item.reader?.ended === true) this.#wrote(item, 2);
-    msg[kSetResponse](rawHeaders, rawBody, status);
+    msg[kSetResponse](rawHeaders, rawBody, responseCode);
     if (item.decoding) msg[kContentDecoded]();
     if (!this.#sslStrict && item.https) msg.tlsErrors = easy.getinfo<number>(CURLINFO_SSL_VERIFYRESULT);
     for (const f of this.#features) {
@@ -1447,12 +1175,12 @@ export class Session extends EventEmitter<SessionEvents> {
       }
     }
     if (!item.gotHeaders && msg.listenerCount('got-headers') > 0) emit0(msg, 'got-headers');
-    if (!item.finishing && this.#items.has(item)) emit0(msg, 'got-body');
+    if (item.state !== 'finishing' && this.#items.has(item)) emit0(msg, 'got-body');
     if (!this.#items.has(item) || msg[kItem] !== item) return false; // cancelled by a handler
 
     if (item.requeue) return this.#restart(item);
     // Redirects (libsoup's redirect handler runs at got-body).
-    const redirect = this.#redirectHandler(item);
+    const redirect = redirectHandler(msg, this.#speaks);
     if (redirect === 'follow') return this.#restart(item);
     if (redirect === 'malformed') {
       this.#finish(item, Status.MALFORMED, 'Invalid Redirect URL');
@@ -1470,7 +1198,7 @@ export class Session extends EventEmitter<SessionEvents> {
       if (again === true) return this.#restart(item);
       if (again !== false) {
         // Answered later (the message was paused in 'authenticate'): it stays queued.
-        item.authWait = true;
+        item.state = 'authenticating';
         again.then(
           (yes) => this.#authSettled(item, yes),
           (error: unknown) => {
@@ -1509,8 +1237,7 @@ export class Session extends EventEmitter<SessionEvents> {
 
   // The auth manager's late answer: send the message again, or end it with its 401/407.
   #authSettled(item: QueueItem, again: boolean): void {
-    if (!item.authWait || !this.#items.has(item) || item.msg[kItem] !== item || this.#closed) return;
-    item.authWait = false;
+    if (item.state !== 'authenticating' || !this.#items.has(item) || item.msg[kItem] !== item || this.#closed) return;
     try {
       if (!again) this.#finish(item, item.msg.statusCode);
       else if (this.#restart(item)) this.#start(item);
@@ -1545,6 +1272,7 @@ export class Session extends EventEmitter<SessionEvents> {
       this.#finish(item, item.msg.statusCode);
       return false;
     }
+    item.state = 'restarting';
     item.msg.resetResponse();
     emit0(item.msg, 'restarted');
     return this.#items.has(item) && item.msg[kItem] === item;
@@ -1582,7 +1310,7 @@ export class Session extends EventEmitter<SessionEvents> {
 
   // Requeued while finishing: the same queue entry runs again.
   #requeueFinished(item: QueueItem): void {
-    item.finishing = false;
+    item.state = 'restarting';
     item.msg.resetResponse();
     emit0(item.msg, 'restarted');
     if (item.easy === null) setImmediate(() => this.#items.has(item) && item.easy === null && this.#start(item));
@@ -1591,7 +1319,7 @@ export class Session extends EventEmitter<SessionEvents> {
   #finish(item: QueueItem, status: number, reason?: string): void {
     const msg = item.msg;
     if (status !== msg.statusCode || statusIsTransportError(status)) msg.setStatus(status, reason);
-    item.finishing = true;
+    item.state = 'finishing';
     if (item.streamWaiting && item.streamReject !== null && statusIsTransportError(status)) {
       item.streamWaiting = false;
       item.streamReject(new SessionError(status, msg.reasonPhrase, msg));
@@ -1625,7 +1353,7 @@ export class Session extends EventEmitter<SessionEvents> {
       resolve(msg.statusCode);
     }
     if (item.requeue && this.#items.has(item) && !this.#closed && this.#mayResend(item)) return this.#requeueFinished(item);
-    item.finishing = false;
+    item.state = 'finished';
     this.#items.delete(item);
     msg[kItem] = null;
     if (this.#items.size === 0) this.#becameIdle();
@@ -1638,35 +1366,6 @@ export class Session extends EventEmitter<SessionEvents> {
       }
     }
     emit1(this, 'request-unqueued', msg);
-  }
-
-  // --- redirects (libsoup's redirect_handler; the rules are in redirect.ts) -------------------
-
-  // Where the message would go: the target of a redirect libsoup 2.74 follows by itself
-  // (301/302/303/307/308, as GET or as a safe method) to a scheme this session speaks.
-  #wouldRedirectTo(msg: Message): URL | null {
-    const status = msg.statusCode;
-    const method = msg.method;
-    if (!wouldRedirectAsGet(status, method) && !wouldRedirectAsSafe(status, method)) return null;
-    const uri = redirectionUri(msg);
-    return uri === null || this.#curlUrl(uri) === null ? null : uri;
-  }
-
-  // The redirect handler at got-body: follow, or MALFORMED for a Location that is no URI
-  // with a host (libsoup's "Invalid Redirect URL"), or leave the response as it is.
-  #redirectHandler(item: QueueItem): 'follow' | 'malformed' | 'none' {
-    const msg = item.msg;
-    // libsoup's handler runs for a Location on any status (a 201 with a bad one would end
-    // MALFORMED); here only 3xx responses are looked at: the status is known without parsing
-    // the headers, which a 2xx then never needs (a quarter of a plain GET's cost).
-    if (!isRedirection(msg.statusCode) || (msg[kFlags] & MessageFlags.NO_REDIRECT) !== 0 || !msg.responseHeaders.has('Location')) return 'none';
-    const uri = this.#wouldRedirectTo(msg);
-    if (uri === null) return redirectionUri(msg) === null ? 'malformed' : 'none';
-    // A streamed body cannot be sent again: the application decides (redirectMessage).
-    const body = msg.requestBody;
-    if (body !== null && !Buffer.isBuffer(body) && !wouldRedirectAsGet(msg.statusCode, msg.method)) return 'none';
-    applyRedirect(msg, uri);
-    return 'follow';
   }
 }
 
@@ -1710,20 +1409,6 @@ function bodyTooLarge(limit: number): string {
 // "HTTP/1.1 200", "HTTP/2 200": a response's first line (not a trailer field).
 function isStatusLine(data: Buffer): boolean {
   return data.length > 5 && data[0] === 72 && data[1] === 84 && data[2] === 84 && data[3] === 80 && data[4] === 47;
-}
-
-// SOUP_METHOD_IS_IDEMPOTENT.
-function isIdempotent(method: string): boolean {
-  return method === 'GET' || method === 'HEAD' || method === 'OPTIONS' || method === 'TRACE' || method === 'PUT' || method === 'DELETE';
-}
-
-function hasAcceptEncoding(lines: readonly string[]): boolean {
-  for (const line of lines) {
-    // "Name: value", or libcurl's "Name;" (send it empty) and "Name:" (leave it out).
-    const separator = line.charCodeAt(15);
-    if ((separator === 58 || separator === 59) && line.slice(0, 15).toLowerCase() === 'accept-encoding') return true;
-  }
-  return false;
 }
 
 /** Accept-Language from the locale environment, as libsoup builds it from g_get_language_names. */
