@@ -127,7 +127,8 @@ test('Ctrl-C removes the .part files, gives the cursor back and exits 130', asyn
   const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString('latin1')));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // 'close', not 'exit': 'exit' can come before the last bytes `script` copied from the pty are read.
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   await waitFor('the .part file', () => fs.readdirSync(dir).some((f) => f.endsWith('.part')) && output.includes('\x1b[?25l'));
   const curlio = descendants(child.pid!).find((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('main.ts'));
   expect(curlio).toBeDefined();

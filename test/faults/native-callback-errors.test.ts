@@ -122,7 +122,7 @@ test('a CLOSESOCKETFUNCTION throwing when the native driver closes an idle conne
   const child = spawn(process.execPath, ['-e', script, path.join(__dirname, '../../dist/libcurl'), `${server.url}/hello`, `${server.url.replace('127.0.0.1', 'localhost')}/hello`]);
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d));
-  const status = await new Promise((resolve) => child.on('exit', resolve));
+  const status = await new Promise((resolve) => child.on('close', resolve));
   expect(status).toBe(0);
   expect(stdout.split('\n').sort()).toEqual(['', 'other: hello', 'warning: idle close failed']);
 });

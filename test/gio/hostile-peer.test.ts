@@ -39,7 +39,7 @@ function rawPeer(code: string, fd: number, file = '/dev/null'): Promise<string> 
     let err = '';
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (err += d));
-    child.on('exit', (status) => (status === 0 ? resolve(out.trim()) : reject(new Error(`peer failed: ${err}`))));
+    child.on('close', (status) => (status === 0 ? resolve(out.trim()) : reject(new Error(`peer failed: ${err}`))));
   });
 }
 

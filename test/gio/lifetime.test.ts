@@ -152,7 +152,7 @@ test('a pending receive keeps the process alive until its data arrives (the chil
     }),
   );
   child.stderr!.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   // Once it says it waits, only the pending receive can keep it alive: if that did not hold
   // the loop, the child would exit here, before the data is sent.
   await Promise.race([waiting, exited]);
