@@ -1,9 +1,7 @@
 // Starts test/helpers/bomb-server-process.js (floods and decompression bombs) in its own
 // process, and reads back what it received.
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as http from 'node:http';
-import * as path from 'node:path';
-import * as readline from 'node:readline';
+import { startServerProcess } from './server-process';
 
 export interface BombServer {
   url: string;
@@ -13,20 +11,8 @@ export interface BombServer {
 }
 
 export async function startBombServer(): Promise<BombServer> {
-  const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, 'bomb-server-process.js')], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-    // The server is not what a sanitizer run checks (scripts/test-asan.sh preloads libasan).
-    env: { ...process.env, LD_PRELOAD: '' },
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    const rl = readline.createInterface({ input: child.stdout! });
-    rl.once('line', (l) => {
-      rl.close();
-      resolve(l);
-    });
-    child.once('exit', (code) => reject(new Error(`bomb server exited with ${code}`)));
-  });
-  const { port } = JSON.parse(line) as { port: number };
+  const server = await startServerProcess<{ port: number }>('bomb-server-process.js', { name: 'bomb server' });
+  const { port } = server.hello;
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
@@ -42,11 +28,6 @@ export async function startBombServer(): Promise<BombServer> {
         });
         req.on('error', reject);
       }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill();
-      }),
+    close: server.close,
   };
 }

@@ -1,10 +1,8 @@
 // Starts test/helpers/fault-server-process.js (servers that misbehave on purpose) and counts
 // this process's open fds, for the fault and hostile-input tests.
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as path from 'node:path';
-import * as readline from 'node:readline';
+import { startServerProcess } from './server-process';
 
 export interface FaultServer {
   /** http://127.0.0.1:port of the misbehaving HTTP server (and refusing proxy). */
@@ -19,20 +17,8 @@ export interface FaultServer {
 }
 
 export async function startFaultServer(): Promise<FaultServer> {
-  const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, 'fault-server-process.js')], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-    // The server is not what a sanitizer run checks (scripts/test-asan.sh preloads libasan).
-    env: { ...process.env, LD_PRELOAD: '' },
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    const rl = readline.createInterface({ input: child.stdout! });
-    rl.once('line', (l) => {
-      rl.close();
-      resolve(l);
-    });
-    child.once('exit', (code) => reject(new Error(`fault server exited with ${code}`)));
-  });
-  const { port, tlsGarbagePort, refusedPort } = JSON.parse(line) as { port: number; tlsGarbagePort: number; refusedPort: number };
+  const server = await startServerProcess<{ port: number; tlsGarbagePort: number; refusedPort: number }>('fault-server-process.js', { name: 'fault server' });
+  const { port, tlsGarbagePort, refusedPort } = server.hello;
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
@@ -47,12 +33,7 @@ export async function startFaultServer(): Promise<FaultServer> {
         req.on('error', reject);
         req.on('close', () => resolve(JSON.parse(Buffer.concat(chunks).toString())));
       }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill();
-      }),
+    close: server.close,
   };
 }
 

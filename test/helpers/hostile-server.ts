@@ -1,8 +1,6 @@
 // Starts test/helpers/hostile-server-process.js (floods, endless headers and trailers, 1xx
 // floods, bad Location schemes, smuggling bait, bombs) for test/faults/hostile*.test.ts.
-import { spawn, type ChildProcess } from 'node:child_process';
-import * as path from 'node:path';
-import * as readline from 'node:readline';
+import { startServerProcess } from './server-process';
 
 export interface HostileServer {
   /** http://127.0.0.1:port */
@@ -12,29 +10,12 @@ export interface HostileServer {
 }
 
 export async function startHostileServer(): Promise<HostileServer> {
-  const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, 'hostile-server-process.js')], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    // The server is not what a sanitizer run checks (scripts/test-asan.sh preloads libasan).
-    env: { ...process.env, LD_PRELOAD: '' },
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    const rl = readline.createInterface({ input: child.stdout! });
-    rl.once('line', (l) => {
-      rl.close();
-      resolve(l);
-    });
-    child.once('exit', (code) => reject(new Error(`hostile server exited with ${code}`)));
-  });
-  const { port } = JSON.parse(line) as { port: number };
+  const server = await startServerProcess<{ port: number }>('hostile-server-process.js', { name: 'hostile server' });
+  const { port } = server.hello;
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill();
-      }),
+    close: server.close,
   };
 }
 

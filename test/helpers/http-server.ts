@@ -1,7 +1,5 @@
 // Starts test/helpers/http-server-process.js in its own process and gives its base URL.
-import { spawn, type ChildProcess } from 'node:child_process';
-import * as path from 'node:path';
-import * as readline from 'node:readline';
+import { startServerProcess } from './server-process';
 
 export interface TestServer {
   url: string;
@@ -10,26 +8,12 @@ export interface TestServer {
 }
 
 export async function startHttpServer(): Promise<TestServer> {
-  const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, 'http-server-process.js')], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    const rl = readline.createInterface({ input: child.stdout! });
-    rl.once('line', (l) => {
-      rl.close();
-      resolve(l);
-    });
-    child.once('exit', (code) => reject(new Error(`test server exited with ${code}`)));
-  });
-  const { port } = JSON.parse(line) as { port: number };
+  const server = await startServerProcess<{ port: number }>('http-server-process.js', { name: 'test server', keepPreload: true });
+  const { port } = server.hello;
   return {
     port,
     url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill();
-      }),
+    close: server.close,
   };
 }
 
