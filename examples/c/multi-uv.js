@@ -140,4 +140,8 @@ function main(argv = process.argv.slice(2)) {
 }
 
 module.exports = main;
-if (require.main === module) Promise.resolve(main()).then((code) => (process.exitCode = code));
+if (require.main === module) {
+  Promise.resolve(main()).then((code) => {
+    if (code !== 0) process.exitCode = code; // a failed transfer has already set 1
+  });
+}
