@@ -67,6 +67,7 @@ const scenarios = {
   async 'worker-exits'() {
     if (!isMainThread) {
       const multi = new IoThreadMulti();
+      globalThis.kept = multi; // not collected meanwhile: only its own state may end the worker
       const r = await multi.perform(new Easy().setopt(CURLOPT_URL, `${base}/hello`));
       parentPort.postMessage(r.body.toString());
       return;
@@ -98,7 +99,8 @@ const scenarios = {
   async 'exits-when-idle'() {
     const multi = new IoThreadMulti();
     const results = await Promise.all(Array.from({ length: 5 }, () => multi.perform(new Easy().setopt(CURLOPT_URL, `${base}/hello`))));
-    void new IoThreadMulti();
+    // Kept reachable: the loop must end because they are idle, not because GC collected them.
+    globalThis.kept = [multi, new IoThreadMulti()];
     console.log(results.every((r) => r.body.toString() === 'hello') ? 'ok' : 'bad bodies');
   },
 };

@@ -173,10 +173,10 @@ test('cleanup() of an easy handle in flight takes it back: it fails, the others 
 
 // --- lifetimes, each in a process of its own ------------------------------------------
 
-function run(scenario: string, flags: string[] = []) {
+function run(scenario: string, flags: string[] = [], timeout = 90000) {
   const child = spawnSync(process.execPath, [...flags, path.join(__dirname, '../helpers/io-thread-child.js'), scenario, server.url], {
     encoding: 'utf8',
-    timeout: 90000,
+    timeout,
   });
   return { status: child.status, signal: child.signal, stdout: child.stdout.trim(), stderr: child.stderr };
 }
@@ -197,7 +197,7 @@ test('worker.terminate() with an I/O thread mid-transfer, ten times', () => {
 });
 
 test('workers with an unclosed, idle I/O thread multi exit by themselves', () => {
-  expectOutcome(run('worker-exits'), { status: 0, stdout: 'ok' });
+  expectOutcome(run('worker-exits', [], 30000), { status: 0, stdout: 'ok' });
 });
 
 test('process.exit() with transfers in flight on the I/O thread exits with its code', () => {
@@ -205,5 +205,5 @@ test('process.exit() with transfers in flight on the I/O thread exits with its c
 });
 
 test('an idle process with an unclosed I/O thread multi exits by itself', () => {
-  expectOutcome(run('exits-when-idle'), { status: 0, stdout: 'ok' });
+  expectOutcome(run('exits-when-idle', [], 30000), { status: 0, stdout: 'ok' });
 });
