@@ -23,6 +23,8 @@ import {
   Easy,
   IoThreadMulti,
   Multi,
+  CURLH_HEADER,
+  curl_easy_header,
   curl_share_init,
   curl_share_cleanup,
 } from '../../lib/libcurl';
@@ -132,6 +134,10 @@ test('while the I/O thread runs a handle, its methods throw ERR_CURL_BUSY and a 
   expect(() => easy.setopt(CURLOPT_URL, `${server.url}/hello`)).toThrow(expect.objectContaining({ code: 'ERR_CURL_BUSY' }));
   expect(() => easy.takeBody()).toThrow(expect.objectContaining({ code: 'ERR_CURL_BUSY' }));
   expect(() => easy.getinfo(CURLINFO_RESPONSE_CODE)).toThrow(expect.objectContaining({ code: 'ERR_CURL_BUSY' }));
+  // The C-shaped functions too (they reach the CURL * another way).
+  expect(() => curl_easy_header(easy, 'content-length', 0, CURLH_HEADER, -1, { value: null })).toThrow(
+    expect.objectContaining({ code: 'ERR_CURL_BUSY' }),
+  );
   await expect(multi.perform(easy)).rejects.toThrow(/already running a transfer/);
   const jsMulti = new Multi();
   expect(() => jsMulti.addHandle(easy)).toThrow(expect.objectContaining({ code: 'CURLM_ADDED_ALREADY' }));
