@@ -2,6 +2,12 @@
 // the end of this file (EasyHandle::IoThreadRefusal).
 #include "curl/io_thread.h"
 
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <system_error>
 #include <utility>
@@ -36,15 +42,28 @@ IoThreadMulti::IoThreadMulti(const Napi::CallbackInfo& info)
     ThrowError(env, "curl_multi_init failed (out of memory)", "CURLM_OUT_OF_MEMORY");
     return;
   }
+  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+  wake_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  epoll_event wake{};
+  wake.events = EPOLLIN;
+  wake.data.fd = wake_fd_;
   async_ = new uv_async_t;
-  if (uv_async_init(data_->loop, async_, &IoThreadMulti::OnAsync) != 0) {
+  if (epoll_fd_ < 0 || wake_fd_ < 0 || epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &wake) != 0 ||
+      uv_async_init(data_->loop, async_, &IoThreadMulti::OnAsync) != 0) {
     delete async_;
     async_ = nullptr;
+    if (epoll_fd_ >= 0) close(epoll_fd_);
+    if (wake_fd_ >= 0) close(wake_fd_);
+    epoll_fd_ = wake_fd_ = -1;
     curl_multi_cleanup(multi_);
     multi_ = nullptr;
-    ThrowError(env, "uv_async_init failed", "CURLM_INTERNAL_ERROR");
+    ThrowError(env, "The I/O thread's epoll set, eventfd or uv_async could not be made", "CURLM_INTERNAL_ERROR");
     return;
   }
+  curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &IoThreadMulti::OnSocket);
+  curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
+  curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &IoThreadMulti::OnTimer);
+  curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
   data_->open_handles++;
   async_->data = this;
   // Referenced only while transfers run: an idle multi does not keep the process alive.
@@ -75,6 +94,9 @@ void IoThreadMulti::CloseResource() {
   for (EasyHandle* easy : settled) Release(easy);
   if (multi_ != nullptr) curl_multi_cleanup(multi_);
   multi_ = nullptr;
+  if (epoll_fd_ >= 0) close(epoll_fd_);
+  if (wake_fd_ >= 0) close(wake_fd_);
+  epoll_fd_ = wake_fd_ = -1;
   if (async_ != nullptr) CloseUvHandle(data_, reinterpret_cast<uv_handle_t*>(async_));
   async_ = nullptr;
   js_.Clear(!data_->tearing_down);
@@ -105,14 +127,87 @@ void IoThreadMulti::StopThread() {
     std::lock_guard<std::mutex> guard(lock_);
     stop_ = true;
   }
-  curl_multi_wakeup(multi_);
+  Wake();
   thread_.join();
+}
+
+void IoThreadMulti::Wake() {
+  uint64_t one = 1;
+  // Fails only when the counter is full (EAGAIN): the thread is woken already.
+  ssize_t written = write(wake_fd_, &one, sizeof one);
+  (void)written;
+}
+
+namespace {
+int64_t NowUs() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+// CURLMOPT_SOCKETFUNCTION, on the I/O thread (inside socket_action, add and remove): the
+// socket's events in the epoll set. A socket libcurl watches has a non-null socketp
+// (curl_multi_assign), as in bench/c/multi_epoll.c; an fd number reused by a new socket is
+// re-added when MOD finds it gone, and modified when ADD finds it there.
+int IoThreadMulti::OnSocket(CURL* easy, curl_socket_t s, int what, void* userp, void* socketp) {
+  auto* self = static_cast<IoThreadMulti*>(userp);
+  if (what == CURL_POLL_REMOVE) {
+    epoll_ctl(self->epoll_fd_, EPOLL_CTL_DEL, s, nullptr);  // ENOENT/EBADF: it is gone already
+    curl_multi_assign(self->multi_, s, nullptr);
+    return 0;
+  }
+  epoll_event ev{};
+  ev.events = ((what & CURL_POLL_IN) ? uint32_t{EPOLLIN} : 0u) | ((what & CURL_POLL_OUT) ? uint32_t{EPOLLOUT} : 0u);
+  ev.data.fd = s;
+  int op = socketp != nullptr ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+  if (epoll_ctl(self->epoll_fd_, op, s, &ev) != 0) {
+    bool retry = (op == EPOLL_CTL_MOD && errno == ENOENT) || (op == EPOLL_CTL_ADD && errno == EEXIST);
+    if (!retry || epoll_ctl(self->epoll_fd_, op == EPOLL_CTL_MOD ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, s, &ev) != 0)
+      return -1;  // cannot be watched: libcurl fails the transfers on it
+  }
+  if (socketp == nullptr) curl_multi_assign(self->multi_, s, self);
+  return 0;
+}
+
+// CURLMOPT_TIMERFUNCTION, on the I/O thread: one-shot and relative to now, so the loop keeps
+// an absolute deadline and clears it when it fires (a kept 0 ms would spin).
+int IoThreadMulti::OnTimer(CURLM* multi, long timeout_ms, void* userp) {
+  auto* self = static_cast<IoThreadMulti*>(userp);
+  self->deadline_us_ = timeout_ms < 0 ? -1 : NowUs() + static_cast<int64_t>(timeout_ms) * 1000;
+  return 0;
 }
 
 void IoThreadMulti::Run() {
   std::vector<EasyHandle*> adds;
   std::vector<const std::function<void()>*> calls;
   std::vector<Done> finished;
+  epoll_event ready[256];
+  int running = 0;
+  // Finished transfers leave the multi and go to the outbox; one uv_async_send per batch.
+  auto collect = [&] {
+    CURLMsg* msg;
+    int queued;
+    while ((msg = curl_multi_info_read(multi_, &queued)) != nullptr) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      // The message lives in the easy handle: read it before the handle leaves the multi.
+      CURL* curl = msg->easy_handle;
+      CURLcode result = msg->data.result;
+      EasyHandle* easy = EasyHandle::FromCurl(curl);
+      long status = 0;
+      curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+      curl_multi_remove_handle(multi_, curl);
+      finished.push_back(Done{easy, easy->TransferResult(result), status});
+    }
+    if (finished.empty()) return;
+    bool wake;
+    {
+      std::lock_guard<std::mutex> guard(lock_);
+      wake = outbox_.empty();  // else a wake-up is on its way and takes these too
+      outbox_.insert(outbox_.end(), finished.begin(), finished.end());
+    }
+    finished.clear();
+    if (wake) uv_async_send(async_);
+  };
   for (;;) {
     uint64_t calls_ticket;
     {
@@ -137,34 +232,33 @@ void IoThreadMulti::Run() {
       }
       calls_run_changed_.notify_all();
     }
-    int running = 0;
-    curl_multi_perform(multi_, &running);
-    CURLMsg* msg;
-    int queued;
-    while ((msg = curl_multi_info_read(multi_, &queued)) != nullptr) {
-      if (msg->msg != CURLMSG_DONE) continue;
-      // The message lives in the easy handle: read it before the handle leaves the multi.
-      CURL* curl = msg->easy_handle;
-      CURLcode result = msg->data.result;
-      EasyHandle* easy = EasyHandle::FromCurl(curl);
-      long status = 0;
-      curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-      curl_multi_remove_handle(multi_, curl);
-      finished.push_back(Done{easy, easy->TransferResult(result), status});
+    if (deadline_us_ >= 0 && NowUs() >= deadline_us_) {
+      deadline_us_ = -1;
+      curl_multi_socket_action(multi_, CURL_SOCKET_TIMEOUT, 0, &running);
     }
-    if (!finished.empty()) {
-      bool wake;
-      {
-        std::lock_guard<std::mutex> guard(lock_);
-        wake = outbox_.empty();  // else a wake-up is on its way and takes these too
-        outbox_.insert(outbox_.end(), finished.begin(), finished.end());
+    collect();
+    int timeout_ms = -1;
+    if (deadline_us_ >= 0) {
+      int64_t left = deadline_us_ - NowUs();
+      timeout_ms = left <= 0 ? 0 : static_cast<int>((left + 999) / 1000);
+    }
+    int n = epoll_wait(epoll_fd_, ready, 256, timeout_ms);
+    for (int i = 0; i < n; i++) {
+      int fd = ready[i].data.fd;
+      if (fd == wake_fd_) {
+        uint64_t count;
+        ssize_t got = read(wake_fd_, &count, sizeof count);
+        (void)got;
+        continue;
       }
-      finished.clear();
-      if (wake) uv_async_send(async_);
+      uint32_t e = ready[i].events;
+      int flags = 0;
+      if (e & (EPOLLIN | EPOLLHUP | EPOLLERR)) flags |= CURL_CSELECT_IN;
+      if (e & EPOLLOUT) flags |= CURL_CSELECT_OUT;
+      if (e & EPOLLERR) flags |= CURL_CSELECT_ERR;
+      curl_multi_socket_action(multi_, fd, flags, &running);
     }
-    // Until a socket is ready, libcurl's own timeout, or curl_multi_wakeup; the 1 s is a
-    // bound libcurl shortens to its own timeout.
-    curl_multi_poll(multi_, nullptr, 0, 1000, nullptr);
+    collect();
   }
 }
 
@@ -177,7 +271,7 @@ void IoThreadMulti::RunOnIoThread(const std::function<void()>& work) {
   calls_.push_back(&work);
   uint64_t ticket = ++calls_queued_;
   guard.unlock();
-  curl_multi_wakeup(multi_);
+  Wake();
   guard.lock();
   calls_run_changed_.wait(guard, [&] { return calls_run_ >= ticket; });
 }
@@ -254,7 +348,7 @@ Napi::Value IoThreadMulti::Submit(const Napi::CallbackInfo& info) {
     wake = inbox_.empty();  // else a wake-up is on its way and takes this one too
     inbox_.push_back(easy);
   }
-  if (wake) curl_multi_wakeup(multi_);
+  if (wake) Wake();
   UpdateKeepAlive();
   return Napi::Number::New(env, CURLM_OK);
 }

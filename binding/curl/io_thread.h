@@ -11,10 +11,11 @@
 // dropped when its result is delivered. While the I/O thread runs a handle, the handle's
 // JavaScript methods refuse (ERR_CURL_BUSY) but cleanup(), which takes it back first.
 //
-// The loop is the simplest correct one: curl_multi_poll, curl_multi_perform,
-// curl_multi_info_read, woken by curl_multi_wakeup when the JavaScript thread queues work.
-// curl_multi_perform walks every transfer on each wake-up: right for tens of transfers in
-// flight, not for thousands (those want curl_multi_socket_action and an epoll set).
+// The loop is bench/c/multi_epoll.c's: curl_multi_socket_action driven by an epoll set of
+// the thread's own (CURLMOPT_SOCKETFUNCTION / TIMERFUNCTION fill it), plus an eventfd in the
+// set by which the JavaScript thread wakes it when it queues work. Each wake-up costs what
+// its ready sockets cost, not a walk over every transfer (curl_multi_perform's, which the
+// first version used: fine for tens, not for thousands).
 #pragma once
 
 #include <curl/curl.h>
@@ -60,6 +61,9 @@ class IoThreadMulti : public Napi::ObjectWrap<IoThreadMulti>, public Resource {
   void Run();
   bool StartThread();
   void StopThread();
+  void Wake();  // from the JavaScript thread: the I/O thread leaves epoll_wait
+  static int OnSocket(CURL* easy, curl_socket_t s, int what, void* userp, void* socketp);
+  static int OnTimer(CURLM* multi, long timeout_ms, void* userp);
   // Runs `work` on the I/O thread between two libcurl calls and waits until it has run (or
   // runs it here when the thread is not running): the JavaScript thread's only way to touch
   // the multi while the thread owns it.
@@ -86,6 +90,9 @@ class IoThreadMulti : public Napi::ObjectWrap<IoThreadMulti>, public Resource {
   JsSlots js_;
 
   std::thread thread_;
+  int epoll_fd_ = -1;         // the I/O thread's: libcurl's sockets and wake_fd_
+  int wake_fd_ = -1;          // an eventfd
+  int64_t deadline_us_ = -1;  // libcurl's timer, absolute (steady clock µs); -1: none. I/O thread's.
   // Shared by both threads, under lock_.
   std::mutex lock_;
   std::condition_variable calls_run_changed_;

@@ -53,8 +53,8 @@ const STRIDE = 6;
  * throw ERR_CURL_BUSY, but cleanup(), which takes it back (the transfer then fails with
  * CURLE_ABORTED_BY_CALLBACK).
  *
- * The I/O thread's loop is curl_multi_poll + curl_multi_perform: fine for tens of
- * transfers in flight, not for thousands (each wake-up walks every transfer).
+ * The I/O thread's loop is curl_multi_socket_action over an epoll set of its own (as
+ * bench/c/multi_epoll.c), woken through an eventfd when a transfer is handed over.
  */
 export class IoThreadMulti extends NativeIoThreadMulti {
   /** How many times the I/O thread's batches were delivered into JavaScript. */

@@ -67,6 +67,17 @@ test('a transfer resolves with its status, body and raw headers', async () => {
   expect(again.body.toString()).toBe('status 404');
 });
 
+test('sequential transfers reuse the keep-alive connection (it stays in the I/O thread\'s epoll set)', async () => {
+  const local = new IoThreadMulti();
+  const easy = get('/conn');
+  const ids: string[] = [];
+  for (let i = 0; i < 5; i++) ids.push((await local.perform(easy)).body.toString());
+  expect(new Set(ids).size).toBe(1);
+  // A fresh handle on the same multi takes the cached connection too.
+  expect((await local.perform(get('/conn'))).body.toString()).toBe(ids[0]);
+  local.close();
+});
+
 test('large bodies (handed over without a copy) and a POST body', async () => {
   const large = await multi.perform(get('/bytes/3000000'));
   expect(large.body.equals(pattern(3000000))).toBe(true);
