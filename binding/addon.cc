@@ -5,6 +5,7 @@
 #include "curl/close_socket_hook.h"
 #include "curl/easy.h"
 #include "curl/functions.h"
+#include "curl/io_thread.h"
 #include "curl/multi.h"
 #include "curl/multi_state.h"
 #include "curl/version.h"
@@ -110,6 +111,7 @@ void CloseUvHandle(AddonData* data, uv_handle_t* handle) {
       case UV_CHECK: delete reinterpret_cast<uv_check_t*>(h); break;
       case UV_IDLE: delete reinterpret_cast<uv_idle_t*>(h); break;
       case UV_PREPARE: delete reinterpret_cast<uv_prepare_t*>(h); break;
+      case UV_ASYNC: delete reinterpret_cast<uv_async_t*>(h); break;
       default: abort();  // a programming error: only these types are ever created
     }
     if (--d->open_handles == 0 && d->tearing_down && d->cleanup_hook != nullptr) {
@@ -165,6 +167,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitCurlVersion(env, exports);
   EasyHandle::Init(env, exports);
   MultiHandle::Init(env, exports);
+  InitIoThread(env, exports);
   InitMultiState(env, exports);
   InitMultiPerform(env, exports);
   InitGlobal(env, exports);

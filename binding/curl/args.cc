@@ -44,6 +44,7 @@ void* ArgCurl(const Napi::CallbackInfo& info, size_t i) {
     ThrowError(info.Env(), "The easy handle is closed (curl_easy_cleanup was called)", "ERR_CURL_CLOSED");
     return nullptr;
   }
+  if (easy->RefuseOnIoThread(info.Env())) return nullptr;  // another thread runs it now
   return easy->curl();
 }
 

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <mutex>
 
+#include "curl/io_thread.h"
 #include "curl/js_values.h"
 #include "curl/multi.h"
 
@@ -134,6 +135,7 @@ void EasyHandle::ReleaseOptions() {
 void EasyHandle::CloseResource() {
   if (curl_ == nullptr) return;
   if (multi != nullptr) multi->Detach(this);
+  if (io_thread != nullptr) io_thread->Withdraw(this);
   curl_easy_cleanup(curl_);
   curl_ = nullptr;
   ReleaseCloseSocketHook();
@@ -151,7 +153,7 @@ Napi::Value EasyHandle::Cleanup(const Napi::CallbackInfo& info) {
   // Called from one of this handle's own callbacks, libcurl is still using it: the close
   // waits until libcurl returns, and until then the callbacks fail the transfer instead
   // of calling into JavaScript again.
-  if (data_->curl_depth > 0) close_requested_ = true;
+  if (data_->curl_depth > 0 && io_thread == nullptr) close_requested_ = true;
   CallbackErrorScope errors(data_);  // a CLOSESOCKETFUNCTION's exception is thrown from here
   data_->RunOutsideCurl([this] { CloseResource(); });
   return errors.Rethrow(info.Env(), info.Env().Undefined());
@@ -162,12 +164,14 @@ Napi::Value EasyHandle::IsClosed(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value EasyHandle::ErrorBuffer(const Napi::CallbackInfo& info) {
+  if (RefuseOnIoThread(info.Env())) return info.Env().Undefined();
   return Napi::String::New(info.Env(), error_buffer_);
 }
 
 // Checked by the JavaScript layer (Easy#maxBodySize): a non-negative safe integer.
 Napi::Value EasyHandle::SetMaxBodySize(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  if (RefuseOnIoThread(env)) return env.Undefined();
   if (!info[0].IsNumber()) {
     ThrowTypeError(env, std::string("Expected a number of bytes for maxBodySize but received ") + TypeOf(info[0]));
     return env.Undefined();
@@ -201,7 +205,7 @@ CURLcode EasyHandle::TransferResult(CURLcode result) {
 }
 
 bool EasyHandle::RequireOpen(Napi::Env env) {
-  if (curl_ != nullptr) return true;
+  if (curl_ != nullptr) return !RefuseOnIoThread(env);
   ThrowError(env, "The easy handle is closed (curl_easy_cleanup was called)", "ERR_CURL_CLOSED");
   return false;
 }
@@ -274,7 +278,7 @@ Napi::Value EasyHandle::DupHandle(const Napi::CallbackInfo& info) {
   if (!RequireOpen(env)) return env.Undefined();
   EasyHandle* target = Unwrap(info[0]);
   if (target == nullptr) return env.Undefined();
-  if (target == this || target->closed() || target->multi != nullptr) {
+  if (target == this || target->closed() || target->multi != nullptr || target->io_thread != nullptr) {
     ThrowTypeError(env, "duphandle needs a fresh, open easy handle as its target");
     return env.Undefined();
   }
@@ -306,9 +310,11 @@ Napi::Value EasyHandle::TakeBuffer(ByteBuffer& bytes) {
 }
 
 Napi::Value EasyHandle::TakeBody(const Napi::CallbackInfo& info) {
+  if (RefuseOnIoThread(info.Env())) return info.Env().Undefined();
   return TakeBuffer(body);
 }
 Napi::Value EasyHandle::TakeHeaders(const Napi::CallbackInfo& info) {
+  if (RefuseOnIoThread(info.Env())) return info.Env().Undefined();
   return TakeBuffer(headers);
 }
 

@@ -18,6 +18,7 @@
 namespace curlio {
 
 class MultiHandle;
+class IoThreadMulti;
 
 class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
  public:
@@ -37,6 +38,16 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
   MultiHandle* multi = nullptr;
   bool auto_remove = false;        // removed by the native driver as soon as it finishes
   bool awaiting_delivery = false;  // finished, its result not yet handed to JavaScript
+
+  // The I/O thread multi running this handle's transfer (io_thread.h), nullptr otherwise.
+  // While set, the handle is that thread's: its JavaScript methods refuse (ERR_CURL_BUSY)
+  // but cleanup(), which takes it back first.
+  IoThreadMulti* io_thread = nullptr;
+  // The option set from JavaScript that keeps this handle's transfers on the JavaScript
+  // thread (a callback...), or nullptr (io_thread.cc).
+  const char* IoThreadRefusal() const;
+  // Throws ERR_CURL_BUSY and returns true while an I/O thread runs the handle (io_thread.cc).
+  bool RefuseOnIoThread(Napi::Env env);
 
   // The first JavaScript exception thrown by one of this transfer's callbacks: the
   // transfer fails with the CURLcode C would give, and the error goes with its result.

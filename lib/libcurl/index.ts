@@ -25,6 +25,7 @@ export type { CurlWaitFd, CurlEasyOption, CurlHeader, CurlWsFrame, NativeShare, 
 export type * from './callbacks';
 export { Easy, type TransferHandler } from './easy';
 export { Multi, type PerformResult } from './multi';
+export { IoThreadMulti } from './io-thread-multi';
 export { CurlError, type CurlErrorKind } from './errors';
 export { Poll, UV_READABLE, UV_WRITABLE, UV_DISCONNECT, UV_PRIORITIZED, type PollCallback } from './poll';
 export type { CurlVersionInfo } from './binding';
