@@ -15,6 +15,21 @@ void JsSlots::Attach(Napi::Object owner, const char* name) {
   holder_ = Napi::Weak(holder);
 }
 
+void JsSlots::AttachOnFirstSet(const Napi::Reference<Napi::Object>* owner, const char* name) {
+  env_ = owner->Env();
+  owner_ = owner;
+  name_ = name;
+}
+
+bool JsSlots::MakeHolder() {
+  if (owner_ == nullptr) return false;
+  Napi::Object owner = owner_->Value();
+  if (owner.IsEmpty()) return false;
+  owner_ = nullptr;
+  Attach(owner, name_);
+  return true;
+}
+
 const JsSlots::Entry* JsSlots::Find(uint32_t slot) const {
   for (const Entry& entry : slots_) {
     if (entry.id == slot) return &entry;
@@ -28,7 +43,7 @@ void JsSlots::DropFast(Entry& entry) {
 }
 
 void JsSlots::Set(uint32_t slot, Napi::Value value) {
-  if (holder_.IsEmpty()) return;
+  if (holder_.IsEmpty() && ((value.IsUndefined() || value.IsNull()) || !MakeHolder())) return;
   Napi::Object holder = holder_.Value();
   if (holder.IsEmpty()) return;
   auto it = slots_.begin();

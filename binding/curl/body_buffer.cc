@@ -22,13 +22,21 @@ bool ByteBuffer::reserve(size_t capacity) {
   return true;
 }
 
+// The first block is small: a buffer lives as long as its easy handle, one per in-flight
+// transfer, and a small response's header block is about 250 bytes (a 13-byte body with a
+// Content-Length is reserved exactly in Sink). The 4 KiB this used to start from were most
+// of curlio's excess over the C loop at 10,000 in flight (+4.4 KiB of RSS per transfer);
+// doubling from 256 costs a large body four more reallocs.
+constexpr size_t kFirstBlock = 256;
+
 bool ByteBuffer::append(const char* bytes, size_t n) {
   if (n == 0) return true;  // data_ may be null: no pointer arithmetic on it
   if (n > capacity_ - size_) {
     size_t wanted = size_ + n;
     if (wanted < n) return false;  // overflow
     size_t doubled = capacity_ * 2;
-    if (!reserve(doubled > wanted ? doubled : (wanted < 4096 ? 4096 : wanted)) && !reserve(wanted)) return false;
+    if (!reserve(doubled > wanted ? doubled : (wanted < kFirstBlock ? kFirstBlock : wanted)) && !reserve(wanted))
+      return false;
   }
   memcpy(data_ + size_, bytes, n);
   size_ += n;

@@ -70,7 +70,7 @@ EasyHandle::EasyHandle(const Napi::CallbackInfo& info)
     ThrowError(info.Env(), "curl_easy_init failed (out of memory)", "CURLE_OUT_OF_MEMORY");
     return;
   }
-  js_.Attach(info.This().As<Napi::Object>(), "_curlioSlots");
+  js_.AttachOnFirstSet(this, "_curlioSlots");
   // What napi_unwrap gives back for this object (ObjectWrap is the first base class).
   data_->easy_handles.insert(static_cast<Napi::ObjectWrap<EasyHandle>*>(this));
   data_->Register(this);

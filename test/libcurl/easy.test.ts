@@ -89,6 +89,23 @@ test('curl_easy_perform on an object-layer Easy blocks, buffers the body and fil
   curl_easy_cleanup(easy);
 });
 
+test('a buffered body without Content-Length and a long header block grow intact from a small first block', () => {
+  // The buffers start at 256 bytes (binding/curl/body_buffer.cc) and double: sizes around
+  // each step, in one chunk and in several, and a header block several times the first one.
+  for (const [n, k] of [[1, 1], [1, 255], [1, 256], [1, 257], [2, 128], [3, 171], [7, 300], [3, 10000]]) {
+    const easy = new Easy().setopt(CURLOPT_URL, `${server.url}/chunked/${n}/${k}`).perform();
+    expect(easy.takeBody().equals(Buffer.concat(Array.from({ length: n }, () => pattern(k))))).toBe(true);
+    easy.cleanup();
+  }
+  const pairs = Array.from({ length: 40 }, (_, i) => `cookie${i}=value-${i}`);
+  const easy = new Easy().setopt(CURLOPT_URL, `${server.url}/set-cookie?${pairs.join('&')}`).perform();
+  const head = easy.takeHeaders().toString('latin1');
+  expect(head).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+  expect(head.endsWith('\r\n\r\n')).toBe(true);
+  for (const pair of pairs) expect(head.toLowerCase()).toContain(`set-cookie: ${pair}\r\n`);
+  easy.cleanup();
+});
+
 test('WRITEFUNCTION and HEADERFUNCTION receive C-ordered arguments with their *DATA values', () => {
   const easy = new Easy();
   const chunks: Buffer[] = [];
