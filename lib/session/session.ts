@@ -52,7 +52,7 @@ import { AuthManager } from './features/auth-manager';
 import { ContentDecoder } from './features/content-decoder';
 import type { SessionFeature, SessionFeatureType } from './features/feature';
 import { ProxyResolverDefault } from './features/proxy-resolver-default';
-import { kContentDecoded, kDisabled, kFlags, kItem, kSetResponse, kSetTransportError, kTimingsSource, Message, MessageFlags } from './message';
+import { kContentDecoded, kDisabled, kFlags, kItem, kPlainHref, kSetResponse, kSetTransportError, kTimingsSource, Message, MessageFlags } from './message';
 import { watchMessage, watchSession } from './abort';
 import { Status, statusForCurlCode, statusIsTransportError } from './status';
 import { emit0, emit1, emit3, reportListenerError } from './listener-errors';
@@ -830,7 +830,8 @@ export class Session extends EventEmitter<SessionEvents> {
   // handle last ran, then the message's. false: the message finished without a transfer.
   #prepare(item: QueueItem, easy: PooledEasy): boolean {
     const msg = item.msg;
-    const url = this.#curlUrl(msg.uri);
+    // A canonical http(s) URI string goes to libcurl as it is: no URL object is made for it.
+    const url = msg[kPlainHref] ?? this.#curlUrl(msg.uri);
     if (url === null) {
       this.#finish(item, Status.MALFORMED);
       return false;
@@ -863,7 +864,7 @@ export class Session extends EventEmitter<SessionEvents> {
     }
 
     // Proxy, then authentication (which may set Authorization headers on the message).
-    const proxy = this.#proxyUri ?? (this.#proxyResolver !== null && this.#isEnabled(this.#proxyResolver, msg) ? this.#proxyResolver.resolve(msg.uri) : null);
+    const proxy = this.#proxyUri ?? (this.#proxyResolver !== null && this.#isEnabled(this.#proxyResolver, msg) ? this.#proxyResolver.resolveFor(msg) : null);
     item.proxy = proxy;
     const auth = this.#authHooks(msg);
     const credentials = auth === null ? null : (auth.requestStarted(msg, proxy) ?? null);

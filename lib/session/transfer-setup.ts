@@ -41,7 +41,7 @@ import {
 import type { RequestCredentials } from './auth-hooks';
 import { BodyReader } from './body-streams';
 import type { PooledEasy } from './easy-pool';
-import { kFlags, MessageFlags, type Message } from './message';
+import { kFlags, kRequestHeaders, MessageFlags, type Message } from './message';
 
 /** The session's properties a handle's configuration is made of (Session's #configure). */
 export interface TransferSettings {
@@ -144,7 +144,7 @@ let reader: BodyReader | null = null;
       easy.set(CURLOPT_POSTFIELDS, null);
       easy.set(CURLOPT_POST, 1);
       easy.forget(CURLOPT_POSTFIELDSIZE_LARGE);
-      const length = msg.requestHeaders.contentLength;
+      const length = msg[kRequestHeaders]?.contentLength ?? null;
       easy.set(CURLOPT_POSTFIELDSIZE_LARGE, length ?? -1);
       reader = new BodyReader(body, easy);
     }
@@ -162,15 +162,16 @@ let reader: BodyReader | null = null;
  */
 export function requestHeaderLines(msg: Message, body: Message['requestBody'], acceptLanguageLine: string | null): string[] {
   const lines: string[] = [];
-  msg.requestHeaders.appendLines(lines);
+  const headers = msg[kRequestHeaders];
+  headers?.appendLines(lines);
   // libsoup sends a body with the Content-Type it was given, or none, and no Expect unless
   // asked; libcurl would add its own ("application/x-www-form-urlencoded", "100-continue").
   if (body !== null) {
-    if (!msg.requestHeaders.has('Content-Type')) lines.push('Content-Type:');
-    if (!msg.requestHeaders.has('Expect')) lines.push('Expect:');
+    if (headers === null || !headers.has('Content-Type')) lines.push('Content-Type:');
+    if (headers === null || !headers.has('Expect')) lines.push('Expect:');
   }
   // soup_session_send_queue_item: the session's Accept-Language unless the message has one.
-  if (acceptLanguageLine !== null && !msg.requestHeaders.has('Accept-Language')) lines.push(acceptLanguageLine);
+  if (acceptLanguageLine !== null && (headers === null || !headers.has('Accept-Language'))) lines.push(acceptLanguageLine);
   return lines;
 }
 
