@@ -108,9 +108,14 @@ export class PooledEasy extends Easy {
     this.callbackMask = -1;
   }
 
-  /** CURLOPT_HTTPHEADER, compared line by line with the last list. */
-  setHeaders(option: number, lines: readonly string[]): void {
+  /**
+   * CURLOPT_HTTPHEADER, compared line by line with the last list. `shared`: the caller never
+   * changes `lines` (a frozen list used again and again), so it is kept as it is and the
+   * next call with the same list is recognised by identity.
+   */
+  setHeaders(option: number, lines: readonly string[], shared = false): void {
     const prev = this.#headers;
+    if (prev === lines) return;
     if (prev.length === lines.length) {
       let same = true;
       for (let i = 0; i < lines.length; i++) {
@@ -119,10 +124,13 @@ export class PooledEasy extends Easy {
           break;
         }
       }
-      if (same) return;
+      if (same) {
+        if (shared) this.#headers = lines; // recognised by identity from now on
+        return;
+      }
     }
     this.setopt(option as EasyOption, (lines.length === 0 ? null : lines) as never);
-    this.#headers = lines.slice(); // exact size: `lines` grew by push, with room to spare
+    this.#headers = shared ? lines : lines.slice(); // exact size: `lines` grew by push, with room to spare
   }
 }
 

@@ -52,10 +52,10 @@ import { AuthManager } from './features/auth-manager';
 import { ContentDecoder } from './features/content-decoder';
 import type { SessionFeature, SessionFeatureType } from './features/feature';
 import { ProxyResolverDefault } from './features/proxy-resolver-default';
-import { kContentDecoded, kDisabled, kFlags, kItem, kPlainHref, kSetResponse, kSetTransportError, kTimingsSource, Message, MessageFlags } from './message';
+import { kContentDecoded, kDisabled, kFlags, kItem, kPlainHref, kRequestHeaders, kSetResponse, kSetTransportError, kTimingsSource, Message, MessageFlags } from './message';
 import { watchMessage, watchSession } from './abort';
 import { Status, statusForCurlCode, statusIsTransportError } from './status';
-import { emit0, emit1, emit3, reportListenerError } from './listener-errors';
+import { emit0, emit1, emit3, hasListeners, reportListenerError } from './listener-errors';
 import { ResponseStream } from './body-streams';
 import { configureEasy, curlUrl, hasAcceptEncoding, isIdempotent, requestHeaderLines, setConnectionReuse, setMethod, setProxyAndCredentials, type TransferSettings } from './transfer-setup';
 import { applyRedirect, isRedirection, redirectHandler, redirectionUri, wouldRedirectTo } from './redirect';
@@ -143,14 +143,19 @@ export class Session extends EventEmitter<SessionEvents> {
   #authManager: AuthManager | null = null;
   #decoder: ContentDecoder | null = null;
   #proxyResolver: ProxyResolverDefault | null = null;
-  /** The features with a prepareRequest hook, so messages skip the others. */
+  /** The features with a prepareRequest hook, so messages skip the others (and so for each hook). */
   #headerFeatures: SessionFeature[] = [];
+  #queuedFeatures: SessionFeature[] = [];
+  #responseFeatures: SessionFeature[] = [];
+  #unqueuedFeatures: SessionFeature[] = [];
   #config = 0;
   #closed = false;
   /** Queued messages waiting for the next loop turn to start. */
   #starting: QueueItem[] = [];
   #syncEasy: PooledEasy | null = null;
   #inCurl = 0;
+  /** The session has a signal or a deadline that every message is watched for (abort.ts). */
+  #watched = false;
 
   #proxyUri: string | null = null;
   #maxConns = 10;
@@ -197,7 +202,7 @@ export class Session extends EventEmitter<SessionEvents> {
     if (options.httpAliases !== undefined) this.httpAliases = options.httpAliases;
     if (options.httpsAliases !== undefined) this.httpsAliases = options.httpsAliases;
     if (options.useNtlm !== undefined) this.useNtlm = options.useNtlm;
-    watchSession(this, options);
+    this.#watched = watchSession(this, options);
     if (options.maxBodySize !== undefined) this.maxBodySize = options.maxBodySize;
   }
 
@@ -440,14 +445,17 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#decoder = decoder;
     this.#proxyResolver = this.getFeature(ProxyResolverDefault);
     this.#headerFeatures = this.#features.filter((f) => f.prepareRequest !== undefined);
+    this.#queuedFeatures = this.#features.filter((f) => f.requestQueued !== undefined);
+    this.#responseFeatures = this.#features.filter((f) => f.responseReceived !== undefined);
+    this.#unqueuedFeatures = this.#features.filter((f) => f.requestUnqueued !== undefined);
   }
 
   // request-queued: the features' hook, then the signal.
   #requestQueued(msg: Message): void {
-    for (const f of this.#features) {
-      if (f.requestQueued === undefined || !this.#isEnabled(f, msg)) continue;
+    for (const f of this.#queuedFeatures) {
+      if (!this.#isEnabled(f, msg)) continue;
       try {
-        f.requestQueued(this, msg);
+        f.requestQueued!(this, msg);
       } catch (error) {
         reportListenerError(error);
       }
@@ -509,9 +517,12 @@ export class Session extends EventEmitter<SessionEvents> {
     // queueMessage (wrote-headers, got-headers...) see this message's first attempt. A
     // microtask, not a loop turn: the batch starts as soon as the caller's code is done
     // (a setImmediate per batch cost 7% of a plain GET's instructions).
+    // A reaction on a resolved promise rather than queueMicrotask, which makes an
+    // AsyncResource and a bound function for every batch (a batch per message at 1 in flight).
     this.#starting.push(item);
-    if (this.#starting.length === 1) queueMicrotask(this.#startQueued);
-    watchMessage(this, msg);
+    if (this.#starting.length === 1) void RESOLVED.then(this.#startQueued);
+    // Signals and deadlines (abort.ts): only for a message or session that has one.
+    if (this.#watched || msg.signal !== null || msg.deadline !== 0) watchMessage(this, msg);
   }
 
   // The items queued during the last loop turn, started together.
@@ -520,7 +531,7 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#starting = [];
     // SoupMessagePriority: libsoup's queue runs higher priorities first; libcurl then starts
     // them in this order (its pending list is first come, first served).
-    if (items.length > 1) items.sort(byPriority);
+    if (items.length > 1 && !samePriority(items)) items.sort(byPriority);
     for (const item of items) {
       if (this.#closed || !this.#items.has(item) || item.msg[kItem] !== item || item.easy !== null || item.state === 'finishing') continue;
       try {
@@ -534,9 +545,11 @@ export class Session extends EventEmitter<SessionEvents> {
   /** Promise form of queueMessage: resolves with the status (HTTP or transport). */
   send(msg: Message): Promise<number> {
     // The queue item holds the promise's resolve function itself: no callback closure (and
-    // its contexts) lives with every message in flight.
-    let resolve!: (status: number) => void;
-    const promise = new Promise<number>((r) => (resolve = r));
+    // its contexts) lives with every message in flight, and the executor is one function
+    // for all (captureResolve), not a closure made per call.
+    const promise = new Promise<number>(captureResolve);
+    const resolve = captured as (status: number) => void;
+    captured = null;
     try {
       this.#queue(msg, null, null, resolve);
     } catch (error) {
@@ -869,24 +882,30 @@ export class Session extends EventEmitter<SessionEvents> {
     const auth = this.#authHooks(msg);
     const credentials = auth === null ? null : (auth.requestStarted(msg, proxy) ?? null);
 
-    // Headers: the message's, then the session's and the features'.
-    const lines = requestHeaderLines(msg, body, this.#acceptLanguageLine);
-    for (const f of this.#headerFeatures) if (this.#isEnabled(f, msg)) f.prepareRequest!(this, msg, lines);
     // The ContentDecoder, unless the message disabled it (soup_message_disable_feature):
     // libcurl decodes, and its Accept-Encoding goes out unless the request has one of its
     // own (libcurl leaves its own out in both cases: see ContentDecoder.headerLine).
     const decoder = this.#decoder !== null && this.#isEnabled(this.#decoder, msg) ? this.#decoder : null;
     item.decoding = decoder !== null;
     easy.set(CURLOPT_ACCEPT_ENCODING, decoder !== null ? decoder.acceptEncoding : null);
-    if (decoder !== null && !hasAcceptEncoding(lines)) lines.push(decoder.headerLine);
-    easy.setHeaders(CURLOPT_HTTPHEADER, lines);
+    // Headers: the message's, then the session's and the features'. Without any, the same
+    // list every time (its identity tells the pooled handle that nothing changed).
+    const headers = msg[kRequestHeaders];
+    if (body === null && (headers === null || headers.size === 0) && this.#acceptLanguageLine === null && this.#headerFeatures.length === 0) {
+      easy.setHeaders(CURLOPT_HTTPHEADER, decoder !== null ? decoder.headerLines : NO_LINES, true);
+    } else {
+      const lines = requestHeaderLines(msg, body, this.#acceptLanguageLine);
+      for (const f of this.#headerFeatures) if (this.#isEnabled(f, msg)) f.prepareRequest!(this, msg, lines);
+      if (decoder !== null && !hasAcceptEncoding(lines)) lines.push(decoder.headerLine);
+      easy.setHeaders(CURLOPT_HTTPHEADER, lines);
+    }
 
     setProxyAndCredentials(easy, proxy, credentials);
     setConnectionReuse(easy, msg);
 
     // JavaScript callbacks only for what someone listens to.
-    const wantChunks = item.stream !== null || item.streamResolve !== null || msg.listenerCount('got-chunk') > 0;
-    const wantHeaders = wantChunks || msg.listenerCount('got-headers') > 0;
+    const wantChunks = item.stream !== null || item.streamResolve !== null || hasListeners(msg, 'got-chunk');
+    const wantHeaders = wantChunks || hasListeners(msg, 'got-headers');
     item.headerChunks = wantHeaders ? [] : null;
     item.bodyChunks = wantChunks ? [] : null;
     item.gotHeaders = false;
@@ -899,13 +918,13 @@ export class Session extends EventEmitter<SessionEvents> {
     item.failure = null;
     item.connects = 0;
     // wrote-headers / wrote-body: libcurl tells what it sends only through its debug callback.
-    const wantWrote = msg.listenerCount('wrote-headers') > 0 || msg.listenerCount('wrote-body') > 0;
+    const wantWrote = hasListeners(msg, 'wrote-headers') || hasListeners(msg, 'wrote-body');
     item.wrote = 0;
     if (wantWrote) {
       item.bodySent = 0;
       item.bodyLength = body === null ? 0 : Buffer.isBuffer(body) ? body.length : (msg.requestHeaders.contentLength ?? -1);
     }
-    const wantPrereq = this.listenerCount('request-started') > 0 || this.listenerCount('connection-created') > 0 || this.listenerCount('tunneling') > 0;
+    const wantPrereq = hasListeners(this, 'request-started') || hasListeners(this, 'connection-created') || hasListeners(this, 'tunneling');
     // The callbacks are made once per handle, so the same wishes mean the same options.
     const mask = (wantHeaders ? 1 : 0) | (wantChunks ? 2 : 0) | (wantWrote ? 4 : 0) | (wantPrereq ? 8 : 0);
     if (mask !== easy.callbackMask) {
@@ -1167,15 +1186,15 @@ export class Session extends EventEmitter<SessionEvents> {
     msg[kSetResponse](rawHeaders, rawBody, responseCode);
     if (item.decoding) msg[kContentDecoded]();
     if (!this.#sslStrict && item.https) msg.tlsErrors = easy.getinfo<number>(CURLINFO_SSL_VERIFYRESULT);
-    for (const f of this.#features) {
-      if (f.responseReceived === undefined || !this.#isEnabled(f, msg)) continue;
+    for (const f of this.#responseFeatures) {
+      if (!this.#isEnabled(f, msg)) continue;
       try {
-        f.responseReceived(this, msg);
+        f.responseReceived!(this, msg);
       } catch (error) {
         reportListenerError(error);
       }
     }
-    if (!item.gotHeaders && msg.listenerCount('got-headers') > 0) emit0(msg, 'got-headers');
+    if (!item.gotHeaders && hasListeners(msg, 'got-headers')) emit0(msg, 'got-headers');
     if (item.state !== 'finishing' && this.#items.has(item)) emit0(msg, 'got-body');
     if (!this.#items.has(item) || msg[kItem] !== item) return false; // cancelled by a handler
 
@@ -1358,10 +1377,10 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#items.delete(item);
     msg[kItem] = null;
     if (this.#items.size === 0) this.#becameIdle();
-    for (const f of this.#features) {
-      if (f.requestUnqueued === undefined || !this.#isEnabled(f, msg)) continue;
+    for (const f of this.#unqueuedFeatures) {
+      if (!this.#isEnabled(f, msg)) continue;
       try {
-        f.requestUnqueued(this, msg);
+        f.requestUnqueued!(this, msg);
       } catch (error) {
         reportListenerError(error);
       }
@@ -1401,6 +1420,24 @@ function schemeList(name: string, list: readonly string[] | null): string[] | nu
 // Higher priority first; Array.prototype.sort is stable, so queue order within one priority.
 function byPriority(a: QueueItem, b: QueueItem): number {
   return b.msg.priority - a.msg.priority;
+}
+
+// Whether the batch has one priority only (the usual case): then it stays in queue order.
+function samePriority(items: readonly QueueItem[]): boolean {
+  const first = items[0].msg.priority;
+  for (let i = 1; i < items.length; i++) if (items[i].msg.priority !== first) return false;
+  return true;
+}
+
+const RESOLVED = Promise.resolve();
+/** The request header lines of a message without any (no decoder either). */
+const NO_LINES: readonly string[] = Object.freeze([]);
+
+// send()'s promise executor: hands the resolve function over without a closure per call
+// (the executor runs synchronously inside the Promise constructor).
+let captured: ((status: number) => void) | null = null;
+function captureResolve(resolve: (status: number) => void): void {
+  captured = resolve;
 }
 
 function bodyTooLarge(limit: number): string {
