@@ -60,7 +60,7 @@ import { ResponseStream } from './body-streams';
 import { configureEasy, curlUrl, hasAcceptEncoding, isIdempotent, requestHeaderLines, setConnectionReuse, setMethod, setProxyAndCredentials, type TransferSettings } from './transfer-setup';
 import { applyRedirect, isRedirection, redirectHandler, redirectionUri, wouldRedirectTo } from './redirect';
 
-import { QueueItem, type QueueCallback } from './message-queue';
+import { MessageQueue, QueueItem, type QueueCallback } from './message-queue';
 
 export type { QueueCallback } from './message-queue';
 
@@ -138,7 +138,7 @@ export class Session extends EventEmitter<SessionEvents> {
   #idleSince = 0;
   #idleTimer: NodeJS.Timeout | null = null;
   readonly #pool: PooledEasy[] = [];
-  readonly #items = new Set<QueueItem>();
+  readonly #items = new MessageQueue();
   #features: SessionFeature[] = [];
   #authManager: AuthManager | null = null;
   #decoder: ContentDecoder | null = null;
@@ -681,7 +681,7 @@ export class Session extends EventEmitter<SessionEvents> {
 
   /** soup_session_abort: cancels every queued message. */
   abort(): void {
-    for (const item of [...this.#items]) this.cancelMessage(item.msg, Status.CANCELLED);
+    for (const item of this.#items.toArray()) this.cancelMessage(item.msg, Status.CANCELLED);
   }
 
   /** Aborts, then releases the multi handle and every pooled easy handle. Idempotent. */
@@ -862,8 +862,9 @@ export class Session extends EventEmitter<SessionEvents> {
     // Waiting for a connection that can multiplex only pays off where one may (HTTP/2 over
     // TLS); for plain http libcurl 7.88 would hold every other new transfer to the host
     // until one finishes.
-    easy.set(CURLOPT_PIPEWAIT, url.startsWith('https:') ? 1 : 0);
-    item.https = url.startsWith('https:');
+    const https = url.startsWith('https:');
+    easy.set(CURLOPT_PIPEWAIT, https ? 1 : 0);
+    item.https = https;
 
     // Method and body. A GET without a body on a handle whose last run was one too needs
     // nothing: the whole block is skipped (the common case of a pooled handle).
