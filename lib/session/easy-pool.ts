@@ -12,6 +12,10 @@ import {
   CURLINFO_REDIRECT_TIME_T,
   CURLINFO_STARTTRANSFER_TIME_T,
   CURLINFO_TOTAL_TIME_T,
+  CURLOPT_ACCEPT_ENCODING,
+  CURLOPT_FRESH_CONNECT,
+  CURLOPT_PIPEWAIT,
+  CURLOPT_URL,
 } from '../libcurl/constants.generated';
 import type { MessageTimings } from './message';
 
@@ -42,6 +46,38 @@ export class PooledEasy extends Easy {
   // thousands of pooled handles (10,000 concurrent transfers) for no faster lookup.
   #opts: unknown[] = [];
   #headers: readonly string[] = [];
+  // The options every message sets, in fields of their own (libcurl's defaults to start
+  // with) rather than searched for in #opts four times per message.
+  #url: string | null = null;
+  #pipeWait = 0;
+  #acceptEncoding: string | null = null;
+  #freshConnect = 0;
+
+  /** CURLOPT_URL and CURLOPT_PIPEWAIT, each set only when it differs from what the handle holds. */
+  setTarget(url: string, pipeWait: number): void {
+    if (url !== this.#url) {
+      this.setopt(CURLOPT_URL, url);
+      this.#url = url;
+    }
+    if (pipeWait !== this.#pipeWait) {
+      this.setopt(CURLOPT_PIPEWAIT, pipeWait);
+      this.#pipeWait = pipeWait;
+    }
+  }
+
+  /** CURLOPT_ACCEPT_ENCODING (null: no decoding), set only when it differs. */
+  setAcceptEncoding(encoding: string | null): void {
+    if (encoding === this.#acceptEncoding) return;
+    this.setopt(CURLOPT_ACCEPT_ENCODING, encoding as never);
+    this.#acceptEncoding = encoding;
+  }
+
+  /** CURLOPT_FRESH_CONNECT, set only when it differs. */
+  setFreshConnect(fresh: number): void {
+    if (fresh === this.#freshConnect) return;
+    this.setopt(CURLOPT_FRESH_CONNECT, fresh);
+    this.#freshConnect = fresh;
+  }
 
   /**
    * curl_easy_setopt, skipped when the handle already holds `value`. An option never set
@@ -103,6 +139,10 @@ export class PooledEasy extends Easy {
     this.reset();
     this.#opts = [];
     this.#headers = [];
+    this.#url = null;
+    this.#pipeWait = 0;
+    this.#acceptEncoding = null;
+    this.#freshConnect = 0;
     this.plainMethod = false;
     this.plainAuth = false;
     this.callbackMask = -1;

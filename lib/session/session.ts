@@ -31,13 +31,10 @@ import {
   CURLMOPT_MAX_HOST_CONNECTIONS,
   CURLMOPT_MAX_TOTAL_CONNECTIONS,
   CURLMOPT_PIPELINING,
-  CURLOPT_ACCEPT_ENCODING,
   CURLOPT_DEBUGFUNCTION,
   CURLOPT_HEADERFUNCTION,
   CURLOPT_HTTPHEADER,
-  CURLOPT_PIPEWAIT,
   CURLOPT_PREREQFUNCTION,
-  CURLOPT_URL,
   CURLOPT_VERBOSE,
   CURLOPT_WRITEFUNCTION,
   CURLPAUSE_ALL,
@@ -858,12 +855,11 @@ export class Session extends EventEmitter<SessionEvents> {
     item.easy = easy;
     item.state = 'running';
     if (easy.configVersion !== this.#config) configureEasy(easy, this.#transferSettings());
-    easy.set(CURLOPT_URL, url);
     // Waiting for a connection that can multiplex only pays off where one may (HTTP/2 over
     // TLS); for plain http libcurl 7.88 would hold every other new transfer to the host
     // until one finishes.
     const https = url.startsWith('https:');
-    easy.set(CURLOPT_PIPEWAIT, https ? 1 : 0);
+    easy.setTarget(url, https ? 1 : 0);
     item.https = https;
 
     // Method and body. A GET without a body on a handle whose last run was one too needs
@@ -888,7 +884,7 @@ export class Session extends EventEmitter<SessionEvents> {
     // own (libcurl leaves its own out in both cases: see ContentDecoder.headerLine).
     const decoder = this.#decoder !== null && this.#isEnabled(this.#decoder, msg) ? this.#decoder : null;
     item.decoding = decoder !== null;
-    easy.set(CURLOPT_ACCEPT_ENCODING, decoder !== null ? decoder.acceptEncoding : null);
+    easy.setAcceptEncoding(decoder !== null ? decoder.acceptEncoding : null);
     // Headers: the message's, then the session's and the features'. Without any, the same
     // list every time (its identity tells the pooled handle that nothing changed).
     const headers = msg[kRequestHeaders];

@@ -9,7 +9,6 @@ import {
   CURLOPT_CAPATH,
   CURLOPT_CONNECTTIMEOUT_MS,
   CURLOPT_CUSTOMREQUEST,
-  CURLOPT_FRESH_CONNECT,
   CURLOPT_HTTPAUTH,
   CURLOPT_HTTPGET,
   CURLOPT_HTTP_VERSION,
@@ -200,7 +199,7 @@ export function setProxyAndCredentials(easy: PooledEasy, proxy: string | null, c
 export function setConnectionReuse(easy: PooledEasy, msg: Message): void {
   const flags = msg[kFlags];
   const fresh = (flags & MessageFlags.NEW_CONNECTION) !== 0 || ((flags & MessageFlags.IDEMPOTENT) === 0 && !isIdempotent(msg.method));
-  easy.set(CURLOPT_FRESH_CONNECT, fresh ? 1 : 0);
+  easy.setFreshConnect(fresh ? 1 : 0);
 }
 
 // SOUP_METHOD_IS_IDEMPOTENT.
