@@ -7,7 +7,6 @@ import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import type { DebugCallback, PrereqCallback } from '../libcurl/callbacks';
 import { kTransferHandler, type TransferHandler } from '../libcurl/easy';
 import { Multi } from '../libcurl/multi';
 import { CurlError } from '../libcurl/errors';
@@ -22,8 +21,6 @@ import {
   CURLE_RECV_ERROR,
   CURLE_SEND_ERROR,
   CURLE_TOO_MANY_REDIRECTS,
-  CURLINFO_DATA_OUT,
-  CURLINFO_HEADER_OUT,
   CURLINFO_HTTP_CONNECTCODE,
   CURLINFO_NUM_CONNECTS,
   CURLINFO_SSL_VERIFYRESULT,
@@ -40,7 +37,6 @@ import {
   CURLPAUSE_ALL,
   CURLPAUSE_CONT,
   CURLPIPE_MULTIPLEX,
-  CURL_WRITEFUNC_PAUSE,
 } from '../libcurl/constants.generated';
 import type { Auth, AuthType } from './auth';
 import { authHooksOf, type AuthHooks } from './auth-hooks';
@@ -52,8 +48,9 @@ import { ProxyResolverDefault } from './features/proxy-resolver-default';
 import { kContentDecoded, kDisabled, kFlags, kItem, kPlainHref, kRequestHeaders, kSetResponse, kSetTransportError, kTimingsSource, Message, MessageFlags } from './message';
 import { watchMessage, watchSession } from './abort';
 import { Status, statusForCurlCode, statusIsTransportError } from './status';
-import { emit0, emit1, emit3, hasListeners, reportListenerError } from './listener-errors';
+import { emit0, emit1, hasListeners, reportListenerError } from './listener-errors';
 import { ResponseStream } from './body-streams';
+import { bodyTooLarge, TransferCallbacks } from './transfer-callbacks';
 import { configureEasy, curlUrl, hasAcceptEncoding, isIdempotent, requestHeaderLines, setConnectionReuse, setMethod, setProxyAndCredentials, type TransferSettings } from './transfer-setup';
 import { applyRedirect, isRedirection, redirectHandler, redirectionUri, wouldRedirectTo } from './redirect';
 
@@ -118,10 +115,6 @@ export interface SessionOptions {
 
 /** SOUP_SESSION_MAX_RESEND_COUNT: a message is sent again (redirect, authentication, requeue) at most this often. */
 const MAX_RESEND_COUNT = 20;
-/** libcurl 8's MAX_HTTP_RESP_HEADER_SIZE: one header block (or trailer section) at most. */
-const MAX_HEADER_BLOCK = 300 * 1024;
-/** libcurl 8's bound on every header block of one transfer together (20 × the above). */
-const MAX_HEADER_TOTAL = 20 * MAX_HEADER_BLOCK;
 /** maxBodySize's default: 1 GiB of decoded body (Buffer's own limit is 4 GiB). */
 const DEFAULT_MAX_BODY_SIZE = 2 ** 30;
 const VERSION = readVersion();
@@ -153,6 +146,14 @@ export class Session extends EventEmitter<SessionEvents> {
   #inCurl = 0;
   /** The session has a signal or a deadline that every message is watched for (abort.ts). */
   #watched = false;
+  /** libcurl's callbacks for the pooled handles (transfer-callbacks.ts). */
+  readonly #callbacks = new TransferCallbacks({
+    session: this,
+    enterCurl: () => void this.#inCurl++,
+    leaveCurl: () => void this.#inCurl--,
+    maxBodySize: () => this.#maxBodySize,
+    sendsAgain: (item) => ((item.msg[kFlags] & MessageFlags.NO_REDIRECT) === 0 && wouldRedirectTo(item.msg, this.#speaks) !== null) || this.#wantsAuth(item),
+  });
 
   #proxyUri: string | null = null;
   #maxConns = 10;
@@ -925,196 +926,22 @@ export class Session extends EventEmitter<SessionEvents> {
     // The callbacks are made once per handle, so the same wishes mean the same options.
     const mask = (wantHeaders ? 1 : 0) | (wantChunks ? 2 : 0) | (wantWrote ? 4 : 0) | (wantPrereq ? 8 : 0);
     if (mask !== easy.callbackMask) {
-      easy.set(CURLOPT_HEADERFUNCTION, wantHeaders ? this.#headerFunction(easy) : null);
-      easy.set(CURLOPT_WRITEFUNCTION, wantChunks ? this.#writeFunction(easy) : null);
+      easy.set(CURLOPT_HEADERFUNCTION, wantHeaders ? this.#callbacks.headerFunction(easy) : null);
+      easy.set(CURLOPT_WRITEFUNCTION, wantChunks ? this.#callbacks.writeFunction(easy) : null);
       if (wantWrote) {
-        easy.set(CURLOPT_DEBUGFUNCTION, this.#debugFunction(easy));
+        easy.set(CURLOPT_DEBUGFUNCTION, this.#callbacks.debugFunction(easy));
         easy.set(CURLOPT_VERBOSE, 1);
       } else if (easy.current(CURLOPT_DEBUGFUNCTION) != null) {
         easy.set(CURLOPT_DEBUGFUNCTION, null);
         easy.set(CURLOPT_VERBOSE, process.env.CURLIO_VERBOSE ? 1 : 0);
       }
-      easy.set(CURLOPT_PREREQFUNCTION, wantPrereq ? this.#prereqFunction(easy) : null);
+      easy.set(CURLOPT_PREREQFUNCTION, wantPrereq ? this.#callbacks.prereqFunction(easy) : null);
       easy.callbackMask = mask;
     }
     if (!wantPrereq) emit1(this, 'request-started', msg);
     return true;
   }
 
-  // Callbacks per pooled handle, made once: they look up the message the handle runs now.
-  #headerFunction(easy: PooledEasy): (data: Buffer) => number {
-    if (easy.headerFn !== null) return easy.headerFn;
-    const fn = (data: Buffer): number => {
-      const item = easy.item as QueueItem | null;
-      if (item === null || item.headerChunks === null) return 0; // cancelled: abort the transfer
-      const chunks = item.headerChunks;
-      if (item.blockStart === chunks.length && !item.trailers) {
-        item.blockBytes = 0;
-        // After the final response's block: trailers, or a new response of libcurl's own
-        // round (an authentication it answers itself) starting with its status line.
-        if (item.gotHeaders) item.trailers = !isStatusLine(data);
-      }
-      item.blockBytes += data.length;
-      item.headerBytes += data.length;
-      // libcurl 8's bounds (MAX_HTTP_RESP_HEADER_SIZE, and 20 times that for all blocks);
-      // libcurl 7.88 has none, and endless headers or trailers would grow without end.
-      if (item.blockBytes > MAX_HEADER_BLOCK || item.headerBytes > MAX_HEADER_TOTAL) {
-        item.failure = { status: Status.IO_ERROR, reason: `Response headers exceed ${item.blockBytes > MAX_HEADER_BLOCK ? MAX_HEADER_BLOCK : MAX_HEADER_TOTAL} bytes` };
-        return 0;
-      }
-      const ends = data.length <= 2 && (data[0] === 13 || data[0] === 10);
-      if (item.trailers) {
-        // Read and dropped, as libsoup 2 does; their end is no new block.
-        if (ends) item.trailers = false;
-        return data.length;
-      }
-      chunks.push(data);
-      if (ends) this.#headersEnded(item, easy);
-      return easy.item === item ? data.length : 0;
-    };
-    easy.headerFn = fn;
-    return fn;
-  }
-
-  // A header block ended: only its own chunks are joined and parsed (a flood of 1xx blocks
-  // costs each block once), and a 1xx block or a tunnel's reply is dropped, as libsoup
-  // keeps neither.
-  #headersEnded(item: QueueItem, easy: PooledEasy): void {
-    const msg = item.msg;
-    const chunks = item.headerChunks as Buffer[];
-    const start = item.blockStart;
-    msg[kSetResponse](start === 0 ? Buffer.concat(chunks) : Buffer.concat(chunks.slice(start)), EMPTY);
-    const status = msg.statusCode;
-    // 1xx, CONNECT replies, and the rounds libcurl answers itself (redirects are ours).
-    if (status < 200 || (item.proxy !== null && status === 200 && msg.responseHeaders.size === 0 && /CONNECT|established/i.test(msg.reasonPhrase))) {
-      chunks.length = start;
-      return;
-    }
-    item.blockStart = chunks.length;
-    item.gotHeaders = true;
-    this.#inCurl++;
-    try {
-      emit0(msg, 'got-headers');
-      if (item.streamResolve !== null && easy.item === item) {
-        const follows = (msg[kFlags] & MessageFlags.NO_REDIRECT) === 0 && wouldRedirectTo(msg, this.#speaks) !== null;
-        if (!follows && !this.#wantsAuth(item)) {
-          const stream = new ResponseStream(() => {
-            if (easy.item === item && !item.paused) easy.pause(CURLPAUSE_CONT);
-          });
-          item.stream = stream;
-          const resolve = item.streamResolve;
-          item.streamResolve = null;
-          item.streamWaiting = false;
-          resolve(stream);
-        }
-      }
-    } finally {
-      this.#inCurl--;
-    }
-  }
-
-  #writeFunction(easy: PooledEasy): (data: Buffer) => number {
-    if (easy.writeFn !== null) return easy.writeFn;
-    const fn = (data: Buffer): number => {
-      const item = easy.item as QueueItem | null;
-      if (item === null) return 0;
-      const msg = item.msg;
-      if (!item.gotHeaders && item.headerChunks !== null) return data.length; // a body we will not use (redirect, 401)
-      item.bodyBytes += data.length;
-      if (item.bodyBytes > this.#maxBodySize && this.#maxBodySize > 0) {
-        item.failure = { status: Status.IO_ERROR, reason: bodyTooLarge(this.#maxBodySize) };
-        return 0;
-      }
-      const stream = item.stream;
-      if (stream !== null) {
-        if (stream.destroyed) return 0;
-        if (stream.readableLength >= stream.readableHighWaterMark) {
-          stream.waiting = true;
-          return CURL_WRITEFUNC_PAUSE;
-        }
-      } else if ((msg[kFlags] & MessageFlags.OVERWRITE_CHUNKS) === 0) {
-        item.bodyChunks?.push(data);
-      }
-      this.#inCurl++;
-      try {
-        if (stream !== null) {
-          try {
-            stream.push(data); // a flowing stream's 'data' listeners run inside push()
-          } catch (error) {
-            reportListenerError(error);
-          }
-        }
-        emit1(msg, 'got-chunk', data);
-      } finally {
-        this.#inCurl--;
-      }
-      return easy.item === item ? data.length : 0;
-    };
-    easy.writeFn = fn;
-    return fn;
-  }
-
-  #debugFunction(easy: PooledEasy): DebugCallback {
-    if (easy.debugFn !== null) return easy.debugFn;
-    const fn = (_: unknown, type: number, data: Buffer): number => {
-      const item = easy.item as QueueItem | null;
-      if (item === null || item.wrote === 2) return 0;
-      if (type === CURLINFO_HEADER_OUT) {
-        // The request to a proxy for a tunnel is not the message's.
-        if (item.wrote !== 0 || (item.proxy !== null && data.subarray(0, 8).toString('latin1') === 'CONNECT ')) return 0;
-        this.#wrote(item, item.bodyLength === 0 ? 2 : 1);
-      } else if (type === CURLINFO_DATA_OUT && item.wrote === 1) {
-        item.bodySent += data.length;
-        const length = item.bodyLength;
-        // A chunked body: its end goes out right after the reader handed it over.
-        if ((length >= 0 && item.bodySent >= length) || (length < 0 && item.reader?.ended === true)) this.#wrote(item, 2);
-      }
-      return 0;
-    };
-    easy.debugFn = fn;
-    return fn;
-  }
-
-  #wrote(item: QueueItem, upTo: number): void {
-    const msg = item.msg;
-    this.#inCurl++;
-    try {
-      if (item.wrote === 0) {
-        item.wrote = 1;
-        emit0(msg, 'wrote-headers');
-      }
-      if (upTo === 2 && item.wrote === 1 && msg[kItem] === item) {
-        item.wrote = 2;
-        emit0(msg, 'wrote-body');
-      }
-    } finally {
-      this.#inCurl--;
-    }
-  }
-
-  #prereqFunction(easy: PooledEasy): PrereqCallback {
-    if (easy.prereqFn !== null) return easy.prereqFn;
-    const fn = (_: unknown, primaryIp: string, localIp: string, primaryPort: number, localPort: number): number => {
-      const item = easy.item as QueueItem | null;
-      if (item === null) return 1; // CURL_PREREQFUNC_ABORT
-      this.#inCurl++;
-      try {
-        const connects = easy.getinfo<number>(CURLINFO_NUM_CONNECTS);
-        if (connects > item.connects) {
-          item.connects = connects;
-          const info: ConnectionInfo = { remoteAddress: primaryIp, remotePort: primaryPort, localAddress: localIp, localPort, proxy: item.proxy };
-          emit1(this, 'connection-created', info);
-          if (item.proxy !== null && item.https) emit1(this, 'tunneling', info);
-        }
-        emit1(this, 'request-started', item.msg);
-      } finally {
-        this.#inCurl--;
-      }
-      return easy.item === item ? 0 : 1;
-    };
-    easy.prereqFn = fn;
-    return fn;
-  }
 
   // The native driver's completion for a pooled handle, with the slots Multi decoded
   // (multi.ts, Done): one handler for every pooled handle (the handle comes with the
@@ -1179,7 +1006,7 @@ export class Session extends EventEmitter<SessionEvents> {
       return false;
     }
     // A chunked body whose last chunk libcurl sent without a DATA_OUT after the reader's end.
-    if (item.wrote === 1 && item.bodyLength < 0 && item.reader?.ended === true) this.#wrote(item, 2);
+    if (item.wrote === 1 && item.bodyLength < 0 && item.reader?.ended === true) this.#callbacks.wrote(item, 2);
     msg[kSetResponse](rawHeaders, rawBody, responseCode);
     if (item.decoding) msg[kContentDecoded]();
     if (!this.#sslStrict && item.https) msg.tlsErrors = easy.getinfo<number>(CURLINFO_SSL_VERIFYRESULT);
@@ -1435,15 +1262,6 @@ const NO_LINES: readonly string[] = Object.freeze([]);
 let captured: ((status: number) => void) | null = null;
 function captureResolve(resolve: (status: number) => void): void {
   captured = resolve;
-}
-
-function bodyTooLarge(limit: number): string {
-  return `Response body exceeds maxBodySize (${limit} bytes)`;
-}
-
-// "HTTP/1.1 200", "HTTP/2 200": a response's first line (not a trailer field).
-function isStatusLine(data: Buffer): boolean {
-  return data.length > 5 && data[0] === 72 && data[1] === 84 && data[2] === 84 && data[3] === 80 && data[4] === 47;
 }
 
 /** Accept-Language from the locale environment, as libsoup builds it from g_get_language_names. */
