@@ -81,11 +81,11 @@ describe('isCanonicalHttpUrl', () => {
     let seed = 12345;
     const rand = (n: number) => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-      return seed % n;
+      return Math.floor((seed / 0x80000000) * n); // the high bits: an LCG's low bits repeat with a short period
     };
     let accepted = 0;
     for (let i = 0; i < 40000; i++) {
-      let s = rand(2) === 0 ? 'http://' : 'https://';
+      let s = (rand(2) === 0 ? 'http://' : 'https://') + (rand(2) === 0 ? 'a' : '1');
       const n = 1 + rand(12);
       for (let j = 0; j < n; j++) s += pieces[rand(pieces.length)];
       if (!isCanonicalHttpUrl(s)) continue;
@@ -93,6 +93,32 @@ describe('isCanonicalHttpUrl', () => {
       expect([s, parsesTo(s)]).toEqual([s, s]);
     }
     expect(accepted).toBeGreaterThan(100); // the generator does reach the accepting side
+  });
+
+  test('every generated host, port, path and query it accepts parses to itself', () => {
+    // The same with the URL's parts drawn apart, so most candidates reach the path and query.
+    const hosts = ['a', 'a.b', 'x1.example', '1.2.3.4', '255.0.0.01', '256.1.1.1', '1.2.3', 'a.1', 'a-.b', 'xn--a', 'A.b', 'a..b', '0x1.a', '09.a'];
+    const ports = ['', ':1', ':80', ':443', ':8080', ':65535', ':65536', ':0', ':080', ':'];
+    const pathPieces = ['/', 'a', '.', '..', '%2e', '%2E', '%41', '%', ';', '=', '@', ':', '~', "'", '!', '$', '&', '(', ')', '*', '+', ',', '-', '_', 'Z', ' ', '"', '<', '`', '{', '|', '^', '\\', '[', '#'];
+    const queryPieces = ['a', '=', '&', '?', '/', '.', "'", '%2e', ' ', '#', 'Z', ':', '@', '~'];
+    let seed = 6789;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return Math.floor((seed / 0x80000000) * n); // the high bits: an LCG's low bits repeat with a short period
+    };
+    let accepted = 0;
+    for (let i = 0; i < 40000; i++) {
+      let s = (rand(2) === 0 ? 'http://' : 'https://') + hosts[rand(hosts.length)] + ports[rand(ports.length)] + '/';
+      for (let j = rand(8); j > 0; j--) s += pathPieces[rand(pathPieces.length)];
+      if (rand(3) === 0) {
+        s += '?';
+        for (let j = rand(5); j > 0; j--) s += queryPieces[rand(queryPieces.length)];
+      }
+      if (!isCanonicalHttpUrl(s)) continue;
+      accepted++;
+      expect([s, parsesTo(s)]).toEqual([s, s]);
+    }
+    expect(accepted).toBeGreaterThan(1000);
   });
 });
 
