@@ -29,18 +29,26 @@ interface SessionWatches {
 
 const sessions = new WeakMap<Session, SessionWatches>();
 
-/** Reads the session's `signal` and `deadline` options (called by the Session constructor). */
-export function watchSession(session: Session, options: { signal?: AbortSignal | null; deadline?: number }): void {
+/**
+ * Reads the session's `signal` and `deadline` options (called by the Session constructor).
+ * true: the session has one, and each message it queues must go through watchMessage;
+ * otherwise only a message with a signal or deadline of its own does.
+ */
+export function watchSession(session: Session, options: { signal?: AbortSignal | null; deadline?: number }): boolean {
   const signal = options.signal ?? null;
   if (signal !== null && !isAbortSignal(signal)) throw new TypeError('Expected an AbortSignal for signal');
   const deadline = checkDeadline('deadline', options.deadline ?? 0);
-  if (signal === null && deadline === 0) return;
+  if (signal === null && deadline === 0) return false;
   sessions.set(session, { limits: { signal, deadline }, messages: null });
   // soup_session_abort when it aborts; messages queued afterwards are cancelled as they come.
   signal?.addEventListener('abort', () => session.abort(), { once: true });
+  return true;
 }
 
-/** Starts watching a message that was just queued: its own and its session's signal and deadline. */
+/**
+ * Starts watching a message that was just queued: its own and its session's signal and
+ * deadline. Nothing to do for a message without either on a session without either.
+ */
 export function watchMessage(session: Session, msg: Message): void {
   const watches = sessions.get(session);
   const ownSignal = msg.signal;

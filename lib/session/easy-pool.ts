@@ -12,6 +12,10 @@ import {
   CURLINFO_REDIRECT_TIME_T,
   CURLINFO_STARTTRANSFER_TIME_T,
   CURLINFO_TOTAL_TIME_T,
+  CURLOPT_ACCEPT_ENCODING,
+  CURLOPT_FRESH_CONNECT,
+  CURLOPT_PIPEWAIT,
+  CURLOPT_URL,
 } from '../libcurl/constants.generated';
 import type { MessageTimings } from './message';
 
@@ -42,6 +46,38 @@ export class PooledEasy extends Easy {
   // thousands of pooled handles (10,000 concurrent transfers) for no faster lookup.
   #opts: unknown[] = [];
   #headers: readonly string[] = [];
+  // The options every message sets, in fields of their own (libcurl's defaults to start
+  // with) rather than searched for in #opts four times per message.
+  #url: string | null = null;
+  #pipeWait = 0;
+  #acceptEncoding: string | null = null;
+  #freshConnect = 0;
+
+  /** CURLOPT_URL and CURLOPT_PIPEWAIT, each set only when it differs from what the handle holds. */
+  setTarget(url: string, pipeWait: number): void {
+    if (url !== this.#url) {
+      this.setopt(CURLOPT_URL, url);
+      this.#url = url;
+    }
+    if (pipeWait !== this.#pipeWait) {
+      this.setopt(CURLOPT_PIPEWAIT, pipeWait);
+      this.#pipeWait = pipeWait;
+    }
+  }
+
+  /** CURLOPT_ACCEPT_ENCODING (null: no decoding), set only when it differs. */
+  setAcceptEncoding(encoding: string | null): void {
+    if (encoding === this.#acceptEncoding) return;
+    this.setopt(CURLOPT_ACCEPT_ENCODING, encoding as never);
+    this.#acceptEncoding = encoding;
+  }
+
+  /** CURLOPT_FRESH_CONNECT, set only when it differs. */
+  setFreshConnect(fresh: number): void {
+    if (fresh === this.#freshConnect) return;
+    this.setopt(CURLOPT_FRESH_CONNECT, fresh);
+    this.#freshConnect = fresh;
+  }
 
   /**
    * curl_easy_setopt, skipped when the handle already holds `value`. An option never set
@@ -103,14 +139,23 @@ export class PooledEasy extends Easy {
     this.reset();
     this.#opts = [];
     this.#headers = [];
+    this.#url = null;
+    this.#pipeWait = 0;
+    this.#acceptEncoding = null;
+    this.#freshConnect = 0;
     this.plainMethod = false;
     this.plainAuth = false;
     this.callbackMask = -1;
   }
 
-  /** CURLOPT_HTTPHEADER, compared line by line with the last list. */
-  setHeaders(option: number, lines: readonly string[]): void {
+  /**
+   * CURLOPT_HTTPHEADER, compared line by line with the last list. `shared`: the caller never
+   * changes `lines` (a frozen list used again and again), so it is kept as it is and the
+   * next call with the same list is recognised by identity.
+   */
+  setHeaders(option: number, lines: readonly string[], shared = false): void {
     const prev = this.#headers;
+    if (prev === lines) return;
     if (prev.length === lines.length) {
       let same = true;
       for (let i = 0; i < lines.length; i++) {
@@ -119,10 +164,13 @@ export class PooledEasy extends Easy {
           break;
         }
       }
-      if (same) return;
+      if (same) {
+        if (shared) this.#headers = lines; // recognised by identity from now on
+        return;
+      }
     }
     this.setopt(option as EasyOption, (lines.length === 0 ? null : lines) as never);
-    this.#headers = lines.slice(); // exact size: `lines` grew by push, with room to spare
+    this.#headers = shared ? lines : lines.slice(); // exact size: `lines` grew by push, with room to spare
   }
 }
 

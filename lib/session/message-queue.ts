@@ -26,6 +26,10 @@ export type QueueCallback = (session: Session, msg: Message) => void;
 export type QueueItemState = 'starting' | 'running' | 'paused' | 'authenticating' | 'restarting' | 'finishing' | 'finished';
 
 export class QueueItem {
+  /** The queue holding the item (null once off it), and its neighbours there. */
+  queue: MessageQueue | null = null;
+  prev: QueueItem | null = null;
+  next: QueueItem | null = null;
   easy: PooledEasy | null = null;
   /** Where the message is in its life: one state at a time (see QueueItemState). */
   state: QueueItemState = 'starting';
@@ -82,4 +86,49 @@ export class QueueItem {
     readonly msg: Message,
     public callback: QueueCallback | null,
   ) {}
+}
+
+/**
+ * SoupMessageQueue: the session's queued items in queueing order, linked through the items
+ * themselves (libsoup's queue is a linked list too), so queueing and unqueueing allocate
+ * nothing and membership is one field (a Set hashed, grew and rehashed on every message).
+ */
+export class MessageQueue {
+  #head: QueueItem | null = null;
+  #tail: QueueItem | null = null;
+  /** How many items are queued. */
+  size = 0;
+
+  add(item: QueueItem): void {
+    if (item.queue !== null) return;
+    item.queue = this;
+    item.prev = this.#tail;
+    item.next = null;
+    if (this.#tail !== null) this.#tail.next = item;
+    else this.#head = item;
+    this.#tail = item;
+    this.size++;
+  }
+
+  has(item: QueueItem): boolean {
+    return item.queue === this;
+  }
+
+  delete(item: QueueItem): boolean {
+    if (item.queue !== this) return false;
+    if (item.prev !== null) item.prev.next = item.next;
+    else this.#head = item.next;
+    if (item.next !== null) item.next.prev = item.prev;
+    else this.#tail = item.prev;
+    item.queue = item.prev = item.next = null;
+    this.size--;
+    return true;
+  }
+
+  /** The items now, in queueing order (a copy: the queue may change while it is walked). */
+  toArray(): QueueItem[] {
+    const out: QueueItem[] = [];
+    for (let item = this.#head; item !== null; item = item.next) out.push(item);
+    return out;
+  }
 }

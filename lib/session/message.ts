@@ -4,6 +4,7 @@
 import { EventEmitter } from 'node:events';
 import type { Readable } from 'node:stream';
 import { CurlError } from '../libcurl/errors';
+import { isCanonicalHttpUrl } from './canonical-url';
 import { MessageHeaders } from './headers';
 import { statusPhrase } from './status';
 
@@ -69,17 +70,30 @@ export const kContentDecoded = Symbol('curlio.session.contentDecoded');
 export const kDisabled = Symbol('curlio.session.disabled');
 /** @internal records the libcurl failure that ended the attempt (its CURLcode and CURLOPT_ERRORBUFFER text). */
 export const kSetTransportError = Symbol('curlio.session.setTransportError');
+/** @internal the request headers, or null while nobody made any (msg.requestHeaders makes them). */
+export const kRequestHeaders = Symbol('curlio.session.requestHeaders');
+/** @internal the URI string, canonical http(s) without credentials, while no URL object was made from it; else null. */
+export const kPlainHref = Symbol('curlio.session.plainHref');
+
+/**
+ * EventEmitter's prototype without its constructor: EventEmitter.init gives every instance
+ * a null-prototype listener table (a dictionary-mode object of about 290 bytes) and four
+ * more properties. Most messages never get a listener; EventEmitter's methods make the
+ * table on the first one when `_events` is undefined, as for subclasses that skip init.
+ */
+const LazyEmitter = function LazyEmitter() {} as unknown as typeof EventEmitter;
+LazyEmitter.prototype = EventEmitter.prototype;
 
 const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-export class Message extends EventEmitter<MessageEvents> {
+export class Message extends LazyEmitter<MessageEvents> {
   #method: string;
-  #uri: URL;
-  #href: string;
+  /** The parsed URI; null while only #href is (a canonical http(s) URI, see canonical-url.ts). */
+  #uri: URL | null = null;
+  #href = '';
   #flags = 0;
   #decodedPending = false;
-  /** Request headers: validated as they are set (CR, LF or NUL → TypeError). */
-  readonly requestHeaders = new MessageHeaders();
+  #requestHeaders: MessageHeaders | null = null;
   #requestBody: Buffer | Readable | AsyncIterable<Buffer | string | Uint8Array> | null = null;
   #status = 0;
   #reason: string | null = null;
@@ -137,18 +151,22 @@ export class Message extends EventEmitter<MessageEvents> {
   #knownStatus = 0;
 
   constructor(method: string, uri: string | URL) {
-    super();
-    // EventEmitter's constructor gives every instance a null-prototype listener table, a
-    // dictionary-mode object of about 290 bytes that lives as long as the message. Most
-    // messages never get a listener, and EventEmitter creates the table on the first one
-    // when it is undefined (as for subclasses that skip its constructor).
-    (this as unknown as { _events: undefined })._events = undefined;
-    if (typeof method !== 'string' || !METHOD.test(method)) {
+    super(); // LazyEmitter: no listener table until the first listener
+    if (typeof method !== 'string' || (method !== 'GET' && !METHOD.test(method))) {
       throw new TypeError(`Expected an HTTP method token for method but received ${JSON.stringify(method)}`);
     }
     this.#method = method;
-    this.#uri = parseUri(uri);
-    this.#href = this.#uri.href;
+    this.#setUri(uri);
+  }
+
+  /** Request headers: validated as they are set (CR, LF or NUL → TypeError). */
+  get requestHeaders(): MessageHeaders {
+    return (this.#requestHeaders ??= new MessageHeaders());
+  }
+
+  /** @internal */
+  get [kRequestHeaders](): MessageHeaders | null {
+    return this.#requestHeaders;
   }
 
   get method(): string {
@@ -194,17 +212,34 @@ export class Message extends EventEmitter<MessageEvents> {
 
   /** The request URI; redirects update it. */
   get uri(): URL {
-    return this.#uri;
+    return (this.#uri ??= new URL(this.#href));
   }
 
   set uri(uri: URL | string) {
-    this.#uri = parseUri(uri);
-    this.#href = this.#uri.href;
+    this.#setUri(uri);
   }
 
-  /** @internal the URI as a string, kept so the hot path does not serialize the URL again. */
+  /** @internal the URI as a string. */
   get href(): string {
-    return this.#href;
+    return this.#uri !== null ? this.#uri.href : this.#href;
+  }
+
+  /** @internal */
+  get [kPlainHref](): string | null {
+    return this.#uri === null ? this.#href : null;
+  }
+
+  // A canonical http(s) URI is kept as its string, parsed when msg.uri is first read;
+  // anything else is parsed (and checked) now.
+  #setUri(uri: string | URL): void {
+    const href = typeof uri === 'string' ? uri : uri instanceof URL ? uri.href : null;
+    if (href !== null && isCanonicalHttpUrl(href)) {
+      this.#uri = null;
+      this.#href = href;
+    } else {
+      this.#uri = parseUri(uri);
+      this.#href = this.#uri.href;
+    }
   }
 
   /** The request body: a string is kept as its UTF-8 bytes. */
@@ -223,7 +258,7 @@ export class Message extends EventEmitter<MessageEvents> {
   /** soup_message_set_request: Content-Type and body at once. */
   setRequest(contentType: string | null, body: RequestBody | null): void {
     if (contentType !== null) this.requestHeaders.replace('Content-Type', contentType);
-    else this.requestHeaders.remove('Content-Type');
+    else this.#requestHeaders?.remove('Content-Type');
     this.requestBody = body;
   }
 
@@ -292,7 +327,7 @@ export class Message extends EventEmitter<MessageEvents> {
   get error(): CurlError | null {
     const e = this.#transportError;
     if (e === null) return null;
-    return new CurlError('easy', e[0], e[1] || undefined, { url: this.#href, cause: e[2] });
+    return new CurlError('easy', e[0], e[1] || undefined, { url: this.href, cause: e[2] });
   }
 
   /** @internal */

@@ -7,7 +7,6 @@ import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
-import type { DebugCallback, PrereqCallback } from '../libcurl/callbacks';
 import { kTransferHandler, type TransferHandler } from '../libcurl/easy';
 import { Multi } from '../libcurl/multi';
 import { CurlError } from '../libcurl/errors';
@@ -22,8 +21,6 @@ import {
   CURLE_RECV_ERROR,
   CURLE_SEND_ERROR,
   CURLE_TOO_MANY_REDIRECTS,
-  CURLINFO_DATA_OUT,
-  CURLINFO_HEADER_OUT,
   CURLINFO_HTTP_CONNECTCODE,
   CURLINFO_NUM_CONNECTS,
   CURLINFO_SSL_VERIFYRESULT,
@@ -31,19 +28,15 @@ import {
   CURLMOPT_MAX_HOST_CONNECTIONS,
   CURLMOPT_MAX_TOTAL_CONNECTIONS,
   CURLMOPT_PIPELINING,
-  CURLOPT_ACCEPT_ENCODING,
   CURLOPT_DEBUGFUNCTION,
   CURLOPT_HEADERFUNCTION,
   CURLOPT_HTTPHEADER,
-  CURLOPT_PIPEWAIT,
   CURLOPT_PREREQFUNCTION,
-  CURLOPT_URL,
   CURLOPT_VERBOSE,
   CURLOPT_WRITEFUNCTION,
   CURLPAUSE_ALL,
   CURLPAUSE_CONT,
   CURLPIPE_MULTIPLEX,
-  CURL_WRITEFUNC_PAUSE,
 } from '../libcurl/constants.generated';
 import type { Auth, AuthType } from './auth';
 import { authHooksOf, type AuthHooks } from './auth-hooks';
@@ -52,15 +45,16 @@ import { AuthManager } from './features/auth-manager';
 import { ContentDecoder } from './features/content-decoder';
 import type { SessionFeature, SessionFeatureType } from './features/feature';
 import { ProxyResolverDefault } from './features/proxy-resolver-default';
-import { kContentDecoded, kDisabled, kFlags, kItem, kSetResponse, kSetTransportError, kTimingsSource, Message, MessageFlags } from './message';
+import { kContentDecoded, kDisabled, kFlags, kItem, kPlainHref, kRequestHeaders, kSetResponse, kSetTransportError, kTimingsSource, Message, MessageFlags } from './message';
 import { watchMessage, watchSession } from './abort';
 import { Status, statusForCurlCode, statusIsTransportError } from './status';
-import { emit0, emit1, emit3, reportListenerError } from './listener-errors';
+import { emit0, emit1, hasListeners, reportListenerError } from './listener-errors';
 import { ResponseStream } from './body-streams';
+import { bodyTooLarge, TransferCallbacks } from './transfer-callbacks';
 import { configureEasy, curlUrl, hasAcceptEncoding, isIdempotent, requestHeaderLines, setConnectionReuse, setMethod, setProxyAndCredentials, type TransferSettings } from './transfer-setup';
 import { applyRedirect, isRedirection, redirectHandler, redirectionUri, wouldRedirectTo } from './redirect';
 
-import { QueueItem, type QueueCallback } from './message-queue';
+import { MessageQueue, QueueItem, type QueueCallback } from './message-queue';
 
 export type { QueueCallback } from './message-queue';
 
@@ -121,10 +115,6 @@ export interface SessionOptions {
 
 /** SOUP_SESSION_MAX_RESEND_COUNT: a message is sent again (redirect, authentication, requeue) at most this often. */
 const MAX_RESEND_COUNT = 20;
-/** libcurl 8's MAX_HTTP_RESP_HEADER_SIZE: one header block (or trailer section) at most. */
-const MAX_HEADER_BLOCK = 300 * 1024;
-/** libcurl 8's bound on every header block of one transfer together (20 × the above). */
-const MAX_HEADER_TOTAL = 20 * MAX_HEADER_BLOCK;
 /** maxBodySize's default: 1 GiB of decoded body (Buffer's own limit is 4 GiB). */
 const DEFAULT_MAX_BODY_SIZE = 2 ** 30;
 const VERSION = readVersion();
@@ -138,19 +128,32 @@ export class Session extends EventEmitter<SessionEvents> {
   #idleSince = 0;
   #idleTimer: NodeJS.Timeout | null = null;
   readonly #pool: PooledEasy[] = [];
-  readonly #items = new Set<QueueItem>();
+  readonly #items = new MessageQueue();
   #features: SessionFeature[] = [];
   #authManager: AuthManager | null = null;
   #decoder: ContentDecoder | null = null;
   #proxyResolver: ProxyResolverDefault | null = null;
-  /** The features with a prepareRequest hook, so messages skip the others. */
+  /** The features with a prepareRequest hook, so messages skip the others (and so for each hook). */
   #headerFeatures: SessionFeature[] = [];
+  #queuedFeatures: SessionFeature[] = [];
+  #responseFeatures: SessionFeature[] = [];
+  #unqueuedFeatures: SessionFeature[] = [];
   #config = 0;
   #closed = false;
   /** Queued messages waiting for the next loop turn to start. */
   #starting: QueueItem[] = [];
   #syncEasy: PooledEasy | null = null;
   #inCurl = 0;
+  /** The session has a signal or a deadline that every message is watched for (abort.ts). */
+  #watched = false;
+  /** libcurl's callbacks for the pooled handles (transfer-callbacks.ts). */
+  readonly #callbacks = new TransferCallbacks({
+    session: this,
+    enterCurl: () => void this.#inCurl++,
+    leaveCurl: () => void this.#inCurl--,
+    maxBodySize: () => this.#maxBodySize,
+    sendsAgain: (item) => ((item.msg[kFlags] & MessageFlags.NO_REDIRECT) === 0 && wouldRedirectTo(item.msg, this.#speaks) !== null) || this.#wantsAuth(item),
+  });
 
   #proxyUri: string | null = null;
   #maxConns = 10;
@@ -197,7 +200,7 @@ export class Session extends EventEmitter<SessionEvents> {
     if (options.httpAliases !== undefined) this.httpAliases = options.httpAliases;
     if (options.httpsAliases !== undefined) this.httpsAliases = options.httpsAliases;
     if (options.useNtlm !== undefined) this.useNtlm = options.useNtlm;
-    watchSession(this, options);
+    this.#watched = watchSession(this, options);
     if (options.maxBodySize !== undefined) this.maxBodySize = options.maxBodySize;
   }
 
@@ -440,14 +443,17 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#decoder = decoder;
     this.#proxyResolver = this.getFeature(ProxyResolverDefault);
     this.#headerFeatures = this.#features.filter((f) => f.prepareRequest !== undefined);
+    this.#queuedFeatures = this.#features.filter((f) => f.requestQueued !== undefined);
+    this.#responseFeatures = this.#features.filter((f) => f.responseReceived !== undefined);
+    this.#unqueuedFeatures = this.#features.filter((f) => f.requestUnqueued !== undefined);
   }
 
   // request-queued: the features' hook, then the signal.
   #requestQueued(msg: Message): void {
-    for (const f of this.#features) {
-      if (f.requestQueued === undefined || !this.#isEnabled(f, msg)) continue;
+    for (const f of this.#queuedFeatures) {
+      if (!this.#isEnabled(f, msg)) continue;
       try {
-        f.requestQueued(this, msg);
+        f.requestQueued!(this, msg);
       } catch (error) {
         reportListenerError(error);
       }
@@ -509,9 +515,12 @@ export class Session extends EventEmitter<SessionEvents> {
     // queueMessage (wrote-headers, got-headers...) see this message's first attempt. A
     // microtask, not a loop turn: the batch starts as soon as the caller's code is done
     // (a setImmediate per batch cost 7% of a plain GET's instructions).
+    // A reaction on a resolved promise rather than queueMicrotask, which makes an
+    // AsyncResource and a bound function for every batch (a batch per message at 1 in flight).
     this.#starting.push(item);
-    if (this.#starting.length === 1) queueMicrotask(this.#startQueued);
-    watchMessage(this, msg);
+    if (this.#starting.length === 1) void RESOLVED.then(this.#startQueued);
+    // Signals and deadlines (abort.ts): only for a message or session that has one.
+    if (this.#watched || msg.signal !== null || msg.deadline !== 0) watchMessage(this, msg);
   }
 
   // The items queued during the last loop turn, started together.
@@ -520,7 +529,7 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#starting = [];
     // SoupMessagePriority: libsoup's queue runs higher priorities first; libcurl then starts
     // them in this order (its pending list is first come, first served).
-    if (items.length > 1) items.sort(byPriority);
+    if (items.length > 1 && !samePriority(items)) items.sort(byPriority);
     for (const item of items) {
       if (this.#closed || !this.#items.has(item) || item.msg[kItem] !== item || item.easy !== null || item.state === 'finishing') continue;
       try {
@@ -534,9 +543,11 @@ export class Session extends EventEmitter<SessionEvents> {
   /** Promise form of queueMessage: resolves with the status (HTTP or transport). */
   send(msg: Message): Promise<number> {
     // The queue item holds the promise's resolve function itself: no callback closure (and
-    // its contexts) lives with every message in flight.
-    let resolve!: (status: number) => void;
-    const promise = new Promise<number>((r) => (resolve = r));
+    // its contexts) lives with every message in flight, and the executor is one function
+    // for all (captureResolve), not a closure made per call.
+    const promise = new Promise<number>(captureResolve);
+    const resolve = captured as (status: number) => void;
+    captured = null;
     try {
       this.#queue(msg, null, null, resolve);
     } catch (error) {
@@ -668,7 +679,7 @@ export class Session extends EventEmitter<SessionEvents> {
 
   /** soup_session_abort: cancels every queued message. */
   abort(): void {
-    for (const item of [...this.#items]) this.cancelMessage(item.msg, Status.CANCELLED);
+    for (const item of this.#items.toArray()) this.cancelMessage(item.msg, Status.CANCELLED);
   }
 
   /** Aborts, then releases the multi handle and every pooled easy handle. Idempotent. */
@@ -830,7 +841,8 @@ export class Session extends EventEmitter<SessionEvents> {
   // handle last ran, then the message's. false: the message finished without a transfer.
   #prepare(item: QueueItem, easy: PooledEasy): boolean {
     const msg = item.msg;
-    const url = this.#curlUrl(msg.uri);
+    // A canonical http(s) URI string goes to libcurl as it is: no URL object is made for it.
+    const url = msg[kPlainHref] ?? this.#curlUrl(msg.uri);
     if (url === null) {
       this.#finish(item, Status.MALFORMED);
       return false;
@@ -844,12 +856,12 @@ export class Session extends EventEmitter<SessionEvents> {
     item.easy = easy;
     item.state = 'running';
     if (easy.configVersion !== this.#config) configureEasy(easy, this.#transferSettings());
-    easy.set(CURLOPT_URL, url);
     // Waiting for a connection that can multiplex only pays off where one may (HTTP/2 over
     // TLS); for plain http libcurl 7.88 would hold every other new transfer to the host
     // until one finishes.
-    easy.set(CURLOPT_PIPEWAIT, url.startsWith('https:') ? 1 : 0);
-    item.https = url.startsWith('https:');
+    const https = url.startsWith('https:');
+    easy.setTarget(url, https ? 1 : 0);
+    item.https = https;
 
     // Method and body. A GET without a body on a handle whose last run was one too needs
     // nothing: the whole block is skipped (the common case of a pooled handle).
@@ -863,29 +875,35 @@ export class Session extends EventEmitter<SessionEvents> {
     }
 
     // Proxy, then authentication (which may set Authorization headers on the message).
-    const proxy = this.#proxyUri ?? (this.#proxyResolver !== null && this.#isEnabled(this.#proxyResolver, msg) ? this.#proxyResolver.resolve(msg.uri) : null);
+    const proxy = this.#proxyUri ?? (this.#proxyResolver !== null && this.#isEnabled(this.#proxyResolver, msg) ? this.#proxyResolver.resolveFor(msg) : null);
     item.proxy = proxy;
     const auth = this.#authHooks(msg);
     const credentials = auth === null ? null : (auth.requestStarted(msg, proxy) ?? null);
 
-    // Headers: the message's, then the session's and the features'.
-    const lines = requestHeaderLines(msg, body, this.#acceptLanguageLine);
-    for (const f of this.#headerFeatures) if (this.#isEnabled(f, msg)) f.prepareRequest!(this, msg, lines);
     // The ContentDecoder, unless the message disabled it (soup_message_disable_feature):
     // libcurl decodes, and its Accept-Encoding goes out unless the request has one of its
     // own (libcurl leaves its own out in both cases: see ContentDecoder.headerLine).
     const decoder = this.#decoder !== null && this.#isEnabled(this.#decoder, msg) ? this.#decoder : null;
     item.decoding = decoder !== null;
-    easy.set(CURLOPT_ACCEPT_ENCODING, decoder !== null ? decoder.acceptEncoding : null);
-    if (decoder !== null && !hasAcceptEncoding(lines)) lines.push(decoder.headerLine);
-    easy.setHeaders(CURLOPT_HTTPHEADER, lines);
+    easy.setAcceptEncoding(decoder !== null ? decoder.acceptEncoding : null);
+    // Headers: the message's, then the session's and the features'. Without any, the same
+    // list every time (its identity tells the pooled handle that nothing changed).
+    const headers = msg[kRequestHeaders];
+    if (body === null && (headers === null || headers.size === 0) && this.#acceptLanguageLine === null && this.#headerFeatures.length === 0) {
+      easy.setHeaders(CURLOPT_HTTPHEADER, decoder !== null ? decoder.headerLines : NO_LINES, true);
+    } else {
+      const lines = requestHeaderLines(msg, body, this.#acceptLanguageLine);
+      for (const f of this.#headerFeatures) if (this.#isEnabled(f, msg)) f.prepareRequest!(this, msg, lines);
+      if (decoder !== null && !hasAcceptEncoding(lines)) lines.push(decoder.headerLine);
+      easy.setHeaders(CURLOPT_HTTPHEADER, lines);
+    }
 
     setProxyAndCredentials(easy, proxy, credentials);
     setConnectionReuse(easy, msg);
 
     // JavaScript callbacks only for what someone listens to.
-    const wantChunks = item.stream !== null || item.streamResolve !== null || msg.listenerCount('got-chunk') > 0;
-    const wantHeaders = wantChunks || msg.listenerCount('got-headers') > 0;
+    const wantChunks = item.stream !== null || item.streamResolve !== null || hasListeners(msg, 'got-chunk');
+    const wantHeaders = wantChunks || hasListeners(msg, 'got-headers');
     item.headerChunks = wantHeaders ? [] : null;
     item.bodyChunks = wantChunks ? [] : null;
     item.gotHeaders = false;
@@ -898,206 +916,32 @@ export class Session extends EventEmitter<SessionEvents> {
     item.failure = null;
     item.connects = 0;
     // wrote-headers / wrote-body: libcurl tells what it sends only through its debug callback.
-    const wantWrote = msg.listenerCount('wrote-headers') > 0 || msg.listenerCount('wrote-body') > 0;
+    const wantWrote = hasListeners(msg, 'wrote-headers') || hasListeners(msg, 'wrote-body');
     item.wrote = 0;
     if (wantWrote) {
       item.bodySent = 0;
       item.bodyLength = body === null ? 0 : Buffer.isBuffer(body) ? body.length : (msg.requestHeaders.contentLength ?? -1);
     }
-    const wantPrereq = this.listenerCount('request-started') > 0 || this.listenerCount('connection-created') > 0 || this.listenerCount('tunneling') > 0;
+    const wantPrereq = hasListeners(this, 'request-started') || hasListeners(this, 'connection-created') || hasListeners(this, 'tunneling');
     // The callbacks are made once per handle, so the same wishes mean the same options.
     const mask = (wantHeaders ? 1 : 0) | (wantChunks ? 2 : 0) | (wantWrote ? 4 : 0) | (wantPrereq ? 8 : 0);
     if (mask !== easy.callbackMask) {
-      easy.set(CURLOPT_HEADERFUNCTION, wantHeaders ? this.#headerFunction(easy) : null);
-      easy.set(CURLOPT_WRITEFUNCTION, wantChunks ? this.#writeFunction(easy) : null);
+      easy.set(CURLOPT_HEADERFUNCTION, wantHeaders ? this.#callbacks.headerFunction(easy) : null);
+      easy.set(CURLOPT_WRITEFUNCTION, wantChunks ? this.#callbacks.writeFunction(easy) : null);
       if (wantWrote) {
-        easy.set(CURLOPT_DEBUGFUNCTION, this.#debugFunction(easy));
+        easy.set(CURLOPT_DEBUGFUNCTION, this.#callbacks.debugFunction(easy));
         easy.set(CURLOPT_VERBOSE, 1);
       } else if (easy.current(CURLOPT_DEBUGFUNCTION) != null) {
         easy.set(CURLOPT_DEBUGFUNCTION, null);
         easy.set(CURLOPT_VERBOSE, process.env.CURLIO_VERBOSE ? 1 : 0);
       }
-      easy.set(CURLOPT_PREREQFUNCTION, wantPrereq ? this.#prereqFunction(easy) : null);
+      easy.set(CURLOPT_PREREQFUNCTION, wantPrereq ? this.#callbacks.prereqFunction(easy) : null);
       easy.callbackMask = mask;
     }
     if (!wantPrereq) emit1(this, 'request-started', msg);
     return true;
   }
 
-  // Callbacks per pooled handle, made once: they look up the message the handle runs now.
-  #headerFunction(easy: PooledEasy): (data: Buffer) => number {
-    if (easy.headerFn !== null) return easy.headerFn;
-    const fn = (data: Buffer): number => {
-      const item = easy.item as QueueItem | null;
-      if (item === null || item.headerChunks === null) return 0; // cancelled: abort the transfer
-      const chunks = item.headerChunks;
-      if (item.blockStart === chunks.length && !item.trailers) {
-        item.blockBytes = 0;
-        // After the final response's block: trailers, or a new response of libcurl's own
-        // round (an authentication it answers itself) starting with its status line.
-        if (item.gotHeaders) item.trailers = !isStatusLine(data);
-      }
-      item.blockBytes += data.length;
-      item.headerBytes += data.length;
-      // libcurl 8's bounds (MAX_HTTP_RESP_HEADER_SIZE, and 20 times that for all blocks);
-      // libcurl 7.88 has none, and endless headers or trailers would grow without end.
-      if (item.blockBytes > MAX_HEADER_BLOCK || item.headerBytes > MAX_HEADER_TOTAL) {
-        item.failure = { status: Status.IO_ERROR, reason: `Response headers exceed ${item.blockBytes > MAX_HEADER_BLOCK ? MAX_HEADER_BLOCK : MAX_HEADER_TOTAL} bytes` };
-        return 0;
-      }
-      const ends = data.length <= 2 && (data[0] === 13 || data[0] === 10);
-      if (item.trailers) {
-        // Read and dropped, as libsoup 2 does; their end is no new block.
-        if (ends) item.trailers = false;
-        return data.length;
-      }
-      chunks.push(data);
-      if (ends) this.#headersEnded(item, easy);
-      return easy.item === item ? data.length : 0;
-    };
-    easy.headerFn = fn;
-    return fn;
-  }
-
-  // A header block ended: only its own chunks are joined and parsed (a flood of 1xx blocks
-  // costs each block once), and a 1xx block or a tunnel's reply is dropped, as libsoup
-  // keeps neither.
-  #headersEnded(item: QueueItem, easy: PooledEasy): void {
-    const msg = item.msg;
-    const chunks = item.headerChunks as Buffer[];
-    const start = item.blockStart;
-    msg[kSetResponse](start === 0 ? Buffer.concat(chunks) : Buffer.concat(chunks.slice(start)), EMPTY);
-    const status = msg.statusCode;
-    // 1xx, CONNECT replies, and the rounds libcurl answers itself (redirects are ours).
-    if (status < 200 || (item.proxy !== null && status === 200 && msg.responseHeaders.size === 0 && /CONNECT|established/i.test(msg.reasonPhrase))) {
-      chunks.length = start;
-      return;
-    }
-    item.blockStart = chunks.length;
-    item.gotHeaders = true;
-    this.#inCurl++;
-    try {
-      emit0(msg, 'got-headers');
-      if (item.streamResolve !== null && easy.item === item) {
-        const follows = (msg[kFlags] & MessageFlags.NO_REDIRECT) === 0 && wouldRedirectTo(msg, this.#speaks) !== null;
-        if (!follows && !this.#wantsAuth(item)) {
-          const stream = new ResponseStream(() => {
-            if (easy.item === item && !item.paused) easy.pause(CURLPAUSE_CONT);
-          });
-          item.stream = stream;
-          const resolve = item.streamResolve;
-          item.streamResolve = null;
-          item.streamWaiting = false;
-          resolve(stream);
-        }
-      }
-    } finally {
-      this.#inCurl--;
-    }
-  }
-
-  #writeFunction(easy: PooledEasy): (data: Buffer) => number {
-    if (easy.writeFn !== null) return easy.writeFn;
-    const fn = (data: Buffer): number => {
-      const item = easy.item as QueueItem | null;
-      if (item === null) return 0;
-      const msg = item.msg;
-      if (!item.gotHeaders && item.headerChunks !== null) return data.length; // a body we will not use (redirect, 401)
-      item.bodyBytes += data.length;
-      if (item.bodyBytes > this.#maxBodySize && this.#maxBodySize > 0) {
-        item.failure = { status: Status.IO_ERROR, reason: bodyTooLarge(this.#maxBodySize) };
-        return 0;
-      }
-      const stream = item.stream;
-      if (stream !== null) {
-        if (stream.destroyed) return 0;
-        if (stream.readableLength >= stream.readableHighWaterMark) {
-          stream.waiting = true;
-          return CURL_WRITEFUNC_PAUSE;
-        }
-      } else if ((msg[kFlags] & MessageFlags.OVERWRITE_CHUNKS) === 0) {
-        item.bodyChunks?.push(data);
-      }
-      this.#inCurl++;
-      try {
-        if (stream !== null) {
-          try {
-            stream.push(data); // a flowing stream's 'data' listeners run inside push()
-          } catch (error) {
-            reportListenerError(error);
-          }
-        }
-        emit1(msg, 'got-chunk', data);
-      } finally {
-        this.#inCurl--;
-      }
-      return easy.item === item ? data.length : 0;
-    };
-    easy.writeFn = fn;
-    return fn;
-  }
-
-  #debugFunction(easy: PooledEasy): DebugCallback {
-    if (easy.debugFn !== null) return easy.debugFn;
-    const fn = (_: unknown, type: number, data: Buffer): number => {
-      const item = easy.item as QueueItem | null;
-      if (item === null || item.wrote === 2) return 0;
-      if (type === CURLINFO_HEADER_OUT) {
-        // The request to a proxy for a tunnel is not the message's.
-        if (item.wrote !== 0 || (item.proxy !== null && data.subarray(0, 8).toString('latin1') === 'CONNECT ')) return 0;
-        this.#wrote(item, item.bodyLength === 0 ? 2 : 1);
-      } else if (type === CURLINFO_DATA_OUT && item.wrote === 1) {
-        item.bodySent += data.length;
-        const length = item.bodyLength;
-        // A chunked body: its end goes out right after the reader handed it over.
-        if ((length >= 0 && item.bodySent >= length) || (length < 0 && item.reader?.ended === true)) this.#wrote(item, 2);
-      }
-      return 0;
-    };
-    easy.debugFn = fn;
-    return fn;
-  }
-
-  #wrote(item: QueueItem, upTo: number): void {
-    const msg = item.msg;
-    this.#inCurl++;
-    try {
-      if (item.wrote === 0) {
-        item.wrote = 1;
-        emit0(msg, 'wrote-headers');
-      }
-      if (upTo === 2 && item.wrote === 1 && msg[kItem] === item) {
-        item.wrote = 2;
-        emit0(msg, 'wrote-body');
-      }
-    } finally {
-      this.#inCurl--;
-    }
-  }
-
-  #prereqFunction(easy: PooledEasy): PrereqCallback {
-    if (easy.prereqFn !== null) return easy.prereqFn;
-    const fn = (_: unknown, primaryIp: string, localIp: string, primaryPort: number, localPort: number): number => {
-      const item = easy.item as QueueItem | null;
-      if (item === null) return 1; // CURL_PREREQFUNC_ABORT
-      this.#inCurl++;
-      try {
-        const connects = easy.getinfo<number>(CURLINFO_NUM_CONNECTS);
-        if (connects > item.connects) {
-          item.connects = connects;
-          const info: ConnectionInfo = { remoteAddress: primaryIp, remotePort: primaryPort, localAddress: localIp, localPort, proxy: item.proxy };
-          emit1(this, 'connection-created', info);
-          if (item.proxy !== null && item.https) emit1(this, 'tunneling', info);
-        }
-        emit1(this, 'request-started', item.msg);
-      } finally {
-        this.#inCurl--;
-      }
-      return easy.item === item ? 0 : 1;
-    };
-    easy.prereqFn = fn;
-    return fn;
-  }
 
   // The native driver's completion for a pooled handle, with the slots Multi decoded
   // (multi.ts, Done): one handler for every pooled handle (the handle comes with the
@@ -1162,19 +1006,19 @@ export class Session extends EventEmitter<SessionEvents> {
       return false;
     }
     // A chunked body whose last chunk libcurl sent without a DATA_OUT after the reader's end.
-    if (item.wrote === 1 && item.bodyLength < 0 && item.reader?.ended === true) this.#wrote(item, 2);
+    if (item.wrote === 1 && item.bodyLength < 0 && item.reader?.ended === true) this.#callbacks.wrote(item, 2);
     msg[kSetResponse](rawHeaders, rawBody, responseCode);
     if (item.decoding) msg[kContentDecoded]();
     if (!this.#sslStrict && item.https) msg.tlsErrors = easy.getinfo<number>(CURLINFO_SSL_VERIFYRESULT);
-    for (const f of this.#features) {
-      if (f.responseReceived === undefined || !this.#isEnabled(f, msg)) continue;
+    for (const f of this.#responseFeatures) {
+      if (!this.#isEnabled(f, msg)) continue;
       try {
-        f.responseReceived(this, msg);
+        f.responseReceived!(this, msg);
       } catch (error) {
         reportListenerError(error);
       }
     }
-    if (!item.gotHeaders && msg.listenerCount('got-headers') > 0) emit0(msg, 'got-headers');
+    if (!item.gotHeaders && hasListeners(msg, 'got-headers')) emit0(msg, 'got-headers');
     if (item.state !== 'finishing' && this.#items.has(item)) emit0(msg, 'got-body');
     if (!this.#items.has(item) || msg[kItem] !== item) return false; // cancelled by a handler
 
@@ -1357,10 +1201,10 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#items.delete(item);
     msg[kItem] = null;
     if (this.#items.size === 0) this.#becameIdle();
-    for (const f of this.#features) {
-      if (f.requestUnqueued === undefined || !this.#isEnabled(f, msg)) continue;
+    for (const f of this.#unqueuedFeatures) {
+      if (!this.#isEnabled(f, msg)) continue;
       try {
-        f.requestUnqueued(this, msg);
+        f.requestUnqueued!(this, msg);
       } catch (error) {
         reportListenerError(error);
       }
@@ -1402,13 +1246,22 @@ function byPriority(a: QueueItem, b: QueueItem): number {
   return b.msg.priority - a.msg.priority;
 }
 
-function bodyTooLarge(limit: number): string {
-  return `Response body exceeds maxBodySize (${limit} bytes)`;
+// Whether the batch has one priority only (the usual case): then it stays in queue order.
+function samePriority(items: readonly QueueItem[]): boolean {
+  const first = items[0].msg.priority;
+  for (let i = 1; i < items.length; i++) if (items[i].msg.priority !== first) return false;
+  return true;
 }
 
-// "HTTP/1.1 200", "HTTP/2 200": a response's first line (not a trailer field).
-function isStatusLine(data: Buffer): boolean {
-  return data.length > 5 && data[0] === 72 && data[1] === 84 && data[2] === 84 && data[3] === 80 && data[4] === 47;
+const RESOLVED = Promise.resolve();
+/** The request header lines of a message without any (no decoder either). */
+const NO_LINES: readonly string[] = Object.freeze([]);
+
+// send()'s promise executor: hands the resolve function over without a closure per call
+// (the executor runs synchronously inside the Promise constructor).
+let captured: ((status: number) => void) | null = null;
+function captureResolve(resolve: (status: number) => void): void {
+  captured = resolve;
 }
 
 /** Accept-Language from the locale environment, as libsoup builds it from g_get_language_names. */

@@ -9,7 +9,6 @@ import {
   CURLOPT_CAPATH,
   CURLOPT_CONNECTTIMEOUT_MS,
   CURLOPT_CUSTOMREQUEST,
-  CURLOPT_FRESH_CONNECT,
   CURLOPT_HTTPAUTH,
   CURLOPT_HTTPGET,
   CURLOPT_HTTP_VERSION,
@@ -41,7 +40,7 @@ import {
 import type { RequestCredentials } from './auth-hooks';
 import { BodyReader } from './body-streams';
 import type { PooledEasy } from './easy-pool';
-import { kFlags, MessageFlags, type Message } from './message';
+import { kFlags, kRequestHeaders, MessageFlags, type Message } from './message';
 
 /** The session's properties a handle's configuration is made of (Session's #configure). */
 export interface TransferSettings {
@@ -144,7 +143,7 @@ let reader: BodyReader | null = null;
       easy.set(CURLOPT_POSTFIELDS, null);
       easy.set(CURLOPT_POST, 1);
       easy.forget(CURLOPT_POSTFIELDSIZE_LARGE);
-      const length = msg.requestHeaders.contentLength;
+      const length = msg[kRequestHeaders]?.contentLength ?? null;
       easy.set(CURLOPT_POSTFIELDSIZE_LARGE, length ?? -1);
       reader = new BodyReader(body, easy);
     }
@@ -162,15 +161,16 @@ let reader: BodyReader | null = null;
  */
 export function requestHeaderLines(msg: Message, body: Message['requestBody'], acceptLanguageLine: string | null): string[] {
   const lines: string[] = [];
-  msg.requestHeaders.appendLines(lines);
+  const headers = msg[kRequestHeaders];
+  headers?.appendLines(lines);
   // libsoup sends a body with the Content-Type it was given, or none, and no Expect unless
   // asked; libcurl would add its own ("application/x-www-form-urlencoded", "100-continue").
   if (body !== null) {
-    if (!msg.requestHeaders.has('Content-Type')) lines.push('Content-Type:');
-    if (!msg.requestHeaders.has('Expect')) lines.push('Expect:');
+    if (headers === null || !headers.has('Content-Type')) lines.push('Content-Type:');
+    if (headers === null || !headers.has('Expect')) lines.push('Expect:');
   }
   // soup_session_send_queue_item: the session's Accept-Language unless the message has one.
-  if (acceptLanguageLine !== null && !msg.requestHeaders.has('Accept-Language')) lines.push(acceptLanguageLine);
+  if (acceptLanguageLine !== null && (headers === null || !headers.has('Accept-Language'))) lines.push(acceptLanguageLine);
   return lines;
 }
 
@@ -199,7 +199,7 @@ export function setProxyAndCredentials(easy: PooledEasy, proxy: string | null, c
 export function setConnectionReuse(easy: PooledEasy, msg: Message): void {
   const flags = msg[kFlags];
   const fresh = (flags & MessageFlags.NEW_CONNECTION) !== 0 || ((flags & MessageFlags.IDEMPOTENT) === 0 && !isIdempotent(msg.method));
-  easy.set(CURLOPT_FRESH_CONNECT, fresh ? 1 : 0);
+  easy.setFreshConnect(fresh ? 1 : 0);
 }
 
 // SOUP_METHOD_IS_IDEMPOTENT.

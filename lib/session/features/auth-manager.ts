@@ -56,6 +56,11 @@ export class AuthManager implements SessionFeature, AuthHooks {
   /** The schemes answered, weakest first (libsoup's auth_types): Basic and Digest by default. */
   readonly #types: AuthType[] = [AuthBasic, AuthDigest];
   readonly #messages = new WeakMap<Message, MessageAuth>();
+  /**
+   * How many entries #messages may hold (never fewer): while 0, the per-message hooks skip
+   * the WeakMap (a lookup hashes the message, on every request of a session without auth).
+   */
+  #tracked = 0;
   /** Messages paused in 'authenticate': unauthorized()'s answer, given on unpause. */
   readonly #waiting = new WeakMap<Message, (again: boolean) => void>();
   #session: Session | null = null;
@@ -119,7 +124,7 @@ export class AuthManager implements SessionFeature, AuthHooks {
   // --- the session's hooks ------------------------------------------------------------------
 
   requestUnqueued(_session: Session, msg: Message): void {
-    this.#messages.delete(msg);
+    if (this.#tracked > 0 && this.#messages.delete(msg)) this.#tracked--;
   }
 
   /**
@@ -128,7 +133,7 @@ export class AuthManager implements SessionFeature, AuthHooks {
    * proxy), or takes off ours from an earlier round.
    */
   requestStarted(msg: Message, proxy: string | null): RequestCredentials | null {
-    let state = this.#messages.get(msg);
+    let state = this.#tracked === 0 ? undefined : this.#messages.get(msg);
     if (state === undefined) {
       // Nothing cached and no earlier round of this message: nothing to do (the common case).
       if (this.#hosts.size === 0 && this.#proxyAuths.size === 0) return null;
@@ -160,6 +165,7 @@ export class AuthManager implements SessionFeature, AuthHooks {
 
   /** Each response: Digest's Authentication-Info (nextnonce) reaches the Auth that was used. */
   responseReceived(_session: Session, msg: Message): void {
+    if (this.#tracked === 0) return;
     const state = this.#messages.get(msg);
     if (state === undefined) return;
     if (state.auth !== null) state.auth.authenticationInfo(msg);
@@ -269,6 +275,7 @@ export class AuthManager implements SessionFeature, AuthHooks {
     if (state === undefined) {
       state = { auth: null, origin: '', proxyAuth: null, headerIsOurs: false, resends: 0 };
       this.#messages.set(msg, state);
+      this.#tracked++;
     }
     return state;
   }

@@ -41,4 +41,11 @@ export class ContentDecoder implements SessionFeature {
   }
 
   #headerLine: string | undefined = undefined;
+
+  /** @internal [headerLine], the whole request header list of a message without headers of its own. */
+  get headerLines(): readonly string[] {
+    return (this.#headerLines ??= Object.freeze([this.headerLine]));
+  }
+
+  #headerLines: readonly string[] | undefined = undefined;
 }

@@ -2,6 +2,7 @@
 // environment (http_proxy, https_proxy, all_proxy, no_proxy), as g_proxy_resolver does.
 import type { SessionFeature } from './feature';
 import type { Session } from '../session';
+import type { Message } from '../message';
 
 export class ProxyResolverDefault implements SessionFeature {
   /** Built in: the session consults it directly. */
@@ -13,6 +14,20 @@ export class ProxyResolverDefault implements SessionFeature {
   constructor(env: NodeJS.ProcessEnv = process.env) {
     const pick = (...names: string[]) => Object.fromEntries(names.filter((n) => env[n] !== undefined).map((n) => [n, env[n]]));
     this.#env = pick('no_proxy', 'NO_PROXY', 'https_proxy', 'HTTPS_PROXY', 'http_proxy', 'all_proxy', 'ALL_PROXY');
+    const e = this.#env;
+    this.#direct = e.http_proxy === undefined && e.https_proxy === undefined && e.HTTPS_PROXY === undefined && e.all_proxy === undefined && e.ALL_PROXY === undefined;
+  }
+
+  /** No proxy variable is set: every URI is reached directly. */
+  readonly #direct: boolean;
+
+  /**
+   * @internal The proxy for `msg`: without a proxy in the environment, a direct connection
+   * without reading msg.uri (a message keeps a plain URI as a string until it is read).
+   */
+  resolveFor(msg: Message): string | null {
+    if (this.#direct && this.resolve === ProxyResolverDefault.prototype.resolve) return null;
+    return this.resolve(msg.uri);
   }
 
   /** The proxy URI for `uri`, or null for a direct connection. */
