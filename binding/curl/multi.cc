@@ -3,6 +3,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -48,12 +49,15 @@ void MultiHandle::Init(Napi::Env env, Napi::Object exports) {
 MultiHandle::MultiHandle(const Napi::CallbackInfo& info)
     : Napi::ObjectWrap<MultiHandle>(info), data_(GetAddonData(info.Env())) {
   Napi::Env env = info.Env();
-  if (info.Length() > 0 && info[0].IsTypedArray() &&
-      info[0].As<Napi::TypedArray>().TypedArrayType() == napi_int32_array &&
-      info[0].As<Napi::TypedArray>().ElementLength() >= kStateLength) {
-    state_ = Napi::Persistent(info[0].As<Napi::Int32Array>());
-    state_data_ = state_.Value().Data();
+  if (!(info.Length() > 0 && info[0].IsTypedArray() &&
+        info[0].As<Napi::TypedArray>().TypedArrayType() == napi_int32_array &&
+        info[0].As<Napi::TypedArray>().ElementLength() >= kStateLength)) {
+    // lib/libcurl/multi.ts always passes it; the driver's deliveries are written there.
+    ThrowTypeError(env, "Expected an Int32Array of multiStateIndex.length for the multi's shared state");
+    return;
   }
+  state_ = Napi::Persistent(info[0].As<Napi::Int32Array>());
+  state_data_ = state_.Value().Data();
   js_.Attach(info.This().As<Napi::Object>(), "_curlioSlots");
   multi_ = curl_multi_init();
   if (multi_ == nullptr) {
@@ -665,6 +669,8 @@ void MultiHandle::ScheduleCheck() {
 
 void MultiHandle::OnCheck(uv_check_t* handle) {
   auto* self = static_cast<MultiHandle*>(handle->data);
+  uv_check_stop(self->check_);
+  uv_idle_stop(self->idle_);
   self->DeliverDone();
   // libcurl asked to be run at once: from a transfer that stopped reading after its
   // quota, or from the handlers just run, which typically add the next transfers (run
@@ -680,23 +686,32 @@ void MultiHandle::OnCheck(uv_check_t* handle) {
   }
 }
 
-// One call into JavaScript for every transfer that finished in this loop turn, each as
-// [easy, result, body, headers, callbackError, responseCode] in one flat array.
+// One call into JavaScript per loop turn for the transfers that finished in it (a call per
+// kDoneBatch of them): their numbers in the shared Int32Array (multi_state.h's done slots),
+// their objects as the call's arguments: the slab, then per transfer its easy handle, its
+// body and header Buffers when they are not in the slab, and what a callback threw if one
+// did. A fresh array of six slots per transfer cost ~850 instructions per napi_set_element
+// (each store grew the array through V8's slow runtime path): ~4,300 per request.
 void MultiHandle::DeliverDone() {
-  uv_check_stop(check_);
-  uv_idle_stop(idle_);
-  if (closed_ || done_.empty()) return;
+  while (!closed_ && !done_.empty()) {
+    if (!DeliverBatch()) return;
+  }
+}
+
+bool MultiHandle::DeliverBatch() {
   Napi::Env env = data_->env;
   Napi::HandleScope scope(env);
-  std::vector<Done> batch;
-  batch.swap(done_);
-  for (Done& done : batch) done.easy->awaiting_delivery = false;
-  constexpr uint32_t kStride = 6;
-  // Small bodies and header blocks of the whole batch share one ArrayBuffer (the slab):
-  // their slots hold a length, and JavaScript cuts Buffer views from the slab in order.
-  // One allocation per loop turn instead of two per transfer, as Node pools small Buffers.
+  // The rest stay in done_: removeHandle() may still withdraw them while this batch's
+  // handlers run, and addHandle() still sees them as awaiting delivery.
+  size_t count = std::min(done_.size(), static_cast<size_t>(kDoneBatch));
+  delivering_.assign(done_.begin(), done_.begin() + count);
+  done_.erase(done_.begin(), done_.begin() + count);
+  for (Done& done : delivering_) done.easy->awaiting_delivery = false;
+  // Small bodies and header blocks of the batch share one ArrayBuffer (the slab): their
+  // slots hold a length, and JavaScript cuts Buffer views from the slab in order. One
+  // allocation per loop turn instead of two per transfer, as Node pools small Buffers.
   size_t slab_size = 0;
-  for (Done& done : batch) {
+  for (Done& done : delivering_) {
     EasyHandle* easy = done.easy;
     if (!easy->auto_remove) continue;
     if (easy->body.size() < EasyHandle::kCopyBelow) slab_size += easy->body.size();
@@ -708,55 +723,70 @@ void MultiHandle::DeliverDone() {
     slab = Napi::ArrayBuffer::New(env, slab_size);
     if (slab.IsEmpty()) {
       // Refused: JavaScript can no longer run here (the environment is stopping).
-      for (Done& done : batch) done.easy->Unref();
+      for (Done& done : delivering_) done.easy->Unref();
+      delivering_.clear();
       UpdateKeepAlive();
-      return;
+      return false;
     }
     cursor = static_cast<char*>(slab.Data());
   }
-  auto take = [&](EasyHandle* easy, ByteBuffer& bytes) -> Napi::Value {
-    if (bytes.size() >= EasyHandle::kCopyBelow) return easy->TakeBuffer(bytes);
-    size_t n = bytes.size();
-    if (n > 0) memcpy(cursor, bytes.data(), n);
-    cursor += n;
-    bytes.clear();
-    return Napi::Number::New(env, static_cast<double>(n));
+  napi_value argv[1 + 4 * kDoneBatch];
+  size_t argc = 0;
+  argv[argc++] = slab_size > 0 ? static_cast<napi_value>(slab) : static_cast<napi_value>(env.Undefined());
+  // A small body or header block goes to the slab (its slot: the length), a large one is
+  // handed over as a Buffer of its own. False: no Buffer could be made (the bytes are gone).
+  auto take = [&](EasyHandle* easy, ByteBuffer& bytes, int32_t* slot) -> bool {
+    if (bytes.size() < EasyHandle::kCopyBelow) {
+      size_t n = bytes.size();
+      if (n > 0) memcpy(cursor, bytes.data(), n);
+      cursor += n;
+      bytes.clear();
+      *slot = static_cast<int32_t>(n);
+      return true;
+    }
+    Napi::Value buffer = easy->TakeBuffer(bytes);
+    if (buffer.IsEmpty()) return false;
+    *slot = kDoneInArguments;
+    argv[argc++] = buffer;
+    return true;
   };
-  Napi::Array items = Napi::Array::New(env, batch.size() * kStride);
-  uint32_t i = 0;
-  for (Done& done : batch) {
+  int32_t* slots = state_data_ + kDoneFirst;
+  for (Done& done : delivering_) {
     EasyHandle* easy = done.easy;
-    items.Set(i, easy->Value());
-    items.Set(i + 1, Napi::Number::New(env, done.result));
+    argv[argc++] = easy->Value();
+    slots[kDoneResult] = done.result;
+    slots[kDoneStatus] = static_cast<int32_t>(done.status);
+    slots[kDoneBody] = kDoneAbsent;
+    slots[kDoneHeaders] = kDoneAbsent;
     if (easy->auto_remove) {
-      Napi::Value body = take(easy, easy->body);
-      Napi::Value headers = take(easy, easy->headers);
-      if (body.IsEmpty() || headers.IsEmpty()) {
-        // No Buffer could be made (the bytes are gone): the transfer fails with Node's reason.
-        items.Set(i + 1, Napi::Number::New(env, CURLE_OUT_OF_MEMORY));
+      bool body = take(easy, easy->body, &slots[kDoneBody]);
+      bool headers = take(easy, easy->headers, &slots[kDoneHeaders]);
+      if (!body || !headers) {
+        // The transfer fails with Node's reason.
+        slots[kDoneResult] = CURLE_OUT_OF_MEMORY;
         if (env.IsExceptionPending() && easy->callback_error.IsEmpty())
           easy->callback_error = Napi::Persistent<Napi::Value>(env.GetAndClearPendingException().Value());
       }
-      if (!body.IsEmpty()) items.Set(i + 2, body);
-      if (!headers.IsEmpty()) items.Set(i + 3, headers);
     }
+    slots[kDoneError] = easy->callback_error.IsEmpty() ? 0 : 1;
     if (!easy->callback_error.IsEmpty()) {
-      items.Set(i + 4, easy->callback_error.Value());
+      argv[argc++] = easy->callback_error.Value();
       easy->callback_error.Reset();
     }
-    items.Set(i + 5, Napi::Number::New(env, static_cast<double>(done.status)));
-    i += kStride;
+    slots += kDoneStride;
   }
-  for (Done& done : batch) done.easy->Unref();  // `items` holds them now
+  state_data_[kDoneCount] = static_cast<int32_t>(count);
+  for (Done& done : delivering_) done.easy->Unref();  // the arguments hold them now
+  delivering_.clear();
   Napi::Object self = Value();
   UpdateKeepAlive();
-  napi_value argv[] = {items, slab_size > 0 ? static_cast<napi_value>(slab) : env.Undefined()};
   napi_value result;
-  if (napi_make_callback(env, async_context_, self, js_.Get(kDoneFunction), 2, argv, &result) != napi_ok &&
+  if (napi_make_callback(env, async_context_, self, js_.Get(kDoneFunction), argc, argv, &result) != napi_ok &&
       env.IsExceptionPending()) {
     // Nobody called us from JavaScript: an exception in the handler is uncaught.
     napi_fatal_exception(env, env.GetAndClearPendingException().Value());
   }
+  return true;
 }
 
 }  // namespace curlio

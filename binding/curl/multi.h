@@ -84,8 +84,9 @@ class MultiHandle : public Napi::ObjectWrap<MultiHandle>, public Resource {
   static void OnCheck(uv_check_t* handle);
   void ScheduleCheck();  // the check phase of this loop turn delivers / runs libcurl's "now"
   void DriveSocketAction(curl_socket_t fd, int ev_bitmask);
-  void CollectDone();  // multi-uv.c's check_multi_info, minus the delivery
-  void DeliverDone();  // once per loop turn, after every socket_action of that turn
+  void CollectDone();   // multi-uv.c's check_multi_info, minus the delivery
+  void DeliverDone();   // once per loop turn, after every socket_action of that turn
+  bool DeliverBatch();  // one call into JavaScript for up to kDoneBatch of done_ (false: stop)
   void UpdateKeepAlive();
 
   AddonData* data_;
@@ -126,7 +127,8 @@ class MultiHandle : public Napi::ObjectWrap<MultiHandle>, public Resource {
     CURLcode result;
     long status;
   };
-  std::vector<Done> done_;  // finished, not yet delivered
+  std::vector<Done> done_;        // finished, not yet delivered
+  std::vector<Done> delivering_;  // the batch being handed over (kept for its capacity)
 
   // Out-values (running handles, timeout, messages in queue) are written into an
   // Int32Array shared with JavaScript instead of allocating a result per call.

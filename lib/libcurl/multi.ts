@@ -5,7 +5,7 @@
 import { markAsUntransferable } from 'node:worker_threads';
 import { NativeMulti, multiMethods } from './binding';
 import { check, CurlError } from './errors';
-import { MultiState } from './multi-state';
+import { DoneSlot, MultiState } from './multi-state';
 import { bufferForObjectLayer } from './c-defaults';
 import { Easy, kTransferHandler, kTransferOwner, type TransferHandler } from './easy';
 import type { SocketCallback, TimerCallback } from './callbacks';
@@ -41,24 +41,6 @@ export interface PerformResult {
   /** The raw header lines, when no CURLOPT_HEADERFUNCTION took them. */
   headers: Buffer;
 }
-
-// The native driver's completion batch (MultiHandle::DeliverDone in binding/curl/multi.cc):
-// one flat array, these six slots per finished transfer. Read here and nowhere else; a
-// TransferHandler gets them as its arguments, in this order but for the easy handle last.
-const Done = {
-  easy: 0,
-  /** CURLcode (CURLE_OUT_OF_MEMORY when no Buffer could be made). */
-  result: 1,
-  /** The buffered body: a Buffer, or its length in the batch's slab, or undefined. */
-  body: 2,
-  /** The raw header lines, as the body. */
-  headers: 3,
-  /** What a JavaScript callback of the transfer threw, or undefined. */
-  error: 4,
-  /** CURLINFO_RESPONSE_CODE. */
-  responseCode: 5,
-  stride: 6,
-} as const;
 
 /** @internal curl_multi_setopt and curl_multi_assign, returning the CURLMcode (functions.ts). */
 export const kSetopt = Symbol('curlio.multi.setopt');
@@ -276,32 +258,45 @@ export class Multi extends NativeMulti {
   #listen(): void {
     if (this.#listening) return;
     this.#listening = true;
-    multiMethods.setDoneCallback.call(this, (items, slab) => this.#onDone(items, slab));
+    multiMethods.setDoneCallback.call(this, (slab, ...objects) => this.#onDone(slab, objects));
   }
 
-  #onDone(items: unknown[], slab: ArrayBuffer | undefined): void {
+  // The native driver's completions (MultiHandle::DeliverDone in binding/curl/multi.cc):
+  // numbers in this.state's done slots, objects in `objects` (read here and nowhere else).
+  // A TransferHandler gets them as its arguments, in the order of its parameters.
+  #onDone(slab: ArrayBuffer | undefined, objects: unknown[]): void {
     this.deliveries++;
+    const state = this.state;
+    const count = state[MultiState.doneCount];
     let offset = 0; // into the slab: small bodies and headers come as lengths, in order
-    for (let i = 0; i < items.length; i += Done.stride) {
-      const easy = items[i + Done.easy] as Easy;
-      const result = items[i + Done.result] as number;
-      let body = items[i + Done.body] as Buffer | number | undefined;
-      if (typeof body === 'number') {
-        body = body === 0 ? Buffer.alloc(0) : Buffer.from(slab as ArrayBuffer, offset, body);
-        offset += body.length;
+    let next = 0; // into objects
+    for (let i = 0, at = MultiState.doneFirst; i < count; i++, at += DoneSlot.stride) {
+      const easy = objects[next++] as Easy;
+      const result = state[at + DoneSlot.result];
+      const status = state[at + DoneSlot.status];
+      let body: Buffer | undefined;
+      const bodySlot = state[at + DoneSlot.body];
+      if (bodySlot >= 0) {
+        body = bodySlot === 0 ? Buffer.alloc(0) : Buffer.from(slab as ArrayBuffer, offset, bodySlot);
+        offset += bodySlot;
+      } else if (bodySlot === DoneSlot.inArguments) {
+        body = objects[next++] as Buffer;
       }
-      let headers = items[i + Done.headers] as Buffer | number | undefined;
-      if (typeof headers === 'number') {
-        headers = headers === 0 ? Buffer.alloc(0) : Buffer.from(slab as ArrayBuffer, offset, headers);
-        offset += headers.length;
+      let headers: Buffer | undefined;
+      const headersSlot = state[at + DoneSlot.headers];
+      if (headersSlot >= 0) {
+        headers = headersSlot === 0 ? Buffer.alloc(0) : Buffer.from(slab as ArrayBuffer, offset, headersSlot);
+        offset += headersSlot;
+      } else if (headersSlot === DoneSlot.inArguments) {
+        headers = objects[next++] as Buffer;
       }
-      const error = items[i + Done.error];
+      const error = state[at + DoneSlot.error] === 1 ? objects[next++] : undefined;
       const handler = easy[kTransferHandler];
       if (handler !== undefined) {
         easy[kTransferHandler] = undefined;
         easy[kTransferOwner] = undefined;
         this.#transfers.delete(easy);
-        handler(result, body, headers, error, items[i + Done.responseCode] as number, easy);
+        handler(result, body, headers, error, status, easy);
       } else {
         const msg: CURLMsg = { msg: CURLMSG_DONE, easy_handle: easy, data: { result } };
         if (error !== undefined) msg.error = error;
