@@ -589,6 +589,7 @@ void MultiHandle::OnSocketsReady(uv_poll_t* handle, int status, int events) {
   // next turn, after Node's timers (epoll alone would report them in the same order again).
   constexpr uint64_t kTurnBudgetNs = 4 * 1000 * 1000;
   uint64_t started = uv_hrtime();
+  self->check_follows_ = true;  // this is the poll phase: its check phase delivers what finishes here
   // A callback may close the multi, or hand its sockets to the application (CloseDriverEpoll).
   for (size_t i = 0; i < count && !self->closed_ && self->epoll_fd_ >= 0; i++) {
     if (i > 0 && uv_hrtime() - started > kTurnBudgetNs) {
@@ -611,6 +612,7 @@ void MultiHandle::OnSocketsReady(uv_poll_t* handle, int status, int events) {
     if (e & EPOLLERR) flags |= CURL_CSELECT_ERR;
     self->DriveSocketAction(fd, flags);
   }
+  self->check_follows_ = false;
 }
 
 void MultiHandle::OnTimerFired(uv_timer_t* handle) {
@@ -661,16 +663,20 @@ void MultiHandle::CollectDone() {
 void MultiHandle::ScheduleCheck() {
   if (closed_) return;
   uv_check_start(check_, &MultiHandle::OnCheck);
-  // An active idle handle makes this loop turn's poll phase return at once, as Node's
-  // setImmediate does: a transfer finished from a timer must not wait for the next
-  // socket event (which may never come) before its check-phase delivery.
-  uv_idle_start(idle_, [](uv_idle_t*) {});
+  // The check phase comes after the poll phase of the same loop turn, so work scheduled
+  // from our socket events needs nothing more, nor work scheduled from OnCheck itself
+  // (it looks at what is left before it returns). From anywhere else (a timer, JavaScript
+  // run by another handle or by the main script), an active idle handle makes this turn's
+  // poll phase return at once, as Node's setImmediate does: a transfer finished from a
+  // timer must not wait for the next socket event (which may never come) before its
+  // delivery. Started for every completion instead, it cost an extra loop turn per request
+  // at 1 in flight (one more epoll_pwait, which returned nothing).
+  if (!check_follows_) uv_idle_start(idle_, [](uv_idle_t*) {});
 }
 
 void MultiHandle::OnCheck(uv_check_t* handle) {
   auto* self = static_cast<MultiHandle*>(handle->data);
-  uv_check_stop(self->check_);
-  uv_idle_stop(self->idle_);
+  self->check_follows_ = true;
   self->DeliverDone();
   // libcurl asked to be run at once: from a transfer that stopped reading after its
   // quota, or from the handlers just run, which typically add the next transfers (run
@@ -683,6 +689,18 @@ void MultiHandle::OnCheck(uv_check_t* handle) {
   broken.swap(self->broken_sockets_);
   for (curl_socket_t fd : broken) {
     if (!self->closed_) self->DriveSocketAction(fd, CURL_CSELECT_ERR);
+  }
+  self->check_follows_ = false;
+  if (self->closed_) return;  // its handles are closed
+  // Left for the next turn (one round per turn, so that a stream that is always readable
+  // cannot keep the loop in this phase): completions of the socket_actions just run, or
+  // libcurl's "at once" again. That turn's poll phase must not wait for them.
+  if (!self->done_.empty() || self->timeout_due_now_ || !self->broken_sockets_.empty()) {
+    uv_check_start(self->check_, &MultiHandle::OnCheck);
+    uv_idle_start(self->idle_, [](uv_idle_t*) {});
+  } else {
+    uv_check_stop(self->check_);
+    uv_idle_stop(self->idle_);
   }
 }
 

@@ -137,6 +137,7 @@ class MultiHandle : public Napi::ObjectWrap<MultiHandle>, public Resource {
 
   bool notify_removals_ = false;  // cleanup() from JavaScript: CURL_POLL_REMOVE still reaches it
   bool timeout_due_now_ = false;  // libcurl's last timer request was "run me at once" (check phase)
+  bool check_follows_ = false;    // in OnSocketsReady (the check phase follows) or OnCheck (looks again at its end)
   bool self_ref_ = false;
   bool closed_ = false;
   bool perform_driven_ = false;  // curl_multi_perform was called: the native driver stays off
