@@ -129,6 +129,11 @@ class MultiHandle : public Napi::ObjectWrap<MultiHandle>, public Resource {
   };
   std::vector<Done> done_;        // finished, not yet delivered
   std::vector<Done> delivering_;  // the batch being handed over (kept for its capacity)
+  // The slab small bodies and header blocks are handed over in (see DeliverBatch).
+  static constexpr size_t kSlabPoolSize = 64 * 1024;
+  static size_t AlignSlab(size_t n) { return (n + 7) & ~size_t{7}; }
+  Napi::Reference<Napi::ArrayBuffer> pool_;
+  size_t pool_used_ = 0;
 
   // Out-values (running handles, timeout, messages in queue) are written into an
   // Int32Array shared with JavaScript instead of allocating a result per call.

@@ -204,6 +204,7 @@ void InitMultiState(Napi::Env env, Napi::Object exports) {
   table.Set("msgKind", static_cast<int>(kMsgKind));
   table.Set("msgResult", static_cast<int>(kMsgResult));
   table.Set("doneCount", static_cast<int>(kDoneCount));
+  table.Set("doneSlabOffset", static_cast<int>(kDoneSlabOffset));
   table.Set("doneFirst", static_cast<int>(kDoneFirst));
   table.Set("length", static_cast<int>(kStateLength));
   exports.Set("multiStateIndex", table);

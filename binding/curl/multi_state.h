@@ -30,8 +30,9 @@ enum StateIndex {
   kMsgsInQueue = 2,
   kMsgKind = 3,
   kMsgResult = 4,
-  kDoneCount = 5,  // transfers in the current delivery call
-  kDoneFirst = 6,
+  kDoneCount = 5,       // transfers in the current delivery call
+  kDoneSlabOffset = 6,  // where in the call's slab its first small body or header block is
+  kDoneFirst = 7,
   kStateLength = kDoneFirst + kDoneStride * kDoneBatch
 };
 

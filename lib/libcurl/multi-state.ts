@@ -9,9 +9,11 @@ export const MultiState = {
   msgResult: 4,
   /** Transfers in the native driver's current delivery call (Multi's #onDone). */
   doneCount: 5,
+  /** Where in the call's slab its first small body or header block is. */
+  doneSlabOffset: 6,
   /** The first of them's DoneSlot slots; each next one's DoneSlot.stride further. */
-  doneFirst: 6,
-  length: 6 + 5 * 64,
+  doneFirst: 7,
+  length: 7 + 5 * 64,
 } as const;
 
 /**
@@ -25,7 +27,10 @@ export const DoneSlot = {
   result: 0,
   /** CURLINFO_RESPONSE_CODE. */
   status: 1,
-  /** >= 0: that many bytes of the slab, in order; or inArguments, or absent (not buffered). */
+  /**
+   * >= 0: that many bytes of the slab, in order, each at an offset aligned to 8 (as in
+   * Node's Buffer pool); or inArguments, or absent (not buffered).
+   */
   body: 2,
   /** The raw header lines, as the body. */
   headers: 3,

@@ -54,6 +54,8 @@ export class Multi extends NativeMulti {
   /** How many times the native driver called into JavaScript with finished transfers. */
   deliveries = 0;
   #listening = false;
+  /** The native driver's slab pool last seen (#onDone). */
+  #slab: ArrayBuffer | undefined = undefined;
   /** Transfers started with startTransfer() whose handler has not run yet. */
   readonly #transfers = new Set<Easy>();
   // The application's socket and timer functions, their CURLMOPT_*DATA and the values
@@ -268,7 +270,14 @@ export class Multi extends NativeMulti {
     this.deliveries++;
     const state = this.state;
     const count = state[MultiState.doneCount];
-    let offset = 0; // into the slab: small bodies and headers come as lengths, in order
+    // The native side keeps writing into its slab pool on later turns: transferring it away
+    // (postMessage, structuredClone with `transfer`) would hand that memory to someone else,
+    // so it is marked as Node marks its own Buffer pool.
+    if (slab !== undefined && slab !== this.#slab) {
+      markAsUntransferable(slab);
+      this.#slab = slab;
+    }
+    let offset = state[MultiState.doneSlabOffset]; // small bodies and headers come as lengths, in order
     let next = 0; // into objects
     for (let i = 0, at = MultiState.doneFirst; i < count; i++, at += DoneSlot.stride) {
       const easy = objects[next++] as Easy;
@@ -278,7 +287,7 @@ export class Multi extends NativeMulti {
       const bodySlot = state[at + DoneSlot.body];
       if (bodySlot >= 0) {
         body = bodySlot === 0 ? Buffer.alloc(0) : Buffer.from(slab as ArrayBuffer, offset, bodySlot);
-        offset += bodySlot;
+        offset += (bodySlot + 7) & ~7;
       } else if (bodySlot === DoneSlot.inArguments) {
         body = objects[next++] as Buffer;
       }
@@ -286,7 +295,7 @@ export class Multi extends NativeMulti {
       const headersSlot = state[at + DoneSlot.headers];
       if (headersSlot >= 0) {
         headers = headersSlot === 0 ? Buffer.alloc(0) : Buffer.from(slab as ArrayBuffer, offset, headersSlot);
-        offset += headersSlot;
+        offset += (headersSlot + 7) & ~7;
       } else if (headersSlot === DoneSlot.inArguments) {
         headers = objects[next++] as Buffer;
       }

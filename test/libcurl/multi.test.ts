@@ -387,6 +387,30 @@ describe('application-driven multi (C style)', () => {
     }
   });
 
+  test("a small body's memory cannot be transferred away from the driver, which reuses it for later bodies", async () => {
+    const multi = new Multi();
+    const easy = new Easy();
+    try {
+      const first = await multi.perform(easy.setopt(CURLOPT_URL, `${server.url}/echo?n=0`));
+      const buffer = first.body.buffer as ArrayBuffer;
+      expect(buffer.byteLength).toBeGreaterThan(first.body.length + first.headers.length); // a pool shared by later bodies
+      // Node copies an untransferable buffer instead of detaching it; detached, the driver's
+      // next copies would land in memory someone else owns.
+      structuredClone(buffer, { transfer: [buffer] });
+      expect(buffer.byteLength).toBeGreaterThan(0);
+      const kept = [first];
+      for (let i = 1; i < 400; i++) kept.push(await multi.perform(easy.setopt(CURLOPT_URL, `${server.url}/echo?n=${i}`)));
+      // The pool filled up and was replaced meanwhile; no body or header block was written over.
+      kept.forEach((r, i) => {
+        expect(JSON.parse(r.body.toString()).url).toBe(`/echo?n=${i}`);
+        expect(r.headers.toString()).toMatch(new RegExp(`^HTTP/1.1 200 OK\r\n[^]*content-length: ${r.body.length}\r\n(?:[^]*\r\n)?\r\n$`, 'i'));
+      });
+    } finally {
+      easy.cleanup();
+      multi.cleanup();
+    }
+  });
+
   test('anything but an Easy as a handle is a TypeError, also an object that only looks like one', () => {
     const multi = new Multi();
     try {
