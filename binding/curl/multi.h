@@ -39,6 +39,7 @@ class MultiHandle : public Napi::ObjectWrap<MultiHandle>, public Resource {
  private:
   Napi::Value SetOpt(const Napi::CallbackInfo& info);
   Napi::Value AddHandle(const Napi::CallbackInfo& info);
+  Napi::Value AddHandleFunction(const Napi::CallbackInfo& info);
   Napi::Value RemoveHandle(const Napi::CallbackInfo& info);
   Napi::Value SocketAction(const Napi::CallbackInfo& info);
   Napi::Value SocketAll(const Napi::CallbackInfo& info);

@@ -51,6 +51,8 @@ export interface NativeEasyMethods {
 export interface NativeMultiMethods {
   setopt(option: number, value: unknown): number;
   addHandle(easy: object, autoRemove: boolean): number;
+  /** addHandle bound to this multi: a call skips unwrapping `this`. */
+  addHandleFunction(): (easy: object, autoRemove: boolean) => number;
   removeHandle(easy: object): number;
   socketAction(sockfd: number, evBitmask: number): number;
   socketAll(): number;

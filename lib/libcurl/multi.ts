@@ -54,6 +54,8 @@ export class Multi extends NativeMulti {
   /** How many times the native driver called into JavaScript with finished transfers. */
   deliveries = 0;
   #listening = false;
+  /** curl_multi_add_handle bound to this multi (binding/curl/multi.cc AddHandleFunction). */
+  readonly #addHandle: (easy: Easy, autoRemove: boolean) => number;
   /** The native driver's slab pool last seen (#onDone). */
   #slab: ArrayBuffer | undefined = undefined;
   /** Transfers started with startTransfer() whose handler has not run yet. */
@@ -83,6 +85,7 @@ export class Multi extends NativeMulti {
     markAsUntransferable(state.buffer);
     super(state);
     this.state = state;
+    this.#addHandle = multiMethods.addHandleFunction.call(this);
   }
 
   /** curl_multi_setopt; the value's type follows the option. */
@@ -114,7 +117,7 @@ export class Multi extends NativeMulti {
   /** curl_multi_add_handle. */
   addHandle(easy: Easy): this {
     this.#listen();
-    check('multi', multiMethods.addHandle.call(this, easy, false));
+    check('multi', this.#addHandle(easy, false));
     return this;
   }
 
@@ -145,7 +148,7 @@ export class Multi extends NativeMulti {
     }
     // The object layer's result is buffered, for a curl_easy_init handle too (c-defaults.ts).
     const restore = bufferForObjectLayer(easy);
-    const code = multiMethods.addHandle.call(this, easy, true);
+    const code = this.#addHandle(easy, true);
     if (code !== 0) {
       restore?.();
       throw new CurlError('multi', code);
