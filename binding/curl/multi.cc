@@ -3,6 +3,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -24,6 +25,7 @@ void MultiHandle::Init(Napi::Env env, Napi::Object exports) {
                                     {
                                         InstanceMethod<&MultiHandle::SetOpt>("setopt"),
                                         InstanceMethod<&MultiHandle::AddHandle>("addHandle"),
+                                        InstanceMethod<&MultiHandle::AddHandleFunction>("addHandleFunction"),
                                         InstanceMethod<&MultiHandle::RemoveHandle>("removeHandle"),
                                         InstanceMethod<&MultiHandle::SocketAction>("socketAction"),
                                         InstanceMethod<&MultiHandle::SocketAll>("socketAll"),
@@ -48,12 +50,15 @@ void MultiHandle::Init(Napi::Env env, Napi::Object exports) {
 MultiHandle::MultiHandle(const Napi::CallbackInfo& info)
     : Napi::ObjectWrap<MultiHandle>(info), data_(GetAddonData(info.Env())) {
   Napi::Env env = info.Env();
-  if (info.Length() > 0 && info[0].IsTypedArray() &&
-      info[0].As<Napi::TypedArray>().TypedArrayType() == napi_int32_array &&
-      info[0].As<Napi::TypedArray>().ElementLength() >= kStateLength) {
-    state_ = Napi::Persistent(info[0].As<Napi::Int32Array>());
-    state_data_ = state_.Value().Data();
+  if (!(info.Length() > 0 && info[0].IsTypedArray() &&
+        info[0].As<Napi::TypedArray>().TypedArrayType() == napi_int32_array &&
+        info[0].As<Napi::TypedArray>().ElementLength() >= kStateLength)) {
+    // lib/libcurl/multi.ts always passes it; the driver's deliveries are written there.
+    ThrowTypeError(env, "Expected an Int32Array of multiStateIndex.length for the multi's shared state");
+    return;
   }
+  state_ = Napi::Persistent(info[0].As<Napi::Int32Array>());
+  state_data_ = state_.Value().Data();
   js_.Attach(info.This().As<Napi::Object>(), "_curlioSlots");
   multi_ = curl_multi_init();
   if (multi_ == nullptr) {
@@ -111,6 +116,7 @@ void MultiHandle::CloseResource() {
   done_.clear();
   js_.Clear(!data_->tearing_down);
   callback_error_.Reset();
+  pool_.Reset();
   if (self_ref_) {
     self_ref_ = false;
     Unref();
@@ -294,6 +300,20 @@ Napi::Value MultiHandle::AddHandle(const Napi::CallbackInfo& info) {
   }
   UpdateKeepAlive();
   return Napi::Number::New(env, code);
+}
+
+// addHandle bound to this multi, for the JavaScript layer's transfers: a call skips the
+// napi_unwrap of `this` an instance method pays (~780 instructions, through V8's
+// GetPrivate). The JavaScript Multi keeps it in a private field, so it is reachable only
+// while the Multi is, and the MultiHandle (freed by the Multi's finalizer) outlives every
+// call; AddHandle uses only the arguments, never `this`.
+Napi::Value MultiHandle::AddHandleFunction(const Napi::CallbackInfo& info) {
+  return Napi::Function::New(
+      info.Env(),
+      [](const Napi::CallbackInfo& call) -> Napi::Value {
+        return static_cast<MultiHandle*>(call.Data())->AddHandle(call);
+      },
+      "addHandle", this);
 }
 
 Napi::Value MultiHandle::RemoveHandle(const Napi::CallbackInfo& info) {
@@ -585,6 +605,7 @@ void MultiHandle::OnSocketsReady(uv_poll_t* handle, int status, int events) {
   // next turn, after Node's timers (epoll alone would report them in the same order again).
   constexpr uint64_t kTurnBudgetNs = 4 * 1000 * 1000;
   uint64_t started = uv_hrtime();
+  self->check_follows_ = true;  // this is the poll phase: its check phase delivers what finishes here
   // A callback may close the multi, or hand its sockets to the application (CloseDriverEpoll).
   for (size_t i = 0; i < count && !self->closed_ && self->epoll_fd_ >= 0; i++) {
     if (i > 0 && uv_hrtime() - started > kTurnBudgetNs) {
@@ -607,6 +628,7 @@ void MultiHandle::OnSocketsReady(uv_poll_t* handle, int status, int events) {
     if (e & EPOLLERR) flags |= CURL_CSELECT_ERR;
     self->DriveSocketAction(fd, flags);
   }
+  self->check_follows_ = false;
 }
 
 void MultiHandle::OnTimerFired(uv_timer_t* handle) {
@@ -657,14 +679,20 @@ void MultiHandle::CollectDone() {
 void MultiHandle::ScheduleCheck() {
   if (closed_) return;
   uv_check_start(check_, &MultiHandle::OnCheck);
-  // An active idle handle makes this loop turn's poll phase return at once, as Node's
-  // setImmediate does: a transfer finished from a timer must not wait for the next
-  // socket event (which may never come) before its check-phase delivery.
-  uv_idle_start(idle_, [](uv_idle_t*) {});
+  // The check phase comes after the poll phase of the same loop turn, so work scheduled
+  // from our socket events needs nothing more, nor work scheduled from OnCheck itself
+  // (it looks at what is left before it returns). From anywhere else (a timer, JavaScript
+  // run by another handle or by the main script), an active idle handle makes this turn's
+  // poll phase return at once, as Node's setImmediate does: a transfer finished from a
+  // timer must not wait for the next socket event (which may never come) before its
+  // delivery. Started for every completion instead, it cost an extra loop turn per request
+  // at 1 in flight (one more epoll_pwait, which returned nothing).
+  if (!check_follows_) uv_idle_start(idle_, [](uv_idle_t*) {});
 }
 
 void MultiHandle::OnCheck(uv_check_t* handle) {
   auto* self = static_cast<MultiHandle*>(handle->data);
+  self->check_follows_ = true;
   self->DeliverDone();
   // libcurl asked to be run at once: from a transfer that stopped reading after its
   // quota, or from the handlers just run, which typically add the next transfers (run
@@ -678,85 +706,144 @@ void MultiHandle::OnCheck(uv_check_t* handle) {
   for (curl_socket_t fd : broken) {
     if (!self->closed_) self->DriveSocketAction(fd, CURL_CSELECT_ERR);
   }
+  self->check_follows_ = false;
+  if (self->closed_) return;  // its handles are closed
+  // Left for the next turn (one round per turn, so that a stream that is always readable
+  // cannot keep the loop in this phase): completions of the socket_actions just run, or
+  // libcurl's "at once" again. That turn's poll phase must not wait for them.
+  if (!self->done_.empty() || self->timeout_due_now_ || !self->broken_sockets_.empty()) {
+    uv_check_start(self->check_, &MultiHandle::OnCheck);
+    uv_idle_start(self->idle_, [](uv_idle_t*) {});
+  } else {
+    uv_check_stop(self->check_);
+    uv_idle_stop(self->idle_);
+  }
 }
 
-// One call into JavaScript for every transfer that finished in this loop turn, each as
-// [easy, result, body, headers, callbackError, responseCode] in one flat array.
+// One call into JavaScript per loop turn for the transfers that finished in it (a call per
+// kDoneBatch of them): their numbers in the shared Int32Array (multi_state.h's done slots),
+// their objects as the call's arguments: the slab, then per transfer its easy handle, its
+// body and header Buffers when they are not in the slab, and what a callback threw if one
+// did. A fresh array of six slots per transfer cost ~850 instructions per napi_set_element
+// (each store grew the array through V8's slow runtime path): ~4,300 per request.
 void MultiHandle::DeliverDone() {
-  uv_check_stop(check_);
-  uv_idle_stop(idle_);
-  if (closed_ || done_.empty()) return;
+  while (!closed_ && !done_.empty()) {
+    if (!DeliverBatch()) return;
+  }
+}
+
+bool MultiHandle::DeliverBatch() {
   Napi::Env env = data_->env;
   Napi::HandleScope scope(env);
-  std::vector<Done> batch;
-  batch.swap(done_);
-  for (Done& done : batch) done.easy->awaiting_delivery = false;
-  constexpr uint32_t kStride = 6;
-  // Small bodies and header blocks of the whole batch share one ArrayBuffer (the slab):
-  // their slots hold a length, and JavaScript cuts Buffer views from the slab in order.
-  // One allocation per loop turn instead of two per transfer, as Node pools small Buffers.
+  // The rest stay in done_: removeHandle() may still withdraw them while this batch's
+  // handlers run, and addHandle() still sees them as awaiting delivery.
+  size_t count = std::min(done_.size(), static_cast<size_t>(kDoneBatch));
+  delivering_.assign(done_.begin(), done_.begin() + count);
+  done_.erase(done_.begin(), done_.begin() + count);
+  for (Done& done : delivering_) done.easy->awaiting_delivery = false;
+  // Small bodies and header blocks are copied into one ArrayBuffer (the slab): their slots
+  // hold a length, and JavaScript cuts Buffer views from the slab in order, each at an
+  // offset aligned to 8 as in Node's Buffer pool. The slab is a pool kept across loop
+  // turns, as Node pools small Buffers (a new ArrayBuffer per turn cost ~2,000
+  // instructions per request at 1 in flight); a batch too large for it gets its own.
   size_t slab_size = 0;
-  for (Done& done : batch) {
+  for (Done& done : delivering_) {
     EasyHandle* easy = done.easy;
     if (!easy->auto_remove) continue;
-    if (easy->body.size() < EasyHandle::kCopyBelow) slab_size += easy->body.size();
-    if (easy->headers.size() < EasyHandle::kCopyBelow) slab_size += easy->headers.size();
+    if (easy->body.size() < EasyHandle::kCopyBelow) slab_size += AlignSlab(easy->body.size());
+    if (easy->headers.size() < EasyHandle::kCopyBelow) slab_size += AlignSlab(easy->headers.size());
   }
-  Napi::ArrayBuffer slab;
+  napi_value slab = env.Undefined();
   char* cursor = nullptr;
+  size_t slab_offset = 0;
   if (slab_size > 0) {
-    slab = Napi::ArrayBuffer::New(env, slab_size);
-    if (slab.IsEmpty()) {
-      // Refused: JavaScript can no longer run here (the environment is stopping).
-      for (Done& done : batch) done.easy->Unref();
-      UpdateKeepAlive();
-      return;
+    Napi::ArrayBuffer buffer;
+    if (slab_size > kSlabPoolSize / 4) {
+      buffer = Napi::ArrayBuffer::New(env, slab_size);  // its own
+      if (!buffer.IsEmpty()) cursor = static_cast<char*>(buffer.Data());
+    } else {
+      if (!pool_.IsEmpty()) buffer = pool_.Value();
+      // JavaScript marks the pool untransferable (Multi's #onDone); were it detached all
+      // the same, its memory would belong to someone else now: never written again.
+      if (buffer.IsEmpty() || buffer.IsDetached() || kSlabPoolSize - pool_used_ < slab_size) {
+        buffer = Napi::ArrayBuffer::New(env, kSlabPoolSize);
+        pool_.Reset();
+        pool_used_ = 0;
+        if (!buffer.IsEmpty()) pool_ = Napi::Persistent(buffer);
+      }
+      if (!buffer.IsEmpty()) {
+        slab_offset = pool_used_;
+        cursor = static_cast<char*>(buffer.Data()) + pool_used_;
+        pool_used_ += slab_size;
+      }
     }
-    cursor = static_cast<char*>(slab.Data());
+    if (buffer.IsEmpty()) {
+      // Refused: JavaScript can no longer run here (the environment is stopping).
+      for (Done& done : delivering_) done.easy->Unref();
+      delivering_.clear();
+      UpdateKeepAlive();
+      return false;
+    }
+    slab = buffer;
   }
-  auto take = [&](EasyHandle* easy, ByteBuffer& bytes) -> Napi::Value {
-    if (bytes.size() >= EasyHandle::kCopyBelow) return easy->TakeBuffer(bytes);
-    size_t n = bytes.size();
-    if (n > 0) memcpy(cursor, bytes.data(), n);
-    cursor += n;
-    bytes.clear();
-    return Napi::Number::New(env, static_cast<double>(n));
+  napi_value argv[1 + 4 * kDoneBatch];
+  size_t argc = 0;
+  argv[argc++] = slab;
+  // A small body or header block goes to the slab (its slot: the length), a large one is
+  // handed over as a Buffer of its own. False: no Buffer could be made (the bytes are gone).
+  auto take = [&](EasyHandle* easy, ByteBuffer& bytes, int32_t* slot) -> bool {
+    if (bytes.size() < EasyHandle::kCopyBelow) {
+      size_t n = bytes.size();
+      if (n > 0) memcpy(cursor, bytes.data(), n);
+      cursor += AlignSlab(n);
+      bytes.clear();
+      *slot = static_cast<int32_t>(n);
+      return true;
+    }
+    Napi::Value buffer = easy->TakeBuffer(bytes);
+    if (buffer.IsEmpty()) return false;
+    *slot = kDoneInArguments;
+    argv[argc++] = buffer;
+    return true;
   };
-  Napi::Array items = Napi::Array::New(env, batch.size() * kStride);
-  uint32_t i = 0;
-  for (Done& done : batch) {
+  int32_t* slots = state_data_ + kDoneFirst;
+  for (Done& done : delivering_) {
     EasyHandle* easy = done.easy;
-    items.Set(i, easy->Value());
-    items.Set(i + 1, Napi::Number::New(env, done.result));
+    argv[argc++] = easy->Value();
+    slots[kDoneResult] = done.result;
+    slots[kDoneStatus] = static_cast<int32_t>(done.status);
+    slots[kDoneBody] = kDoneAbsent;
+    slots[kDoneHeaders] = kDoneAbsent;
     if (easy->auto_remove) {
-      Napi::Value body = take(easy, easy->body);
-      Napi::Value headers = take(easy, easy->headers);
-      if (body.IsEmpty() || headers.IsEmpty()) {
-        // No Buffer could be made (the bytes are gone): the transfer fails with Node's reason.
-        items.Set(i + 1, Napi::Number::New(env, CURLE_OUT_OF_MEMORY));
+      bool body = take(easy, easy->body, &slots[kDoneBody]);
+      bool headers = take(easy, easy->headers, &slots[kDoneHeaders]);
+      if (!body || !headers) {
+        // The transfer fails with Node's reason.
+        slots[kDoneResult] = CURLE_OUT_OF_MEMORY;
         if (env.IsExceptionPending() && easy->callback_error.IsEmpty())
           easy->callback_error = Napi::Persistent<Napi::Value>(env.GetAndClearPendingException().Value());
       }
-      if (!body.IsEmpty()) items.Set(i + 2, body);
-      if (!headers.IsEmpty()) items.Set(i + 3, headers);
     }
+    slots[kDoneError] = easy->callback_error.IsEmpty() ? 0 : 1;
     if (!easy->callback_error.IsEmpty()) {
-      items.Set(i + 4, easy->callback_error.Value());
+      argv[argc++] = easy->callback_error.Value();
       easy->callback_error.Reset();
     }
-    items.Set(i + 5, Napi::Number::New(env, static_cast<double>(done.status)));
-    i += kStride;
+    slots += kDoneStride;
   }
-  for (Done& done : batch) done.easy->Unref();  // `items` holds them now
+  state_data_[kDoneCount] = static_cast<int32_t>(count);
+  state_data_[kDoneSlabOffset] = static_cast<int32_t>(slab_offset);
+  for (Done& done : delivering_) done.easy->Unref();  // the arguments hold them now
+  delivering_.clear();
   Napi::Object self = Value();
   UpdateKeepAlive();
-  napi_value argv[] = {items, slab_size > 0 ? static_cast<napi_value>(slab) : env.Undefined()};
   napi_value result;
-  if (napi_make_callback(env, async_context_, self, js_.Get(kDoneFunction), 2, argv, &result) != napi_ok &&
+  if (napi_make_callback(env, async_context_, self, js_.Get(kDoneFunction), argc, argv, &result) != napi_ok &&
       env.IsExceptionPending()) {
     // Nobody called us from JavaScript: an exception in the handler is uncaught.
     napi_fatal_exception(env, env.GetAndClearPendingException().Value());
   }
+  return true;
 }
 
 }  // namespace curlio

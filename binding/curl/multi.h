@@ -39,6 +39,7 @@ class MultiHandle : public Napi::ObjectWrap<MultiHandle>, public Resource {
  private:
   Napi::Value SetOpt(const Napi::CallbackInfo& info);
   Napi::Value AddHandle(const Napi::CallbackInfo& info);
+  Napi::Value AddHandleFunction(const Napi::CallbackInfo& info);
   Napi::Value RemoveHandle(const Napi::CallbackInfo& info);
   Napi::Value SocketAction(const Napi::CallbackInfo& info);
   Napi::Value SocketAll(const Napi::CallbackInfo& info);
@@ -84,8 +85,9 @@ class MultiHandle : public Napi::ObjectWrap<MultiHandle>, public Resource {
   static void OnCheck(uv_check_t* handle);
   void ScheduleCheck();  // the check phase of this loop turn delivers / runs libcurl's "now"
   void DriveSocketAction(curl_socket_t fd, int ev_bitmask);
-  void CollectDone();  // multi-uv.c's check_multi_info, minus the delivery
-  void DeliverDone();  // once per loop turn, after every socket_action of that turn
+  void CollectDone();   // multi-uv.c's check_multi_info, minus the delivery
+  void DeliverDone();   // once per loop turn, after every socket_action of that turn
+  bool DeliverBatch();  // one call into JavaScript for up to kDoneBatch of done_ (false: stop)
   void UpdateKeepAlive();
 
   AddonData* data_;
@@ -126,7 +128,13 @@ class MultiHandle : public Napi::ObjectWrap<MultiHandle>, public Resource {
     CURLcode result;
     long status;
   };
-  std::vector<Done> done_;  // finished, not yet delivered
+  std::vector<Done> done_;        // finished, not yet delivered
+  std::vector<Done> delivering_;  // the batch being handed over (kept for its capacity)
+  // The slab small bodies and header blocks are handed over in (see DeliverBatch).
+  static constexpr size_t kSlabPoolSize = 64 * 1024;
+  static size_t AlignSlab(size_t n) { return (n + 7) & ~size_t{7}; }
+  Napi::Reference<Napi::ArrayBuffer> pool_;
+  size_t pool_used_ = 0;
 
   // Out-values (running handles, timeout, messages in queue) are written into an
   // Int32Array shared with JavaScript instead of allocating a result per call.
@@ -135,6 +143,7 @@ class MultiHandle : public Napi::ObjectWrap<MultiHandle>, public Resource {
 
   bool notify_removals_ = false;  // cleanup() from JavaScript: CURL_POLL_REMOVE still reaches it
   bool timeout_due_now_ = false;  // libcurl's last timer request was "run me at once" (check phase)
+  bool check_follows_ = false;    // in OnSocketsReady (the check phase follows) or OnCheck (looks again at its end)
   bool self_ref_ = false;
   bool closed_ = false;
   bool perform_driven_ = false;  // curl_multi_perform was called: the native driver stays off

@@ -203,8 +203,22 @@ void InitMultiState(Napi::Env env, Napi::Object exports) {
   table.Set("msgsInQueue", static_cast<int>(kMsgsInQueue));
   table.Set("msgKind", static_cast<int>(kMsgKind));
   table.Set("msgResult", static_cast<int>(kMsgResult));
+  table.Set("doneCount", static_cast<int>(kDoneCount));
+  table.Set("doneSlabOffset", static_cast<int>(kDoneSlabOffset));
+  table.Set("doneFirst", static_cast<int>(kDoneFirst));
   table.Set("length", static_cast<int>(kStateLength));
   exports.Set("multiStateIndex", table);
+  Napi::Object done = Napi::Object::New(env);
+  done.Set("result", static_cast<int>(kDoneResult));
+  done.Set("status", static_cast<int>(kDoneStatus));
+  done.Set("body", static_cast<int>(kDoneBody));
+  done.Set("headers", static_cast<int>(kDoneHeaders));
+  done.Set("error", static_cast<int>(kDoneError));
+  done.Set("stride", static_cast<int>(kDoneStride));
+  done.Set("inArguments", kDoneInArguments);
+  done.Set("absent", kDoneAbsent);
+  done.Set("batch", kDoneBatch);
+  exports.Set("multiDoneSlot", done);
 }
 
 }  // namespace curlio

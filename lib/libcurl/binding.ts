@@ -51,6 +51,8 @@ export interface NativeEasyMethods {
 export interface NativeMultiMethods {
   setopt(option: number, value: unknown): number;
   addHandle(easy: object, autoRemove: boolean): number;
+  /** addHandle bound to this multi: a call skips unwrapping `this`. */
+  addHandleFunction(): (easy: object, autoRemove: boolean) => number;
   removeHandle(easy: object): number;
   socketAction(sockfd: number, evBitmask: number): number;
   socketAll(): number;
@@ -60,10 +62,11 @@ export interface NativeMultiMethods {
   infoRead(): object | [object, unknown] | null;
   cleanup(): number;
   /**
-   * The driver's completions: `items` as [easy, result, body, headers, error, status] per
-   * transfer; a body or headers slot holding a number is that many bytes of `slab`, in order.
+   * The driver's completions: numbers in the multi's state (MultiState.doneCount, DoneSlot),
+   * objects as the arguments: the slab (undefined when empty), then each transfer's easy
+   * handle, its Buffers that are not in the slab, and what its callbacks threw.
    */
-  setDoneCallback(fn: (items: unknown[], slab: ArrayBuffer | undefined) => void): void;
+  setDoneCallback(fn: (slab: ArrayBuffer | undefined, ...objects: unknown[]) => void): void;
   isClosed(): boolean;
 }
 

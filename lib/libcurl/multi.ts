@@ -5,7 +5,7 @@
 import { markAsUntransferable } from 'node:worker_threads';
 import { NativeMulti, multiMethods } from './binding';
 import { check, CurlError } from './errors';
-import { MultiState } from './multi-state';
+import { DoneSlot, MultiState } from './multi-state';
 import { bufferForObjectLayer } from './c-defaults';
 import { Easy, kTransferHandler, kTransferOwner, type TransferHandler } from './easy';
 import type { SocketCallback, TimerCallback } from './callbacks';
@@ -42,24 +42,6 @@ export interface PerformResult {
   headers: Buffer;
 }
 
-// The native driver's completion batch (MultiHandle::DeliverDone in binding/curl/multi.cc):
-// one flat array, these six slots per finished transfer. Read here and nowhere else; a
-// TransferHandler gets them as its arguments, in this order but for the easy handle last.
-const Done = {
-  easy: 0,
-  /** CURLcode (CURLE_OUT_OF_MEMORY when no Buffer could be made). */
-  result: 1,
-  /** The buffered body: a Buffer, or its length in the batch's slab, or undefined. */
-  body: 2,
-  /** The raw header lines, as the body. */
-  headers: 3,
-  /** What a JavaScript callback of the transfer threw, or undefined. */
-  error: 4,
-  /** CURLINFO_RESPONSE_CODE. */
-  responseCode: 5,
-  stride: 6,
-} as const;
-
 /** @internal curl_multi_setopt and curl_multi_assign, returning the CURLMcode (functions.ts). */
 export const kSetopt = Symbol('curlio.multi.setopt');
 export const kAssign = Symbol('curlio.multi.assign');
@@ -72,6 +54,10 @@ export class Multi extends NativeMulti {
   /** How many times the native driver called into JavaScript with finished transfers. */
   deliveries = 0;
   #listening = false;
+  /** curl_multi_add_handle bound to this multi (binding/curl/multi.cc AddHandleFunction). */
+  readonly #addHandle: (easy: Easy, autoRemove: boolean) => number;
+  /** The native driver's slab pool last seen (#onDone). */
+  #slab: ArrayBuffer | undefined = undefined;
   /** Transfers started with startTransfer() whose handler has not run yet. */
   readonly #transfers = new Set<Easy>();
   // The application's socket and timer functions, their CURLMOPT_*DATA and the values
@@ -99,6 +85,7 @@ export class Multi extends NativeMulti {
     markAsUntransferable(state.buffer);
     super(state);
     this.state = state;
+    this.#addHandle = multiMethods.addHandleFunction.call(this);
   }
 
   /** curl_multi_setopt; the value's type follows the option. */
@@ -130,7 +117,7 @@ export class Multi extends NativeMulti {
   /** curl_multi_add_handle. */
   addHandle(easy: Easy): this {
     this.#listen();
-    check('multi', multiMethods.addHandle.call(this, easy, false));
+    check('multi', this.#addHandle(easy, false));
     return this;
   }
 
@@ -161,7 +148,7 @@ export class Multi extends NativeMulti {
     }
     // The object layer's result is buffered, for a curl_easy_init handle too (c-defaults.ts).
     const restore = bufferForObjectLayer(easy);
-    const code = multiMethods.addHandle.call(this, easy, true);
+    const code = this.#addHandle(easy, true);
     if (code !== 0) {
       restore?.();
       throw new CurlError('multi', code);
@@ -276,32 +263,52 @@ export class Multi extends NativeMulti {
   #listen(): void {
     if (this.#listening) return;
     this.#listening = true;
-    multiMethods.setDoneCallback.call(this, (items, slab) => this.#onDone(items, slab));
+    multiMethods.setDoneCallback.call(this, (slab, ...objects) => this.#onDone(slab, objects));
   }
 
-  #onDone(items: unknown[], slab: ArrayBuffer | undefined): void {
+  // The native driver's completions (MultiHandle::DeliverDone in binding/curl/multi.cc):
+  // numbers in this.state's done slots, objects in `objects` (read here and nowhere else).
+  // A TransferHandler gets them as its arguments, in the order of its parameters.
+  #onDone(slab: ArrayBuffer | undefined, objects: unknown[]): void {
     this.deliveries++;
-    let offset = 0; // into the slab: small bodies and headers come as lengths, in order
-    for (let i = 0; i < items.length; i += Done.stride) {
-      const easy = items[i + Done.easy] as Easy;
-      const result = items[i + Done.result] as number;
-      let body = items[i + Done.body] as Buffer | number | undefined;
-      if (typeof body === 'number') {
-        body = body === 0 ? Buffer.alloc(0) : Buffer.from(slab as ArrayBuffer, offset, body);
-        offset += body.length;
+    const state = this.state;
+    const count = state[MultiState.doneCount];
+    // The native side keeps writing into its slab pool on later turns: transferring it away
+    // (postMessage, structuredClone with `transfer`) would hand that memory to someone else,
+    // so it is marked as Node marks its own Buffer pool.
+    if (slab !== undefined && slab !== this.#slab) {
+      markAsUntransferable(slab);
+      this.#slab = slab;
+    }
+    let offset = state[MultiState.doneSlabOffset]; // small bodies and headers come as lengths, in order
+    let next = 0; // into objects
+    for (let i = 0, at = MultiState.doneFirst; i < count; i++, at += DoneSlot.stride) {
+      const easy = objects[next++] as Easy;
+      const result = state[at + DoneSlot.result];
+      const status = state[at + DoneSlot.status];
+      let body: Buffer | undefined;
+      const bodySlot = state[at + DoneSlot.body];
+      if (bodySlot >= 0) {
+        body = bodySlot === 0 ? Buffer.alloc(0) : Buffer.from(slab as ArrayBuffer, offset, bodySlot);
+        offset += (bodySlot + 7) & ~7;
+      } else if (bodySlot === DoneSlot.inArguments) {
+        body = objects[next++] as Buffer;
       }
-      let headers = items[i + Done.headers] as Buffer | number | undefined;
-      if (typeof headers === 'number') {
-        headers = headers === 0 ? Buffer.alloc(0) : Buffer.from(slab as ArrayBuffer, offset, headers);
-        offset += headers.length;
+      let headers: Buffer | undefined;
+      const headersSlot = state[at + DoneSlot.headers];
+      if (headersSlot >= 0) {
+        headers = headersSlot === 0 ? Buffer.alloc(0) : Buffer.from(slab as ArrayBuffer, offset, headersSlot);
+        offset += (headersSlot + 7) & ~7;
+      } else if (headersSlot === DoneSlot.inArguments) {
+        headers = objects[next++] as Buffer;
       }
-      const error = items[i + Done.error];
+      const error = state[at + DoneSlot.error] === 1 ? objects[next++] : undefined;
       const handler = easy[kTransferHandler];
       if (handler !== undefined) {
         easy[kTransferHandler] = undefined;
         easy[kTransferOwner] = undefined;
         this.#transfers.delete(easy);
-        handler(result, body, headers, error, items[i + Done.responseCode] as number, easy);
+        handler(result, body, headers, error, status, easy);
       } else {
         const msg: CURLMsg = { msg: CURLMSG_DONE, easy_handle: easy, data: { result } };
         if (error !== undefined) msg.error = error;

@@ -1,11 +1,16 @@
 // The Int32Array a multi shares with the native side has one named table per side
 // (binding/curl/multi_state.h, lib/libcurl/multi-state.ts): they name the same slots.
 import { native } from '../../lib/native';
-import { MultiState } from '../../lib/libcurl/multi-state';
+import { DoneSlot, MultiState } from '../../lib/libcurl/multi-state';
 import { Multi, curl_multi_info_read, curl_multi_init, curl_multi_timeout } from '../../lib/libcurl';
 
 test("the TypeScript table names the C++ enum's slots", () => {
   expect(native.multiStateIndex).toEqual({ ...MultiState });
+});
+
+test("the native driver's completion slots are named alike on both sides", () => {
+  expect(native.multiDoneSlot).toEqual({ ...DoneSlot });
+  expect(MultiState.length).toBe(MultiState.doneFirst + DoneSlot.stride * DoneSlot.batch);
 });
 
 test('each named slot holds what its name says after a call', () => {

@@ -24,6 +24,7 @@ import {
   Easy,
   Multi,
   Poll,
+  type PerformResult,
   UV_READABLE,
   curl_multi_add_handle,
   curl_multi_assign,
@@ -36,6 +37,7 @@ import {
   curl_multi_timeout,
 } from '../../lib/libcurl';
 import { pattern, startHttpServer, type TestServer } from '../helpers/http-server';
+import { DoneSlot, MultiState } from '../../lib/libcurl/multi-state';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -70,6 +72,48 @@ describe('native driver', () => {
     expect(multi.deliveries).toBeLessThan(1000);
     expect(Math.max(...deliveredIn.values())).toBeGreaterThanOrEqual(10);
     multi.cleanup();
+  });
+
+  test('one loop turn of mixed results reaches every handler intact: slab bodies, Buffers of their own, thrown errors, several batches', async () => {
+    const multi = new Multi();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'curlio-batch-'));
+    try {
+      // file:// transfers finish inside the socket_action that starts them: all 150 in one
+      // loop turn, so one turn's delivery carries every shape the driver hands over (empty,
+      // small bodies copied into the slab, 100 KB ones as Buffers of their own, what a write
+      // callback threw), in more transfers than one delivery call takes.
+      const sizes = Array.from({ length: 150 }, (_, i) => [0, 13, 100_000, 5000][i % 4]);
+      const throws = (i: number) => i % 7 === 3;
+      const easies = sizes.map((n, i) => {
+        const file = path.join(dir, String(i));
+        fs.writeFileSync(file, pattern(n));
+        const easy = new Easy().setopt(CURLOPT_URL, `file://${file}`);
+        if (throws(i)) {
+          easy.setopt(CURLOPT_WRITEFUNCTION, () => {
+            throw new Error(`consumer ${i} failed`);
+          });
+        }
+        return easy;
+      });
+      const before = multi.deliveries;
+      const settled = await Promise.allSettled(easies.map((easy) => multi.perform(easy)));
+      settled.forEach((outcome, i) => {
+        if (throws(i) && sizes[i] > 0) {
+          expect(outcome).toMatchObject({ status: 'rejected', reason: { name: 'CURLE_WRITE_ERROR', cause: { message: `consumer ${i} failed` } } });
+          return;
+        }
+        expect(outcome.status).toBe('fulfilled');
+        const { easy, body, headers } = (outcome as PromiseFulfilledResult<PerformResult>).value;
+        expect(easy).toBe(easies[i]);
+        expect(Buffer.isBuffer(headers)).toBe(true);
+        if (!throws(i)) expect(body.equals(pattern(sizes[i]))).toBe(true);
+      });
+      expect(multi.deliveries - before).toBe(Math.ceil(150 / DoneSlot.batch));
+      for (const easy of easies) easy.cleanup();
+    } finally {
+      multi.cleanup();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('one transfer at a time never waits for an unrelated wake-up (timer-driven completions)', async () => {
@@ -335,10 +379,34 @@ describe('application-driven multi (C style)', () => {
       // Node copies an untransferable buffer instead of detaching it (a plain one would
       // detach: byteLength 0, and the native side would write into freed memory).
       structuredClone(buffer, { transfer: [buffer] });
-      expect(buffer.byteLength).toBe(20);
+      expect(buffer.byteLength).toBe(MultiState.length * 4);
       const { status } = await multi.perform(new Easy().setopt(CURLOPT_URL, `${server.url}/hello`));
       expect(status).toBe(200);
     } finally {
+      multi.cleanup();
+    }
+  });
+
+  test("a small body's memory cannot be transferred away from the driver, which reuses it for later bodies", async () => {
+    const multi = new Multi();
+    const easy = new Easy();
+    try {
+      const first = await multi.perform(easy.setopt(CURLOPT_URL, `${server.url}/echo?n=0`));
+      const buffer = first.body.buffer as ArrayBuffer;
+      expect(buffer.byteLength).toBeGreaterThan(first.body.length + first.headers.length); // a pool shared by later bodies
+      // Node copies an untransferable buffer instead of detaching it; detached, the driver's
+      // next copies would land in memory someone else owns.
+      structuredClone(buffer, { transfer: [buffer] });
+      expect(buffer.byteLength).toBeGreaterThan(0);
+      const kept = [first];
+      for (let i = 1; i < 400; i++) kept.push(await multi.perform(easy.setopt(CURLOPT_URL, `${server.url}/echo?n=${i}`)));
+      // The pool filled up and was replaced meanwhile; no body or header block was written over.
+      kept.forEach((r, i) => {
+        expect(JSON.parse(r.body.toString()).url).toBe(`/echo?n=${i}`);
+        expect(r.headers.toString()).toMatch(new RegExp(`^HTTP/1.1 200 OK\r\n[^]*content-length: ${r.body.length}\r\n(?:[^]*\r\n)?\r\n$`, 'i'));
+      });
+    } finally {
+      easy.cleanup();
       multi.cleanup();
     }
   });
