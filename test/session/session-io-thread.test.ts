@@ -1,6 +1,7 @@
 // Session({ ioThread: true }): messages that need no JavaScript during their transfer run on
 // the I/O-thread multi (lib/session/io-thread-route.ts), the others on the session's Multi,
 // and what the application sees is the same. Real servers in child processes.
+import * as fs from 'node:fs';
 import { CookieJar, Message, MessageFlags, Session, Status, type Auth } from '../../lib/session';
 import { IoThreadEasy } from '../../lib/session/io-thread-route';
 import { kItem, kTimingsSource } from '../../lib/session/message';
@@ -250,13 +251,21 @@ test("an abort signal and a deadline end a routed message CANCELLED / IO_ERROR o
   session.close();
 });
 
-test('Session.close and abort with routed messages in flight: each ends CANCELLED once', async () => {
+// The threads of this process (the I/O thread is one while a routed session is open).
+function threads(): number {
+  return fs.readdirSync('/proc/self/task').length;
+}
+
+test('Session.close and abort with routed messages in flight: each ends CANCELLED once, and the I/O thread stops', async () => {
+  const idle = threads();
   const session = new Session({ ioThread: true });
   const msgs = Array.from({ length: 6 }, (_, i) => new Message('GET', `${server.url}/${i % 2 === 0 ? 'hang' : 'slow/2000'}`));
   const runs = msgs.map((m) => queue(session, m));
   await new Promise((r) => setTimeout(r, 200));
   expect(msgs.every(runningRouted)).toBe(true);
+  expect(threads()).toBe(idle + 1);
   session.close();
+  expect(threads()).toBe(idle); // joined
   expect(await Promise.all(runs.map((r) => r.done))).toEqual(msgs.map(() => Status.CANCELLED));
   await new Promise((r) => setTimeout(r, 300));
   expect(runs.map((r) => r.ends())).toEqual(msgs.map(() => 2));
