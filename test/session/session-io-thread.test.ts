@@ -363,3 +363,21 @@ test('idle timeout closes the I/O thread\'s idle connections too', async () => {
   expect(open).toBe(before.open);
   session.close();
 });
+
+test('a listener added while the request is set up (a feature hook) moves it off the route, and the route\'s pool stays clean', async () => {
+  const session = new Session({ ioThread: true });
+  const chunks: Buffer[] = [];
+  session.addFeature({
+    prepareRequest(_s: Session, msg: Message) {
+      if (msg.uri.pathname.startsWith('/bytes/') && msg.listenerCount('got-chunk') === 0) msg.on('got-chunk', (c: Buffer) => chunks.push(c));
+    },
+  });
+  const msg = new Message('GET', `${server.url}/bytes/5000`);
+  // 200 and its chunks: it ran on the session's Multi (the I/O thread refuses a write callback).
+  expect(await session.send(msg)).toBe(200);
+  expect(Buffer.concat(chunks).equals(pattern(5000))).toBe(true);
+  // The handle that got a write callback is not pooled for the I/O thread again.
+  const next = await Promise.all(Array.from({ length: 5 }, () => new Message('GET', `${server.url}/hello`)).map(async (m) => [await session.send(m), routed(m)]));
+  expect(next).toEqual(Array.from({ length: 5 }, () => [200, true]));
+  session.close();
+});
