@@ -25,6 +25,7 @@ const LABEL = {
   c: 'C ceiling (multi_epoll.c)',
   'multi-perform': 'curlio Multi.perform (native driver)',
   'multi-io-thread': 'curlio IoThreadMulti.perform (native I/O thread; all threads counted)',
+  'session-io-thread': 'curlio Session.send, ioThread: true (native I/O thread; all threads counted)',
   session: 'curlio Session.send',
   'multi-js': 'curlio Multi, JS socket/timer callbacks + Poll',
   undici: 'undici Pool.request',

@@ -39,13 +39,14 @@ const ROWS = {
   // is why the slope is also given without the first two samples.
   'long-run': { title: 'Long run: RSS every 100k requests on one Session (13-byte GET, 50 in flight)', path: '/small', c: 50, n: 1000000, warmup: 0, quick: 100000, sampleEvery: 100000, quickSampleEvery: 20000, unit: 'req/s', longRun: true, optIn: true, rounds: 1, timeoutS: 1200, clients: ['session'] },
 };
-const CLIENTS = ['c', 'session', 'multi-js', 'multi-perform', 'multi-io-thread', 'undici', 'node-http'];
+const CLIENTS = ['c', 'session', 'session-io-thread', 'multi-js', 'multi-perform', 'multi-io-thread', 'undici', 'node-http'];
 const CLIENT_LABEL = {
   c: 'C ceiling (multi_epoll.c)',
   session: 'curlio Session.send',
   'multi-js': 'curlio Multi, JS socket/timer callbacks + Poll',
   'multi-perform': 'curlio Multi.perform (native driver)',
   'multi-io-thread': 'curlio IoThreadMulti.perform (native I/O thread)',
+  'session-io-thread': 'curlio Session.send, ioThread: true (native I/O thread)',
   undici: 'undici Pool.request',
   'node-http': 'node:http keep-alive Agent',
   'c-fdpass': 'C sendmsg/recvmsg loop (fdpass.c)',

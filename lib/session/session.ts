@@ -55,6 +55,7 @@ import { configureEasy, curlUrl, hasAcceptEncoding, isIdempotent, requestHeaderL
 import { applyRedirect, isRedirection, redirectHandler, redirectionUri, wouldRedirectTo } from './redirect';
 
 import { MessageQueue, QueueItem, type QueueCallback } from './message-queue';
+import { IoThreadEasy, IoThreadRoute, ioThreadByDefault } from './io-thread-route';
 
 export type { QueueCallback } from './message-queue';
 
@@ -111,6 +112,11 @@ export interface SessionOptions {
   signal?: AbortSignal | null;
   /** Seconds each message may take in total (0: no limit); a message's own `deadline` wins. See Message.deadline. */
   deadline?: number;
+  /**
+   * Run the transfers that need no JavaScript meanwhile on a native I/O thread (a second,
+   * IoThreadMulti multi; io-thread-route.ts). Default false (true with CURLIO_SESSION_IO_THREAD=1).
+   */
+  ioThread?: boolean;
 }
 
 /** SOUP_SESSION_MAX_RESEND_COUNT: a message is sent again (redirect, authentication, requeue) at most this often. */
@@ -124,6 +130,8 @@ export class Session extends EventEmitter<SessionEvents> {
   #multi: Multi;
   /** ...but those flagged IGNORE_CONNECTION_LIMITS, which get their own, made when first needed. */
   #unlimited: Multi | null = null;
+  /** ioThread: the second multi, on a native I/O thread, and its handles (null: never turned on). */
+  #io: IoThreadRoute | null = null;
   /** When the queue last became empty (performance.now()), and the timer that closes idle connections. */
   #idleSince = 0;
   #idleTimer: NodeJS.Timeout | null = null;
@@ -178,6 +186,7 @@ export class Session extends EventEmitter<SessionEvents> {
   constructor(options: SessionOptions = {}) {
     super();
     this.#multi = this.#newMulti(true);
+    if (options.ioThread ?? ioThreadByDefault()) this.ioThread = true;
     this.addFeature(new AuthManager());
     this.addFeature(new ContentDecoder());
     this.addFeature(new ProxyResolverDefault());
@@ -370,6 +379,22 @@ export class Session extends EventEmitter<SessionEvents> {
   }
   set useNtlm(on: boolean) {
     this.#useNtlm = Boolean(on);
+  }
+
+  /**
+   * Whether messages that need no JavaScript during their transfer (no got-headers,
+   * got-chunk, wrote-* or request-started / connection-created / tunneling listeners, a
+   * Buffer body or none, not sendStream) run on a native I/O thread. See SessionOptions.
+   */
+  get ioThread(): boolean {
+    return this.#io !== null && this.#io.enabled;
+  }
+  set ioThread(on: boolean) {
+    if (on && this.#io === null) {
+      this.#io = new IoThreadRoute(this.#transferDone);
+      this.#io.setLimits(this.#maxConns, this.#maxConnsPerHost);
+    }
+    if (this.#io !== null) this.#io.enabled = Boolean(on);
   }
 
   /** The largest response body, decoded bytes (0: no limit; Infinity reads back as 0). See SessionOptions. */
@@ -638,6 +663,7 @@ export class Session extends EventEmitter<SessionEvents> {
     item.paused = true;
     const easy = item.easy;
     if (easy === null || easy === this.#syncEasy) return;
+    if (easy instanceof IoThreadEasy) return; // runs on; its completion waits for unpauseMessage (io-thread-route.ts)
     try {
       easy.pause(CURLPAUSE_ALL);
     } catch (error) {
@@ -670,6 +696,7 @@ export class Session extends EventEmitter<SessionEvents> {
       }
       return;
     }
+    if (item.easy instanceof IoThreadEasy) return this.#io!.resume(item.easy);
     if (item.easy !== null && item.easy !== this.#syncEasy) {
       const easy = item.easy;
       if (this.#inCurl > 0) setImmediate(() => easy.item === item && !item.paused && easy.pause(CURLPAUSE_CONT));
@@ -692,6 +719,7 @@ export class Session extends EventEmitter<SessionEvents> {
     this.#syncEasy?.close();
     this.#multi.close();
     this.#unlimited?.close();
+    this.#io?.close();
     if (this.#idleTimer !== null) clearTimeout(this.#idleTimer);
   }
 
@@ -743,6 +771,7 @@ export class Session extends EventEmitter<SessionEvents> {
     multi.setopt(CURLMOPT_MAX_TOTAL_CONNECTIONS, this.#maxConns);
     multi.setopt(CURLMOPT_MAX_HOST_CONNECTIONS, this.#maxConnsPerHost);
     multi.setopt(CURLMOPT_MAXCONNECTS, this.#maxConns);
+    if (multi === this.#multi) this.#io?.setLimits(this.#maxConns, this.#maxConnsPerHost);
   }
 
   #newMulti(limited: boolean): Multi {
@@ -777,6 +806,7 @@ export class Session extends EventEmitter<SessionEvents> {
     old.close();
     this.#unlimited?.close();
     this.#unlimited = null;
+    this.#io?.closeConnections();
   };
 
   // The session's properties a handle is configured from (transfer-setup.ts), read when a
@@ -811,26 +841,36 @@ export class Session extends EventEmitter<SessionEvents> {
     return new PooledEasy();
   }
 
+  // A handle back to its pool: the session's, or the I/O-thread route's.
+  #release(easy: PooledEasy): void {
+    if (easy instanceof IoThreadEasy) this.#io!.release(easy);
+    else this.#pool.push(easy);
+  }
+
   #start(item: QueueItem): void {
     if (item.paused) {
       // Nothing was sent yet: a paused message waits here for unpauseMessage().
       item.state = 'paused';
       return;
     }
-    const easy = this.#pool.pop() ?? this.#newEasy();
+    // ioThread: a transfer that needs no JavaScript meanwhile goes to the I/O thread (io-thread-route.ts).
+    const io = this.#io !== null && this.#io.takes(item, this) ? this.#io : null;
+    const easy = io !== null ? io.take() : (this.#pool.pop() ?? this.#newEasy());
     let ok: boolean;
     try {
       ok = this.#prepare(item, easy);
     } catch (error) {
-      this.#pool.push(easy);
+      this.#release(easy);
       easy.item = null;
       item.easy = null;
       throw error;
     }
     if (!ok) {
-      this.#pool.push(easy);
+      this.#release(easy);
       return;
     }
+    item.multi = null;
+    if (io !== null && io.start(easy as IoThreadEasy, item)) return;
     // IGNORE_CONNECTION_LIMITS: a multi handle without maxConns / maxConnsPerHost.
     const multi = (item.msg[kFlags] & MessageFlags.IGNORE_CONNECTION_LIMITS) === 0 ? this.#multi : (this.#unlimited ??= this.#newMulti(false));
     item.multi = multi;
@@ -950,7 +990,7 @@ export class Session extends EventEmitter<SessionEvents> {
     const easy = handle as PooledEasy;
     const item = easy.item as QueueItem | null;
     easy.item = null;
-    if (!this.#closed) this.#pool.push(easy);
+    if (!this.#closed) this.#release(easy);
     if (item === null) return; // cancelled while libcurl still ran it
     item.easy = null;
     const rawHeaders = item.headerChunks !== null ? Buffer.concat(item.headerChunks) : (headers ?? EMPTY);
@@ -1131,6 +1171,7 @@ export class Session extends EventEmitter<SessionEvents> {
     // sendMessage's handle: its callbacks now abort the transfer (they see no item), and
     // curl_easy_perform returns to sendMessage.
     if (easy === this.#syncEasy) return;
+    if (easy instanceof IoThreadEasy) return this.#io!.withdraw(easy);
     const multi = item.multi ?? this.#multi;
     const remove = () => {
       if (easy.item !== null || easy.isClosed() || easy[kTransferHandler] === undefined) return;
