@@ -212,7 +212,8 @@ test('cancelMessage in flight: withdrawn from the I/O thread, CANCELLED once, it
   const before = await stats();
   const msg = new Message('GET', `${server.url}/hang`);
   const { ends, done } = queue(session, msg);
-  await new Promise((r) => setTimeout(r, 300)); // the request reached the server
+  // The request reaches the server (a busy machine may take a while).
+  for (let i = 0; i < 100 && (await stats()).open === before.open; i++) await new Promise((r) => setTimeout(r, 100));
   expect((await stats()).open).toBe(before.open + 1);
   expect(runningRouted(msg)).toBe(true);
   session.cancelMessage(msg);
@@ -239,7 +240,7 @@ test("an abort signal and a deadline end a routed message CANCELLED / IO_ERROR o
   controller.abort();
   expect(await a.done).toBe(Status.CANCELLED);
   const late = new Message('GET', `${server.url}/hang`);
-  late.deadline = 0.3;
+  late.deadline = 1.5; // long enough that the check below comes first on a busy machine
   const b = queue(session, late);
   await new Promise((r) => setTimeout(r, 100));
   expect(runningRouted(late)).toBe(true);
@@ -257,6 +258,7 @@ function threads(): number {
 }
 
 test('Session.close and abort with routed messages in flight: each ends CANCELLED once, and the I/O thread stops', async () => {
+  await new Promise((r) => setTimeout(r, 100)); // the last test's closed session: its thread leaves /proc
   const idle = threads();
   const session = new Session({ ioThread: true });
   const msgs = Array.from({ length: 6 }, (_, i) => new Message('GET', `${server.url}/${i % 2 === 0 ? 'hang' : 'slow/2000'}`));
@@ -265,7 +267,10 @@ test('Session.close and abort with routed messages in flight: each ends CANCELLE
   expect(msgs.every(runningRouted)).toBe(true);
   expect(threads()).toBe(idle + 1);
   session.close();
-  expect(threads()).toBe(idle); // joined
+  // Joined: pthread_join returns once the thread has left its memory, a moment before the
+  // kernel drops it from /proc/self/task, so the count is given a little time.
+  for (let i = 0; i < 100 && threads() > idle; i++) await new Promise((r) => setTimeout(r, 10));
+  expect(threads()).toBe(idle);
   expect(await Promise.all(runs.map((r) => r.done))).toEqual(msgs.map(() => Status.CANCELLED));
   await new Promise((r) => setTimeout(r, 300));
   expect(runs.map((r) => r.ends())).toEqual(msgs.map(() => 2));
@@ -286,11 +291,12 @@ test('Session.close and abort with routed messages in flight: each ends CANCELLE
 
 test('pauseMessage on a routed message: it does not finish until unpauseMessage', async () => {
   const session = new Session({ ioThread: true });
-  const msg = new Message('GET', `${server.url}/slow/200`);
+  // The server answers after 1.5 s: the pause comes first even on a busy machine.
+  const msg = new Message('GET', `${server.url}/slow/1500`);
   const { ends, done } = queue(session, msg);
   await new Promise((r) => setTimeout(r, 50));
   session.pauseMessage(msg);
-  await new Promise((r) => setTimeout(r, 800)); // the transfer ended on the I/O thread meanwhile
+  await new Promise((r) => setTimeout(r, 2500)); // the transfer ended on the I/O thread meanwhile
   expect(ends()).toBe(0);
   session.unpauseMessage(msg);
   expect(await done).toBe(200);
@@ -299,11 +305,11 @@ test('pauseMessage on a routed message: it does not finish until unpauseMessage'
   expect(ends()).toBe(2);
 
   // Paused, then cancelled: CANCELLED once, and the held completion never runs.
-  const held = new Message('GET', `${server.url}/slow/100`);
+  const held = new Message('GET', `${server.url}/slow/1000`);
   const h = queue(session, held);
   await new Promise((r) => setTimeout(r, 20));
   session.pauseMessage(held);
-  await new Promise((r) => setTimeout(r, 500));
+  await new Promise((r) => setTimeout(r, 2000));
   session.cancelMessage(held);
   expect(await h.done).toBe(Status.CANCELLED);
   session.unpauseMessage(held);
