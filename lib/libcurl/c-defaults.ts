@@ -13,7 +13,8 @@
 //    message, NUL-terminated, when a transfer ends (curl_easy_perform returns, or its
 //    CURLMSG_DONE is read).
 // These are JavaScript functions installed as the handle's callbacks, so the native side
-// knows nothing of the two layers.
+// knows nothing of the two layers. Every setopt of a C-layer handle comes through here,
+// curl_easy_setopt's and Easy#setopt's alike, so that the last setting wins as in C.
 import * as fs from 'node:fs';
 import { easyMethods } from './binding';
 import type { Easy } from './easy';
@@ -52,7 +53,8 @@ export function adoptC(easy: Easy, from?: Easy): void {
   (easy as CHandle)[kCState] = source
     ? { ...source }
     : { writeFunction: null, headerFunction: null, headerData: undefined, readFunction: null, errorBuffer: null };
-  install(easy as CHandle);
+  const code = installWrite(easy as CHandle);
+  if (code === 0) installRead(easy as CHandle);
 }
 
 /** After curl_easy_reset: every option back to C's default. */
@@ -75,14 +77,18 @@ export function setoptC(easy: Easy, option: number, value: unknown): number | un
       if (value !== null && value !== undefined && typeof value !== 'function') {
         return undefined; // the native side names the option and the expected type
       }
+      if (option === CURLOPT_READFUNCTION) {
+        state.readFunction = (value as ReadCallback) ?? null;
+        return installRead(easy as CHandle);
+      }
       if (option === CURLOPT_WRITEFUNCTION) state.writeFunction = (value as WriteCallback) ?? null;
-      if (option === CURLOPT_HEADERFUNCTION) state.headerFunction = (value as WriteCallback) ?? null;
-      if (option === CURLOPT_READFUNCTION) state.readFunction = (value as ReadCallback) ?? null;
-      return install(easy as CHandle);
+      else state.headerFunction = (value as WriteCallback) ?? null;
+      return installWrite(easy as CHandle);
     case CURLOPT_HEADERDATA: {
-      state.headerData = value;
       const code = easyMethods.setopt.call(easy, option, value);
-      return code === 0 ? install(easy as CHandle) : code;
+      if (code !== 0) return code;
+      state.headerData = value;
+      return installWrite(easy as CHandle);
     }
     case CURLOPT_ERRORBUFFER:
       if (value !== null && value !== undefined && !Buffer.isBuffer(value)) {
@@ -116,18 +122,23 @@ export function bufferForObjectLayer(easy: Easy): (() => void) | undefined {
   if (!state.writeFunction) easyMethods.setopt.call(easy, CURLOPT_WRITEFUNCTION, null);
   if (!state.headerFunction) easyMethods.setopt.call(easy, CURLOPT_HEADERFUNCTION, null);
   return () => {
-    if (!easyMethods.isClosed.call(easy)) install(easy as CHandle);
+    if (!easyMethods.isClosed.call(easy)) installWrite(easy as CHandle);
   };
 }
 
-function install(easy: CHandle): number {
+// The write and header functions go together: without a HEADERFUNCTION, headers go
+// through the write function (when HEADERDATA is set).
+function installWrite(easy: CHandle): number {
   const state = easy[kCState] as CState;
   const write = state.writeFunction ?? writeToData;
-  let code = easyMethods.setopt.call(easy, CURLOPT_WRITEFUNCTION, write);
+  const code = easyMethods.setopt.call(easy, CURLOPT_WRITEFUNCTION, write);
   if (code !== 0) return code;
   const header = state.headerFunction ?? (state.headerData !== undefined && state.headerData !== null ? write : discard);
-  code = easyMethods.setopt.call(easy, CURLOPT_HEADERFUNCTION, header);
-  if (code !== 0) return code;
+  return easyMethods.setopt.call(easy, CURLOPT_HEADERFUNCTION, header);
+}
+
+function installRead(easy: CHandle): number {
+  const state = easy[kCState] as CState;
   return easyMethods.setopt.call(easy, CURLOPT_READFUNCTION, state.readFunction ?? readFromData);
 }
 
