@@ -4,7 +4,7 @@ import { NativeEasy, easyMethods } from './binding';
 import { check, CurlError } from './errors';
 import type { EasyOption, EasyOptionValueTypes } from './constants.generated';
 import { CURLINFO_EFFECTIVE_URL } from './constants.generated';
-import { adoptC, isCHandle, resetC, setoptC } from './c-defaults';
+import { adoptC, isCHandle, refuseBlockingRead, resetC, setoptC } from './c-defaults';
 
 /** What a transfer finished with, as the native driver hands it over. */
 export type TransferHandler = (
@@ -75,6 +75,7 @@ export class Easy extends NativeEasy {
 
   /** curl_easy_perform: blocks this thread until the transfer is done (like C). */
   perform(): this {
+    refuseBlockingRead(this, 'Easy#perform');
     const code = easyMethods.perform.call(this);
     if (code !== 0) throw new CurlError('easy', code, this.errorBuffer() || undefined);
     return this;

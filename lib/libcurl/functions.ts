@@ -10,7 +10,7 @@ import { Multi, kAssign, kSetopt, readMessage, type CURLMsg } from './multi';
 import type { EasyOption, EasyOptionValueTypes, MultiOption, MultiOptionValueTypes } from './constants.generated';
 import { CURLMSG_DONE, CURLM_BAD_HANDLE } from './constants.generated';
 import { easyArg, multiArg } from './args';
-import { adoptC, setoptC, transferEnded } from './c-defaults';
+import { adoptC, refuseBlockingRead, setoptC, transferEnded } from './c-defaults';
 import { MultiState } from './multi-state';
 import { setoptPush } from './push';
 
@@ -49,9 +49,13 @@ export function curl_easy_getinfo(easy: CURL, info: number, out: OutParam<unknow
   return code;
 }
 
-/** Blocks the thread until the transfer is done, like C. */
+/**
+ * Blocks the thread until the transfer is done, like C. A Readable as CURLOPT_READDATA
+ * (without a READFUNCTION) is refused with a TypeError: it needs the event loop this blocks.
+ */
 export function curl_easy_perform(easy: CURL): CURLcode {
   const handle = easyArg(easy);
+  refuseBlockingRead(handle, 'curl_easy_perform');
   try {
     return easyMethods.perform.call(handle);
   } finally {

@@ -43,6 +43,7 @@ import {
   CURLE_ABORTED_BY_CALLBACK as ABORTED,
   CurlError,
   Easy,
+  Multi,
   curl_easy_cleanup,
   curl_easy_duphandle,
   curl_easy_getinfo,
@@ -210,6 +211,23 @@ test('READFUNCTION returning CURL_READFUNC_ABORT aborts the upload', () => {
     .setopt(CURLOPT_READFUNCTION, () => CURL_READFUNC_ABORT);
   expect(() => easy.perform()).toThrow(expect.objectContaining({ name: 'CURLE_ABORTED_BY_CALLBACK', errno: ABORTED }));
   easy.cleanup();
+});
+
+test('a READFUNCTION that throws fails the upload with CURLE_READ_ERROR, the exception as its cause', async () => {
+  const failure = new Error('cannot read the body');
+  const easy = new Easy()
+    .setopt(CURLOPT_URL, `${server.url}/echo`)
+    .setopt(CURLOPT_UPLOAD, 1)
+    .setopt(CURLOPT_READFUNCTION, () => {
+      throw failure;
+    });
+  const multi = new Multi();
+  await expect(multi.perform(easy)).rejects.toMatchObject({ code: 'CURLE_READ_ERROR', cause: failure });
+  expect(easy.errorBuffer()).toMatch(/^Reading the upload failed/);
+  // curl_easy_perform re-throws the exception itself, as for every callback.
+  expect(() => easy.perform()).toThrow(failure);
+  easy.cleanup();
+  multi.close();
 });
 
 test('POSTFIELDS takes a Buffer with NUL bytes, copied', () => {
