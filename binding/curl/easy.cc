@@ -113,9 +113,12 @@ void EasyHandle::CopyOptionsFrom(EasyHandle& other) {
   other.js_.ForEach([this](uint32_t option, Napi::Value value) {
     if (option != CURLOPT_STREAM_DEPENDS && option != CURLOPT_STREAM_DEPENDS_E) js_.Set(option, value);
   });
-  // The callbacks' data pointers must be this handle, not the source.
+  // The callbacks' data pointers must be this handle, not the source. But without a
+  // READFUNCTION libcurl freads READDATA itself: it stays the FILE * it is (stdin), since
+  // fread on this handle aborted the process.
   for (CURLoption option : {CURLOPT_READDATA, CURLOPT_XFERINFODATA, CURLOPT_PREREQDATA, CURLOPT_DEBUGDATA,
                             CURLOPT_OPENSOCKETDATA, CURLOPT_SOCKOPTDATA, CURLOPT_SEEKDATA}) {
+    if (option == CURLOPT_READDATA && !js_.Has(CURLOPT_READFUNCTION)) continue;
     curl_easy_setopt(curl_, option, this);
   }
   // The copy's connections are its own: they count in a hook of its own.

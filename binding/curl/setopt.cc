@@ -2,6 +2,8 @@
 // option (curl_easyoption's type), one function per type as in curl's lib/setopt.c. The
 // options whose value curlio keeps itself (callback data, POSTFIELDS, other handles) are
 // dispatched by name first.
+#include <cstdio>
+
 #include "curl/callback_data.h"
 #include "curl/easy.h"
 #include "curl/handle_options.h"
@@ -261,7 +263,9 @@ CURLcode EasyHandle::SetFunction(CURLoption option, Napi::Value value) {
     case CURLOPT_HEADERFUNCTION: return CURLE_OK;
     case CURLOPT_READFUNCTION:
       read_leftover_.clear();
-      curl_easy_setopt(curl_, data_option, reset ? nullptr : this);
+      // Without a function libcurl freads READDATA: it must be a FILE * again, libcurl's
+      // own default (stdin); NULL made that fread crash the process.
+      curl_easy_setopt(curl_, data_option, reset ? static_cast<void*>(stdin) : static_cast<void*>(this));
       return curl_easy_setopt(curl_, option, reset ? nullptr : &EasyHandle::OnRead);
     case CURLOPT_XFERINFOFUNCTION:
       curl_easy_setopt(curl_, data_option, this);

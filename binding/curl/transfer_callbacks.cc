@@ -147,7 +147,18 @@ size_t EasyHandle::OnRead(char* buffer, size_t size, size_t nitems, void* userda
   Napi::Value result =
       self->CallJs(self->js_.Get(CURLOPT_READFUNCTION),
                    {Napi::Number::New(env, static_cast<double>(capacity)), self->UserData(CURLOPT_READDATA)});
-  if (result.IsEmpty()) return CURL_READFUNC_ABORT;
+  if (result.IsEmpty()) {
+    // It threw (the exception goes with the result): the body cannot be read, which is
+    // CURLE_READ_ERROR, as a WRITEFUNCTION's exception is CURLE_WRITE_ERROR. The C layer's
+    // default read function (c-defaults.ts) reports its READDATA's error (a stream's, a
+    // file's) this way.
+    if (!self->data_->tearing_down) {
+      self->Fail(CURLE_READ_ERROR,
+                 "Reading the upload failed: CURLOPT_READFUNCTION (or C's default reading "
+                 "CURLOPT_READDATA) threw; the exception is the error's cause");
+    }
+    return CURL_READFUNC_ABORT;
+  }
   if (result.IsNull() || result.IsUndefined()) return 0;  // end of the body
   if (result.IsNumber()) {
     // Only the two codes: any other number would go to libcurl as a count of bytes in its

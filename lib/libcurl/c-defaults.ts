@@ -7,13 +7,15 @@
 //    descriptor number, an fs.promises FileHandle or a Node Writable (stdout when unset);
 //  - no CURLOPT_HEADERFUNCTION: headers go through the write function to
 //    CURLOPT_HEADERDATA when that is set, and nowhere otherwise (as lib/sendf.c does);
-//  - no CURLOPT_READFUNCTION: uploads read CURLOPT_READDATA, a file descriptor number or a
-//    FileHandle (stdin when unset);
+//  - no CURLOPT_READFUNCTION: uploads read CURLOPT_READDATA, a file descriptor number, a
+//    FileHandle or a Node Readable (stdin when unset; a Readable on a multi only, see
+//    read-stream.ts);
 //  - CURLOPT_ERRORBUFFER: a Buffer (CURL_ERROR_SIZE bytes) the caller owns; it gets the
 //    message, NUL-terminated, when a transfer ends (curl_easy_perform returns, or its
 //    CURLMSG_DONE is read).
 // These are JavaScript functions installed as the handle's callbacks, so the native side
-// knows nothing of the two layers.
+// knows nothing of the two layers. Every setopt of a C-layer handle comes through here,
+// curl_easy_setopt's and Easy#setopt's alike, so that the last setting wins as in C.
 import * as fs from 'node:fs';
 import { easyMethods } from './binding';
 import type { Easy } from './easy';
@@ -25,9 +27,9 @@ import {
   CURLOPT_READFUNCTION,
   CURLOPT_WRITEDATA,
   CURLOPT_WRITEFUNCTION,
-  CURL_READFUNC_ABORT,
 } from './constants.generated';
 import type { ReadCallback, WriteCallback } from './callbacks';
+import { isReadable, readFromStream, watchStream } from './read-stream';
 
 /** What a C-layer handle's program set; the native handle gets the effective callbacks. */
 interface CState {
@@ -35,7 +37,10 @@ interface CState {
   headerFunction: WriteCallback | null;
   headerData: unknown;
   readFunction: ReadCallback | null;
+  readData: unknown;
   errorBuffer: Buffer | null;
+  /** C's fread for this handle: a Readable unpauses the handle that waits for it. */
+  readDefault: ReadCallback;
 }
 
 const kCState = Symbol('curlio.cDefaults');
@@ -49,10 +54,12 @@ export function isCHandle(easy: Easy): boolean {
 /** Makes `easy` a C-layer handle (curl_easy_init), copying `from`'s C state when given. */
 export function adoptC(easy: Easy, from?: Easy): void {
   const source = from && (from as CHandle)[kCState];
+  const readDefault: ReadCallback = (size, readData) => readFromData(easy, size, readData);
   (easy as CHandle)[kCState] = source
-    ? { ...source }
-    : { writeFunction: null, headerFunction: null, headerData: undefined, readFunction: null, errorBuffer: null };
-  install(easy as CHandle);
+    ? { ...source, readDefault }
+    : { writeFunction: null, headerFunction: null, headerData: undefined, readFunction: null, readData: undefined, errorBuffer: null, readDefault };
+  const code = installWrite(easy as CHandle);
+  if (code === 0) installRead(easy as CHandle);
 }
 
 /** After curl_easy_reset: every option back to C's default. */
@@ -75,14 +82,26 @@ export function setoptC(easy: Easy, option: number, value: unknown): number | un
       if (value !== null && value !== undefined && typeof value !== 'function') {
         return undefined; // the native side names the option and the expected type
       }
+      if (option === CURLOPT_READFUNCTION) {
+        state.readFunction = (value as ReadCallback) ?? null;
+        return installRead(easy as CHandle);
+      }
       if (option === CURLOPT_WRITEFUNCTION) state.writeFunction = (value as WriteCallback) ?? null;
-      if (option === CURLOPT_HEADERFUNCTION) state.headerFunction = (value as WriteCallback) ?? null;
-      if (option === CURLOPT_READFUNCTION) state.readFunction = (value as ReadCallback) ?? null;
-      return install(easy as CHandle);
+      else state.headerFunction = (value as WriteCallback) ?? null;
+      return installWrite(easy as CHandle);
     case CURLOPT_HEADERDATA: {
-      state.headerData = value;
       const code = easyMethods.setopt.call(easy, option, value);
-      return code === 0 ? install(easy as CHandle) : code;
+      if (code !== 0) return code;
+      state.headerData = value;
+      return installWrite(easy as CHandle);
+    }
+    case CURLOPT_READDATA: {
+      const code = easyMethods.setopt.call(easy, option, value);
+      if (code !== 0) return code;
+      state.readData = value;
+      // From now on the stream's error goes to the transfer, not to 'uncaughtException'.
+      if (isReadable(value)) watchStream(value);
+      return code;
     }
     case CURLOPT_ERRORBUFFER:
       if (value !== null && value !== undefined && !Buffer.isBuffer(value)) {
@@ -93,6 +112,19 @@ export function setoptC(easy: Easy, option: number, value: unknown): number | un
     default:
       return undefined;
   }
+}
+
+/**
+ * curl_easy_perform blocks the thread, and a Readable delivers on that thread's event loop:
+ * with one as READDATA (and no READFUNCTION) the transfer could only hang, so it is refused.
+ */
+export function refuseBlockingRead(easy: Easy, call: string): void {
+  const state = (easy as CHandle)[kCState];
+  if (state === undefined || state.readFunction !== null || !isReadable(state.readData)) return;
+  throw new TypeError(
+    `CURLOPT_READDATA is a Readable stream, which ${call} cannot read: it blocks the thread whose event loop feeds the stream. ` +
+      'Run the handle on a multi (curl_multi_add_handle, Multi.perform), or give READDATA a file descriptor',
+  );
 }
 
 /** A transfer of `easy` ended: its CURLOPT_ERRORBUFFER gets libcurl's message. */
@@ -116,19 +148,24 @@ export function bufferForObjectLayer(easy: Easy): (() => void) | undefined {
   if (!state.writeFunction) easyMethods.setopt.call(easy, CURLOPT_WRITEFUNCTION, null);
   if (!state.headerFunction) easyMethods.setopt.call(easy, CURLOPT_HEADERFUNCTION, null);
   return () => {
-    if (!easyMethods.isClosed.call(easy)) install(easy as CHandle);
+    if (!easyMethods.isClosed.call(easy)) installWrite(easy as CHandle);
   };
 }
 
-function install(easy: CHandle): number {
+// The write and header functions go together: without a HEADERFUNCTION, headers go
+// through the write function (when HEADERDATA is set).
+function installWrite(easy: CHandle): number {
   const state = easy[kCState] as CState;
   const write = state.writeFunction ?? writeToData;
-  let code = easyMethods.setopt.call(easy, CURLOPT_WRITEFUNCTION, write);
+  const code = easyMethods.setopt.call(easy, CURLOPT_WRITEFUNCTION, write);
   if (code !== 0) return code;
   const header = state.headerFunction ?? (state.headerData !== undefined && state.headerData !== null ? write : discard);
-  code = easyMethods.setopt.call(easy, CURLOPT_HEADERFUNCTION, header);
-  if (code !== 0) return code;
-  return easyMethods.setopt.call(easy, CURLOPT_READFUNCTION, state.readFunction ?? readFromData);
+  return easyMethods.setopt.call(easy, CURLOPT_HEADERFUNCTION, header);
+}
+
+function installRead(easy: CHandle): number {
+  const state = easy[kCState] as CState;
+  return easyMethods.setopt.call(easy, CURLOPT_READFUNCTION, state.readFunction ?? state.readDefault);
 }
 
 function discard(data: Buffer): number {
@@ -148,20 +185,22 @@ function writeToData(data: Buffer, target: unknown): number {
   throw new TypeError('CURLOPT_WRITEDATA must be a file descriptor, a FileHandle or a Writable when no CURLOPT_WRITEFUNCTION is set');
 }
 
-/** C's fread from READDATA: fd number or FileHandle (stdin when unset). */
-function readFromData(size: number, source: unknown): Buffer | number | null {
+/** C's fread from READDATA: fd number, FileHandle or Readable (stdin when unset). */
+function readFromData(easy: Easy, size: number, source: unknown): Buffer | number | null {
   let fd: number;
   if (source === undefined || source === null) fd = 0;
   else if (typeof source === 'number') fd = source;
   else if (isFileHandle(source)) fd = source.fd;
-  else throw new TypeError('CURLOPT_READDATA must be a file descriptor or a FileHandle when no CURLOPT_READFUNCTION is set');
+  else if (isReadable(source)) return readFromStream(easy, size, source);
+  else throw new TypeError('CURLOPT_READDATA must be a file descriptor, a FileHandle or a Readable when no CURLOPT_READFUNCTION is set');
   const buffer = Buffer.allocUnsafe(size);
   for (;;) {
     try {
       const n = fs.readSync(fd, buffer, 0, size, null);
       return n === 0 ? null : buffer.subarray(0, n);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') return CURL_READFUNC_ABORT;
+      // The transfer fails with CURLE_READ_ERROR, the error as its cause.
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
       wait(1); // a non-blocking pipe (Node sets stdin so): C's fread would block here
     }
   }

@@ -4,6 +4,7 @@ import { NativeEasy, easyMethods } from './binding';
 import { check, CurlError } from './errors';
 import type { EasyOption, EasyOptionValueTypes } from './constants.generated';
 import { CURLINFO_EFFECTIVE_URL } from './constants.generated';
+import { adoptC, isCHandle, refuseBlockingRead, resetC, setoptC } from './c-defaults';
 
 /** What a transfer finished with, as the native driver hands it over. */
 export type TransferHandler = (
@@ -55,9 +56,13 @@ export class Easy extends NativeEasy {
     this.#maxBodySize = bytes;
   }
 
-  /** curl_easy_setopt; the value's type follows the option (see EasyOptionValueTypes). */
+  /**
+   * curl_easy_setopt; the value's type follows the option (see EasyOptionValueTypes). On a
+   * curl_easy_init handle this is curl_easy_setopt itself: the two styles mix, the last
+   * setting of an option wins, and C's defaults hold (c-defaults.ts).
+   */
   setopt<O extends EasyOption>(option: O, value: EasyOptionValueTypes[O]): this {
-    check('easy', easyMethods.setopt.call(this, option, value), `setting option ${option}`);
+    check('easy', setoptC(this, option, value) ?? easyMethods.setopt.call(this, option, value), `setting option ${option}`);
     return this;
   }
 
@@ -70,6 +75,7 @@ export class Easy extends NativeEasy {
 
   /** curl_easy_perform: blocks this thread until the transfer is done (like C). */
   perform(): this {
+    refuseBlockingRead(this, 'Easy#perform');
     const code = easyMethods.perform.call(this);
     if (code !== 0) throw new CurlError('easy', code, this.errorBuffer() || undefined);
     return this;
@@ -84,13 +90,15 @@ export class Easy extends NativeEasy {
   /** curl_easy_reset: every option back to its default. */
   reset(): void {
     easyMethods.reset.call(this);
+    resetC(this); // a curl_easy_init handle goes back to C's defaults, not to buffering
   }
 
-  /** curl_easy_duphandle: a new handle with the same options (and callbacks). */
+  /** curl_easy_duphandle: a new handle with the same options (and callbacks), of the same layer. */
   duphandle(): Easy {
     const copy = new (this.constructor as new () => Easy)();
     easyMethods.duphandle.call(this, copy);
     copy.maxBodySize = this.#maxBodySize;
+    if (isCHandle(this)) adoptC(copy, this);
     return copy;
   }
 

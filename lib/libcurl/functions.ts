@@ -10,7 +10,7 @@ import { Multi, kAssign, kSetopt, readMessage, type CURLMsg } from './multi';
 import type { EasyOption, EasyOptionValueTypes, MultiOption, MultiOptionValueTypes } from './constants.generated';
 import { CURLMSG_DONE, CURLM_BAD_HANDLE } from './constants.generated';
 import { easyArg, multiArg } from './args';
-import { adoptC, isCHandle, resetC, setoptC, transferEnded } from './c-defaults';
+import { adoptC, refuseBlockingRead, setoptC, transferEnded } from './c-defaults';
 import { MultiState } from './multi-state';
 import { setoptPush } from './push';
 
@@ -49,9 +49,13 @@ export function curl_easy_getinfo(easy: CURL, info: number, out: OutParam<unknow
   return code;
 }
 
-/** Blocks the thread until the transfer is done, like C. */
+/**
+ * Blocks the thread until the transfer is done, like C. A Readable as CURLOPT_READDATA
+ * (without a READFUNCTION) is refused with a TypeError: it needs the event loop this blocks.
+ */
 export function curl_easy_perform(easy: CURL): CURLcode {
   const handle = easyArg(easy);
+  refuseBlockingRead(handle, 'curl_easy_perform');
   try {
     return easyMethods.perform.call(handle);
   } finally {
@@ -63,18 +67,14 @@ export function curl_easy_pause(easy: CURL, bitmask: number): CURLcode {
   return easyMethods.pause.call(easyArg(easy), bitmask);
 }
 
+/** Back to C's defaults for a curl_easy_init handle (Easy#reset). */
 export function curl_easy_reset(easy: CURL): void {
-  const handle = easyArg(easy);
-  easyMethods.reset.call(handle);
-  resetC(handle);
+  easyArg(easy).reset();
 }
 
 /** The copy is of the same layer as `easy` (C's defaults hold for it when they hold for `easy`). */
 export function curl_easy_duphandle(easy: CURL): CURL {
-  const handle = easyArg(easy);
-  const copy = handle.duphandle();
-  if (isCHandle(handle)) adoptC(copy, handle);
-  return copy;
+  return easyArg(easy).duphandle();
 }
 
 export function curl_easy_cleanup(easy: CURL): void {

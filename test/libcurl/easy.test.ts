@@ -43,6 +43,7 @@ import {
   CURLE_ABORTED_BY_CALLBACK as ABORTED,
   CurlError,
   Easy,
+  Multi,
   curl_easy_cleanup,
   curl_easy_duphandle,
   curl_easy_getinfo,
@@ -210,6 +211,23 @@ test('READFUNCTION returning CURL_READFUNC_ABORT aborts the upload', () => {
     .setopt(CURLOPT_READFUNCTION, () => CURL_READFUNC_ABORT);
   expect(() => easy.perform()).toThrow(expect.objectContaining({ name: 'CURLE_ABORTED_BY_CALLBACK', errno: ABORTED }));
   easy.cleanup();
+});
+
+test('a READFUNCTION that throws fails the upload with CURLE_READ_ERROR, the exception as its cause', async () => {
+  const failure = new Error('cannot read the body');
+  const easy = new Easy()
+    .setopt(CURLOPT_URL, `${server.url}/echo`)
+    .setopt(CURLOPT_UPLOAD, 1)
+    .setopt(CURLOPT_READFUNCTION, () => {
+      throw failure;
+    });
+  const multi = new Multi();
+  await expect(multi.perform(easy)).rejects.toMatchObject({ code: 'CURLE_READ_ERROR', cause: failure });
+  expect(easy.errorBuffer()).toMatch(/^Reading the upload failed/);
+  // curl_easy_perform re-throws the exception itself, as for every callback.
+  expect(() => easy.perform()).toThrow(failure);
+  easy.cleanup();
+  multi.close();
 });
 
 test('POSTFIELDS takes a Buffer with NUL bytes, copied', () => {
@@ -461,4 +479,29 @@ test('getinfo failures: C codes from curl_easy_getinfo, a CurlError from Easy.ge
   expect(easy.getinfo(CURLINFO_PRIVATE)).toBeUndefined();
   easy.cleanup();
   expect(() => easy.getinfo(CURLINFO_PRIVATE)).toThrow(/closed/);
+});
+
+// Without a READFUNCTION libcurl freads its READDATA, a FILE * (stdin by default). A
+// READFUNCTION set then unset left READDATA NULL (SIGSEGV in fread), and duphandle pointed
+// the copy's READDATA at the handle itself ("glibc detected an invalid stdio handle").
+// Child processes, since libcurl's fread reads the process's real stdin: given here.
+test.each([
+  ['a READFUNCTION set, then unset', 'easy.setopt(lc.CURLOPT_READFUNCTION, () => null); easy.setopt(lc.CURLOPT_READFUNCTION, null);'],
+  ['duphandle of a handle without a READFUNCTION', 'easy = easy.duphandle();'],
+])('no READFUNCTION after %s: libcurl freads stdin, no crash', async (_name, step) => {
+  const script = `
+    const lc = require(${JSON.stringify(require('node:path').join(__dirname, '..', '..', 'dist', 'libcurl'))});
+    let easy = new lc.Easy().setopt(lc.CURLOPT_URL, process.argv[1]).setopt(lc.CURLOPT_UPLOAD, 1);
+    ${step}
+    easy.perform();
+    process.stdout.write(JSON.parse(easy.takeBody().toString()).body);`;
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, ['-e', script, `${server.url}/echo`], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  child.stdin.end('from stdin');
+  const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+  expect({ code, signal, stdout, stderr }).toEqual({ code: 0, signal: null, stdout: 'from stdin', stderr: '' });
 });
