@@ -12,7 +12,10 @@ import {
   CURLINFO_REDIRECT_TIME_T,
   CURLINFO_STARTTRANSFER_TIME_T,
   CURLINFO_TOTAL_TIME_T,
+  CURLAUTH_BASIC,
   CURLOPT_ACCEPT_ENCODING,
+  CURLOPT_HTTPAUTH,
+  CURLOPT_PROXYAUTH,
   CURLOPT_FRESH_CONNECT,
   CURLOPT_PIPEWAIT,
   CURLOPT_URL,
@@ -31,8 +34,6 @@ export class PooledEasy extends Easy {
   writeFn: ((data: Buffer) => number) | null = null;
   prereqFn: PrereqCallback | null = null;
   debugFn: DebugCallback | null = null;
-  /** The message this handle ran last: its timings are read before the handle runs another. */
-  lastMsg: unknown = null;
   /**
    * Option groups known to hold their plain-GET values, so a repeat GET skips them as a
    * block instead of comparing each option (see Session's #prepare). Cleared by resetAll.
@@ -43,9 +44,11 @@ export class PooledEasy extends Easy {
   callbackMask = -1;
   // The options set through set(), as [option, value, option, value, ...] searched from the
   // start: a handle holds a dozen at most, and a Map's table cost about 500 bytes on each of
-  // thousands of pooled handles (10,000 concurrent transfers) for no faster lookup.
-  #opts: unknown[] = [];
-  #headers: readonly string[] = [];
+  // thousands of pooled handles (10,000 concurrent transfers) for no faster lookup. Shared
+  // and empty until the first option: a plain GET's handle then holds one pair (CURLOPT_PROXY)
+  // in an array of its size, not the 16 slots a push onto an empty array reserves.
+  #opts: unknown[] = NO_OPTS;
+  #headers: readonly string[] = NO_OPTS as readonly string[];
   // The options every message sets, in fields of their own (libcurl's defaults to start
   // with) rather than searched for in #opts four times per message.
   #url: string | null = null;
@@ -82,16 +85,22 @@ export class PooledEasy extends Easy {
   /**
    * curl_easy_setopt, skipped when the handle already holds `value`. An option never set
    * since the handle was made or reset holds libcurl's default, which for every pointer
-   * option (strings, functions) is NULL: setting it to null is skipped and not remembered,
-   * which keeps the memo to the few options a message really sets.
+   * option (strings, functions) is NULL, and CURLAUTH_BASIC for CURLOPT_HTTPAUTH and
+   * CURLOPT_PROXYAUTH: setting it to that is skipped and not remembered, which keeps the
+   * memo to the few options a message really sets.
    */
   set(option: number, value: unknown): void {
     const opts = this.#opts;
     const i = indexOfOption(opts, option);
-    if (i !== -1 ? opts[i + 1] === value : value === null) return;
+    if (i !== -1 ? opts[i + 1] === value : value === libcurlDefault(option)) return;
     this.setopt(option as EasyOption, value as never);
     if (i !== -1) opts[i + 1] = value;
-    else opts.push(option, value);
+    else this.#remember(option, value);
+  }
+
+  #remember(option: number, value: unknown): void {
+    if (this.#opts === NO_OPTS) this.#opts = [option, value];
+    else this.#opts.push(option, value);
   }
 
   /**
@@ -113,11 +122,12 @@ export class PooledEasy extends Easy {
   /**
    * Forget a value so the next set() applies it again, null included (e.g. POSTFIELDS,
    * whose copy is per transfer, or what CURLOPT_HTTPGET changed behind the memo's back).
+   * An option set() never set is not in the memo: the handle holds libcurl's default for
+   * it, as set() assumes, so there is nothing to forget.
    */
   forget(option: number): void {
     const i = indexOfOption(this.#opts, option);
-    if (i === -1) this.#opts.push(option, UNKNOWN);
-    else this.#opts[i + 1] = UNKNOWN;
+    if (i !== -1) this.#opts[i + 1] = UNKNOWN;
   }
 
   /** Timings of the message this handle ran last (Message.timings reads them on first use). */
@@ -137,8 +147,8 @@ export class PooledEasy extends Easy {
   /** curl_easy_reset, and forget what was set. */
   resetAll(): void {
     this.reset();
-    this.#opts = [];
-    this.#headers = [];
+    this.#opts = NO_OPTS;
+    this.#headers = NO_OPTS as readonly string[];
     this.#url = null;
     this.#pipeWait = 0;
     this.#acceptEncoding = null;
@@ -172,6 +182,15 @@ export class PooledEasy extends Easy {
     this.setopt(option as EasyOption, (lines.length === 0 ? null : lines) as never);
     this.#headers = shared ? lines : lines.slice(); // exact size: `lines` grew by push, with room to spare
   }
+}
+
+/** The memo of a handle that holds only libcurl's defaults (never written to). */
+const NO_OPTS: unknown[] = Object.freeze([]) as unknown as unknown[];
+
+// What libcurl holds for `option` when it was never set: NULL for the pointer options set()
+// sees, CURLAUTH_BASIC for the two authentication masks (Curl_init_userdefined).
+function libcurlDefault(option: number): unknown {
+  return option === CURLOPT_HTTPAUTH || option === CURLOPT_PROXYAUTH ? CURLAUTH_BASIC : null;
 }
 
 /** A forgotten option's value: not known, so any set() applies. */

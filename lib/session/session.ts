@@ -45,7 +45,7 @@ import { AuthManager } from './features/auth-manager';
 import { ContentDecoder } from './features/content-decoder';
 import type { SessionFeature, SessionFeatureType } from './features/feature';
 import { ProxyResolverDefault } from './features/proxy-resolver-default';
-import { kContentDecoded, kDisabled, kFlags, kItem, kPlainHref, kRequestHeaders, kSetResponse, kSetTransportError, kTimingsSource, Message, MessageFlags } from './message';
+import { kContentDecoded, kDisabled, kFlags, kItem, kPlainHref, kRequestHeaders, kSetResponse, kSetTimingsSource, kSetTransportError, Message, MessageFlags } from './message';
 import { watchMessage, watchSession } from './abort';
 import { Status, statusForCurlCode, statusIsTransportError } from './status';
 import { emit0, emit1, hasListeners, reportListenerError } from './listener-errors';
@@ -888,10 +888,8 @@ export class Session extends EventEmitter<SessionEvents> {
       this.#finish(item, Status.MALFORMED);
       return false;
     }
-    // Timings are read lazily from the handle: once it runs another message, the last one's are gone (null).
-    const last = easy.lastMsg as Message | null;
-    if (last !== null && last !== msg) last[kTimingsSource] = null;
-    easy.lastMsg = msg;
+    // Timings are read lazily from the handle: once it runs another message (run changes),
+    // the last one's are gone (null).
     easy.item = item;
     easy.run++;
     item.easy = easy;
@@ -1027,7 +1025,7 @@ export class Session extends EventEmitter<SessionEvents> {
   // A transfer of `item` ended. true: run it again (redirect, authentication, requeue).
   #completed(item: QueueItem, easy: PooledEasy, result: number, rawBody: Buffer, rawHeaders: Buffer, responseCode = 0): boolean {
     const msg = item.msg;
-    msg[kTimingsSource] = easy;
+    msg[kSetTimingsSource](easy);
     // A proxy that refuses CONNECT fails the transfer (CURLE_RECV_ERROR) in libcurl; in
     // libsoup the tunnel's reply is the message's response (a 407 is an authentication round
     // like any other): carry on with the CONNECT reply (its block is the last in rawHeaders).
