@@ -18,6 +18,7 @@ import {
   CURLOPT_PROXYAUTH,
   CURLOPT_FRESH_CONNECT,
   CURLOPT_PIPEWAIT,
+  CURLOPT_PROXY,
   CURLOPT_URL,
 } from '../libcurl/constants.generated';
 import type { MessageTimings } from './message';
@@ -34,27 +35,53 @@ export class PooledEasy extends Easy {
   writeFn: ((data: Buffer) => number) | null = null;
   prereqFn: PrereqCallback | null = null;
   debugFn: DebugCallback | null = null;
-  /**
-   * Option groups known to hold their plain-GET values, so a repeat GET skips them as a
-   * block instead of comparing each option (see Session's #prepare). Cleared by resetAll.
-   */
-  plainMethod = false;
-  plainAuth = false;
-  /** Which JavaScript callbacks are installed (a bit each); -1: unknown. */
-  callbackMask = -1;
+  // plainMethod, plainAuth, callbackMask, CURLOPT_PIPEWAIT and CURLOPT_FRESH_CONNECT, as
+  // bits of one field (each field is 8 bytes on each of 10,000 handles in flight).
+  #bits = CALLBACKS_UNKNOWN;
   // The options set through set(), as [option, value, option, value, ...] searched from the
   // start: a handle holds a dozen at most, and a Map's table cost about 500 bytes on each of
   // thousands of pooled handles (10,000 concurrent transfers) for no faster lookup. Shared
-  // and empty until the first option: a plain GET's handle then holds one pair (CURLOPT_PROXY)
-  // in an array of its size, not the 16 slots a push onto an empty array reserves.
+  // and empty until the first option (a plain GET's handle sets none through set()), then an
+  // array of its size, not the 16 slots a push onto an empty array reserves.
   #opts: unknown[] = NO_OPTS;
   #headers: readonly string[] = NO_OPTS as readonly string[];
   // The options every message sets, in fields of their own (libcurl's defaults to start
   // with) rather than searched for in #opts four times per message.
   #url: string | null = null;
-  #pipeWait = 0;
   #acceptEncoding: string | null = null;
-  #freshConnect = 0;
+  /** CURLOPT_PROXY as set ('' for none: libcurl's NULL would read the proxy environment). */
+  #proxy: string | null = null;
+
+  /**
+   * Option groups known to hold their plain-GET values, so a repeat GET skips them as a
+   * block instead of comparing each option (see Session's #prepare). Cleared by resetAll.
+   */
+  get plainMethod(): boolean {
+    return (this.#bits & PLAIN_METHOD) !== 0;
+  }
+  set plainMethod(on: boolean) {
+    this.#bits = on ? this.#bits | PLAIN_METHOD : this.#bits & ~PLAIN_METHOD;
+  }
+  get plainAuth(): boolean {
+    return (this.#bits & PLAIN_AUTH) !== 0;
+  }
+  set plainAuth(on: boolean) {
+    this.#bits = on ? this.#bits | PLAIN_AUTH : this.#bits & ~PLAIN_AUTH;
+  }
+  /** Which JavaScript callbacks are installed (a bit each, four of them); -1: unknown. */
+  get callbackMask(): number {
+    return ((this.#bits & CALLBACKS) >>> CALLBACKS_SHIFT) - 1;
+  }
+  set callbackMask(mask: number) {
+    this.#bits = (this.#bits & ~CALLBACKS) | ((mask + 1) << CALLBACKS_SHIFT);
+  }
+
+  /** CURLOPT_PROXY, set only when it differs. */
+  setProxy(proxy: string): void {
+    if (proxy === this.#proxy) return;
+    this.setopt(CURLOPT_PROXY, proxy);
+    this.#proxy = proxy;
+  }
 
   /** CURLOPT_URL and CURLOPT_PIPEWAIT, each set only when it differs from what the handle holds. */
   setTarget(url: string, pipeWait: number): void {
@@ -62,9 +89,9 @@ export class PooledEasy extends Easy {
       this.setopt(CURLOPT_URL, url);
       this.#url = url;
     }
-    if (pipeWait !== this.#pipeWait) {
+    if (pipeWait !== ((this.#bits & PIPEWAIT) !== 0 ? 1 : 0)) {
       this.setopt(CURLOPT_PIPEWAIT, pipeWait);
-      this.#pipeWait = pipeWait;
+      this.#bits = pipeWait !== 0 ? this.#bits | PIPEWAIT : this.#bits & ~PIPEWAIT;
     }
   }
 
@@ -77,9 +104,9 @@ export class PooledEasy extends Easy {
 
   /** CURLOPT_FRESH_CONNECT, set only when it differs. */
   setFreshConnect(fresh: number): void {
-    if (fresh === this.#freshConnect) return;
+    if (fresh === ((this.#bits & FRESH_CONNECT) !== 0 ? 1 : 0)) return;
     this.setopt(CURLOPT_FRESH_CONNECT, fresh);
-    this.#freshConnect = fresh;
+    this.#bits = fresh !== 0 ? this.#bits | FRESH_CONNECT : this.#bits & ~FRESH_CONNECT;
   }
 
   /**
@@ -150,12 +177,9 @@ export class PooledEasy extends Easy {
     this.#opts = NO_OPTS;
     this.#headers = NO_OPTS as readonly string[];
     this.#url = null;
-    this.#pipeWait = 0;
     this.#acceptEncoding = null;
-    this.#freshConnect = 0;
-    this.plainMethod = false;
-    this.plainAuth = false;
-    this.callbackMask = -1;
+    this.#proxy = null;
+    this.#bits = CALLBACKS_UNKNOWN; // plainMethod, plainAuth false; PIPEWAIT, FRESH_CONNECT 0
   }
 
   /**
@@ -183,6 +207,16 @@ export class PooledEasy extends Easy {
     this.#headers = shared ? lines : lines.slice(); // exact size: `lines` grew by push, with room to spare
   }
 }
+
+// PooledEasy's #bits.
+const PLAIN_METHOD = 1;
+const PLAIN_AUTH = 2;
+const PIPEWAIT = 4;
+const FRESH_CONNECT = 8;
+/** callbackMask + 1 (0: unknown), four bits from here. */
+const CALLBACKS_SHIFT = 4;
+const CALLBACKS = 0x1f << CALLBACKS_SHIFT;
+const CALLBACKS_UNKNOWN = 0;
 
 /** The memo of a handle that holds only libcurl's defaults (never written to). */
 const NO_OPTS: unknown[] = Object.freeze([]) as unknown as unknown[];
