@@ -30,11 +30,8 @@ export class PooledEasy extends Easy {
   run = 0;
   /** The session configuration generation last applied. */
   configVersion = -1;
-  /** The JavaScript callbacks, made once per handle (when a message needs them). */
-  headerFn: ((data: Buffer) => number) | null = null;
-  writeFn: ((data: Buffer) => number) | null = null;
-  prereqFn: PrereqCallback | null = null;
-  debugFn: DebugCallback | null = null;
+  /** The JavaScript callbacks, made once per handle when a message first needs one (null: none yet). */
+  #fns: HandleCallbacks | null = null;
   // plainMethod, plainAuth, callbackMask, CURLOPT_PIPEWAIT and CURLOPT_FRESH_CONNECT, as
   // bits of one field (each field is 8 bytes on each of 10,000 handles in flight).
   #bits = CALLBACKS_UNKNOWN;
@@ -74,6 +71,31 @@ export class PooledEasy extends Easy {
   }
   set callbackMask(mask: number) {
     this.#bits = (this.#bits & ~CALLBACKS) | ((mask + 1) << CALLBACKS_SHIFT);
+  }
+
+  get headerFn(): ((data: Buffer) => number) | null {
+    return this.#fns === null ? null : this.#fns.header;
+  }
+  set headerFn(fn: ((data: Buffer) => number) | null) {
+    (this.#fns ??= new HandleCallbacks()).header = fn;
+  }
+  get writeFn(): ((data: Buffer) => number) | null {
+    return this.#fns === null ? null : this.#fns.write;
+  }
+  set writeFn(fn: ((data: Buffer) => number) | null) {
+    (this.#fns ??= new HandleCallbacks()).write = fn;
+  }
+  get prereqFn(): PrereqCallback | null {
+    return this.#fns === null ? null : this.#fns.prereq;
+  }
+  set prereqFn(fn: PrereqCallback | null) {
+    (this.#fns ??= new HandleCallbacks()).prereq = fn;
+  }
+  get debugFn(): DebugCallback | null {
+    return this.#fns === null ? null : this.#fns.debug;
+  }
+  set debugFn(fn: DebugCallback | null) {
+    (this.#fns ??= new HandleCallbacks()).debug = fn;
   }
 
   /** CURLOPT_PROXY, set only when it differs. */
@@ -206,6 +228,14 @@ export class PooledEasy extends Easy {
     this.setopt(option as EasyOption, (lines.length === 0 ? null : lines) as never);
     this.#headers = shared ? lines : lines.slice(); // exact size: `lines` grew by push, with room to spare
   }
+}
+
+/** A handle's JavaScript callbacks (transfer-callbacks.ts), for the handles that ever needed one. */
+class HandleCallbacks {
+  header: ((data: Buffer) => number) | null = null;
+  write: ((data: Buffer) => number) | null = null;
+  prereq: PrereqCallback | null = null;
+  debug: DebugCallback | null = null;
 }
 
 // PooledEasy's #bits.
