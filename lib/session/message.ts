@@ -72,8 +72,39 @@ export const kDisabled = Symbol('curlio.session.disabled');
 export const kSetTransportError = Symbol('curlio.session.setTransportError');
 /** @internal the request headers, or null while nobody made any (msg.requestHeaders makes them). */
 export const kRequestHeaders = Symbol('curlio.session.requestHeaders');
+/** @internal records the handle that ran the last transfer (for timings). */
+export const kSetTimingsSource = Symbol('curlio.session.setTimingsSource');
 /** @internal the URI string, canonical http(s) without credentials, while no URL object was made from it; else null. */
 export const kPlainHref = Symbol('curlio.session.plainHref');
+
+/** @internal where a message's timings are read from: the handle that ran it, and how many runs it has made. */
+export interface TimingsSource {
+  readonly run: number;
+  readTimings(): MessageTimings | null;
+}
+
+/**
+ * What a Message needs only when the application sets it (signal, deadline, priority,
+ * firstParty, disabled features) or when something rare happened (a transport error, TLS
+ * errors under sslStrict false, timings read, the status line parsed for its reason, version
+ * or headers): one object made on first need, so a message that is sent and read for its
+ * status and body carries one null field instead of eleven (110 KB at 10,000 in flight).
+ */
+class MessageMore {
+  tlsErrors = 0;
+  firstParty: URL | null = null;
+  priority: number = MessagePriority.NORMAL;
+  signal: AbortSignal | null = null;
+  deadline = 0;
+  disabled: Set<Function> | null = null;
+  timings: MessageTimings | null = null;
+  /** The libcurl failure of the last attempt: [CURLcode, CURLOPT_ERRORBUFFER text, cause], or null. */
+  transportError: [number, string, unknown] | null = null;
+  /** From the status line, parsed when first asked for (or set): the reason phrase, the version, where the final block starts. */
+  reason: string | null = null;
+  version: HttpVersionValue = HttpVersion.HTTP_1_1;
+  blockStart = 0;
+}
 
 /**
  * EventEmitter's prototype without its constructor: EventEmitter.init gives every instance
@@ -88,39 +119,62 @@ const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 export class Message extends LazyEmitter<MessageEvents> {
   #method: string;
-  /** The parsed URI; null while only #href is (a canonical http(s) URI, see canonical-url.ts). */
-  #uri: URL | null = null;
-  #href = '';
+  /** The parsed URI, or while none was made, its string (a canonical http(s) URI, see canonical-url.ts). */
+  #uri: URL | string = '';
   #flags = 0;
   #decodedPending = false;
   #requestHeaders: MessageHeaders | null = null;
   #requestBody: Buffer | Readable | AsyncIterable<Buffer | string | Uint8Array> | null = null;
   #status = 0;
-  #reason: string | null = null;
-  #version: HttpVersionValue = HttpVersion.HTTP_1_1;
   #rawHeaders: Buffer | undefined = undefined;
-  #blockStart = 0;
   #responseHeaders: MessageHeaders | undefined = undefined;
   /** The response body, accumulated (empty until the body arrives). */
   responseBody: Buffer = EMPTY;
+  /** @internal */
+  [kItem]: unknown = null;
+  /** @internal the handle that ran the last transfer, for its timings (see kTimingsRun). */
+  [kTimingsSource]: TimingsSource | null = null;
+  /** The source's `run` when it ran this message: it has run another since when it differs. */
+  #timingsRun = 0;
+  /** What most messages never set or get (see MessageMore), or null while all of it is default. */
+  #more: MessageMore | null = null;
+
+  #extra(): MessageMore {
+    return (this.#more ??= new MessageMore());
+  }
+
   /** Set when sslStrict is false and the server's certificate was not trusted: the OpenSSL verify result. */
-  tlsErrors = 0;
+  get tlsErrors(): number {
+    return this.#more === null ? 0 : this.#more.tlsErrors;
+  }
+  set tlsErrors(errors: number) {
+    if (errors !== 0 || this.#more !== null) this.#extra().tlsErrors = errors;
+  }
+
   /** The first party for cookies (soup_message_set_first_party). */
-  firstParty: URL | null = null;
+  get firstParty(): URL | null {
+    return this.#more === null ? null : this.#more.firstParty;
+  }
+  set firstParty(uri: URL | null) {
+    if (uri !== null || this.#more !== null) this.#extra().firstParty = uri;
+  }
+
   /**
    * SoupMessagePriority (MessagePriority.VERY_LOW 0 ... VERY_HIGH 4, NORMAL 2): among the
    * messages queued in one loop turn, higher priorities start first.
    */
-  priority: number = MessagePriority.NORMAL;
-  /** @internal */
-  [kItem]: unknown = null;
-  /** @internal */
-  [kTimingsSource]: { readTimings(): MessageTimings | null } | null = null;
-  /** @internal */
-  [kDisabled]: Set<Function> | null = null;
-  #timings: MessageTimings | null = null;
-  /** The libcurl failure of the last attempt: [CURLcode, CURLOPT_ERRORBUFFER text, cause], or null. */
-  #transportError: [number, string, unknown] | null = null;
+  get priority(): number {
+    return this.#more === null ? MessagePriority.NORMAL : this.#more.priority;
+  }
+  set priority(priority: number) {
+    if (priority !== MessagePriority.NORMAL || this.#more !== null) this.#extra().priority = priority;
+  }
+
+  /** @internal features disabled for this message (disableFeature), or null. */
+  get [kDisabled](): Set<Function> | null {
+    return this.#more === null ? null : this.#more.disabled;
+  }
+
   /**
    * Cancels the message (Status.CANCELLED) when it aborts, as a GCancellable would; the
    * session's own `signal` applies too. Not for sendMessage, which blocks the thread.
@@ -132,7 +186,13 @@ export class Message extends LazyEmitter<MessageEvents> {
    * const status = await session.send(msg);   // Status.CANCELLED if it took longer
    * ```
    */
-  signal: AbortSignal | null = null;
+  get signal(): AbortSignal | null {
+    return this.#more === null ? null : this.#more.signal;
+  }
+  set signal(signal: AbortSignal | null) {
+    if (signal !== null || this.#more !== null) this.#extra().signal = signal;
+  }
+
   /**
    * Seconds the whole message may take from being queued, redirects and body included (0:
    * the session's `deadline`). Unlike `timeout`, which libsoup restarts with every byte,
@@ -146,7 +206,13 @@ export class Message extends LazyEmitter<MessageEvents> {
    * if ((await session.send(msg)) === Status.IO_ERROR) console.log(msg.error?.code); // 'CURLE_OPERATION_TIMEDOUT'
    * ```
    */
-  deadline = 0;
+  get deadline(): number {
+    return this.#more === null ? 0 : this.#more.deadline;
+  }
+  set deadline(seconds: number) {
+    if (seconds !== 0 || this.#more !== null) this.#extra().deadline = seconds;
+  }
+
   /** The response code libcurl reported with the response not parsed yet (0: unknown). */
   #knownStatus = 0;
 
@@ -212,7 +278,8 @@ export class Message extends LazyEmitter<MessageEvents> {
 
   /** The request URI; redirects update it. */
   get uri(): URL {
-    return (this.#uri ??= new URL(this.#href));
+    const uri = this.#uri;
+    return typeof uri === 'string' ? (this.#uri = new URL(uri)) : uri;
   }
 
   set uri(uri: URL | string) {
@@ -221,12 +288,14 @@ export class Message extends LazyEmitter<MessageEvents> {
 
   /** @internal the URI as a string. */
   get href(): string {
-    return this.#uri !== null ? this.#uri.href : this.#href;
+    const uri = this.#uri;
+    return typeof uri === 'string' ? uri : uri.href;
   }
 
   /** @internal */
   get [kPlainHref](): string | null {
-    return this.#uri === null ? this.#href : null;
+    const uri = this.#uri;
+    return typeof uri === 'string' ? uri : null;
   }
 
   // A canonical http(s) URI is kept as its string, parsed when msg.uri is first read;
@@ -234,11 +303,9 @@ export class Message extends LazyEmitter<MessageEvents> {
   #setUri(uri: string | URL): void {
     const href = typeof uri === 'string' ? uri : uri instanceof URL ? uri.href : null;
     if (href !== null && isCanonicalHttpUrl(href)) {
-      this.#uri = null;
-      this.#href = href;
+      this.#uri = href;
     } else {
       this.#uri = parseUri(uri);
-      this.#href = this.#uri.href;
     }
   }
 
@@ -273,23 +340,25 @@ export class Message extends LazyEmitter<MessageEvents> {
 
   get reasonPhrase(): string {
     if (this.#status < 0) this.#parseStatusLine();
-    return this.#reason ?? (this.#status === 0 ? '' : statusPhrase(this.#status));
+    const reason = this.#more === null ? null : this.#more.reason;
+    return reason ?? (this.#status === 0 ? '' : statusPhrase(this.#status));
   }
 
   /** The response's HTTP version (HttpVersion.HTTP_1_1 before one arrives). */
   get httpVersion(): HttpVersionValue {
     if (this.#status < 0) this.#parseStatusLine();
-    return this.#version;
+    return this.#more === null ? HttpVersion.HTTP_1_1 : this.#more.version;
   }
 
   set httpVersion(version: HttpVersionValue) {
-    this.#version = version;
+    if (version !== HttpVersion.HTTP_1_1 || this.#more !== null) this.#extra().version = version;
   }
 
   /** soup_message_set_status(_full). */
   setStatus(status: number, reasonPhrase?: string): void {
     this.#status = status;
-    this.#reason = reasonPhrase ?? null;
+    const reason = reasonPhrase ?? null;
+    if (reason !== null || this.#more !== null) this.#extra().reason = reason;
     this.#rawHeaders = undefined;
   }
 
@@ -297,7 +366,7 @@ export class Message extends LazyEmitter<MessageEvents> {
     if (this.#responseHeaders === undefined) {
       if (this.#status < 0) this.#parseStatusLine();
       this.#responseHeaders =
-        this.#rawHeaders !== undefined ? MessageHeaders.fromRaw(this.#rawHeaders, this.#blockStart) : new MessageHeaders(false);
+        this.#rawHeaders !== undefined ? MessageHeaders.fromRaw(this.#rawHeaders, this.#more === null ? 0 : this.#more.blockStart) : new MessageHeaders(false);
     }
     return this.#responseHeaders;
   }
@@ -315,7 +384,7 @@ export class Message extends LazyEmitter<MessageEvents> {
    * ```
    */
   get errorDetail(): string | null {
-    const e = this.#transportError;
+    const e = this.#more === null ? null : this.#more.transportError;
     if (e === null) return null;
     return e[1] !== '' ? e[1] : new CurlError('easy', e[0]).message; // libcurl wrote no detail: its text for the code
   }
@@ -325,14 +394,14 @@ export class Message extends LazyEmitter<MessageEvents> {
    * CURLcode, `url`, and the reason in its message), or null.
    */
   get error(): CurlError | null {
-    const e = this.#transportError;
+    const e = this.#more === null ? null : this.#more.transportError;
     if (e === null) return null;
     return new CurlError('easy', e[0], e[1] || undefined, { url: this.href, cause: e[2] });
   }
 
   /** @internal */
   [kSetTransportError](code: number, detail: string, cause?: unknown): void {
-    this.#transportError = [code, detail, cause];
+    this.#extra().transportError = [code, detail, cause];
   }
 
   /** Whether the server's certificate was trusted (true also for plain http). */
@@ -349,16 +418,31 @@ export class Message extends LazyEmitter<MessageEvents> {
 
   /** soup_message_disable_feature: the session's feature of this type skips this message. */
   disableFeature(type: Function): void {
-    (this[kDisabled] ??= new Set()).add(type);
+    (this.#extra().disabled ??= new Set()).add(type);
   }
 
-  /** Timings of the last request, read from libcurl on first use (null before one ran). */
+  /**
+   * Timings of the last request, read from libcurl on first use (null before one ran, and
+   * once the handle that ran it has run another message).
+   */
   get timings(): MessageTimings | null {
-    if (this.#timings === null && this[kTimingsSource] !== null) {
-      this.#timings = this[kTimingsSource].readTimings();
+    const source = this[kTimingsSource];
+    if (source !== null && (this.#more === null || this.#more.timings === null)) {
       this[kTimingsSource] = null;
+      const timings = source.run === this.#timingsRun ? source.readTimings() : null;
+      if (timings !== null) this.#extra().timings = timings;
     }
-    return this.#timings;
+    return this.#more === null ? null : this.#more.timings;
+  }
+
+  /**
+   * @internal the handle that ran the transfer just ended: its timings are read from it on
+   * first use, while it has not run another message (the handle keeps no reference to the
+   * message, so a finished message is not held by the pool).
+   */
+  [kSetTimingsSource](source: TimingsSource): void {
+    this[kTimingsSource] = source;
+    this.#timingsRun = source.run;
   }
 
   /**
@@ -371,8 +455,10 @@ export class Message extends LazyEmitter<MessageEvents> {
     this.#responseHeaders = undefined;
     this.#status = -1;
     this.#knownStatus = status;
-    this.#reason = null;
-    this.#timings = null;
+    if (this.#more !== null) {
+      this.#more.reason = null;
+      this.#more.timings = null;
+    }
     this.responseBody = body;
   }
 
@@ -383,11 +469,14 @@ export class Message extends LazyEmitter<MessageEvents> {
     this.#rawHeaders = undefined;
     this.#responseHeaders = undefined;
     this.#status = 0;
-    this.#reason = null;
-    this.#timings = null;
     this.responseBody = EMPTY;
-    this.tlsErrors = 0;
-    this.#transportError = null;
+    const more = this.#more;
+    if (more !== null) {
+      more.reason = null;
+      more.timings = null;
+      more.tlsErrors = 0;
+      more.transportError = null;
+    }
   }
 
   // The last block is the final response: libcurl's buffer also holds 1xx responses,
@@ -401,19 +490,20 @@ export class Message extends LazyEmitter<MessageEvents> {
     while (end > 0 && (text.charCodeAt(end - 1) === 10 || text.charCodeAt(end - 1) === 13)) end--;
     const sep = end < 4 ? -1 : text.lastIndexOf('\r\n\r\n', end - 4);
     const start = sep < 0 ? 0 : sep + 4;
-    this.#blockStart = start;
+    const more = this.#extra();
+    more.blockStart = start;
     let lineEnd = text.indexOf('\r\n', start);
     if (lineEnd < 0) lineEnd = end;
     // "HTTP/1.1 200 OK", "HTTP/2 200"
     const line = text.slice(start, lineEnd);
     const sp1 = line.indexOf(' ');
     const version = line.slice(5, sp1 < 0 ? line.length : sp1);
-    this.#version = version === '1.0' ? HttpVersion.HTTP_1_0 : version.startsWith('2') ? HttpVersion.HTTP_2_0 : HttpVersion.HTTP_1_1;
+    more.version = version === '1.0' ? HttpVersion.HTTP_1_0 : version.startsWith('2') ? HttpVersion.HTTP_2_0 : HttpVersion.HTTP_1_1;
     if (sp1 < 0) return;
     const sp2 = line.indexOf(' ', sp1 + 1);
     this.#status = Number(line.slice(sp1 + 1, sp2 < 0 ? line.length : sp2)) | 0;
     const reason = sp2 < 0 ? '' : line.slice(sp2 + 1).trim();
-    this.#reason = reason === '' ? null : reason;
+    more.reason = reason === '' ? null : reason;
   }
 }
 

@@ -45,7 +45,7 @@ import { AuthManager } from './features/auth-manager';
 import { ContentDecoder } from './features/content-decoder';
 import type { SessionFeature, SessionFeatureType } from './features/feature';
 import { ProxyResolverDefault } from './features/proxy-resolver-default';
-import { kContentDecoded, kDisabled, kFlags, kItem, kPlainHref, kRequestHeaders, kSetResponse, kSetTransportError, kTimingsSource, Message, MessageFlags } from './message';
+import { kContentDecoded, kDisabled, kFlags, kItem, kPlainHref, kRequestHeaders, kSetResponse, kSetTimingsSource, kSetTransportError, Message, MessageFlags } from './message';
 import { watchMessage, watchSession } from './abort';
 import { Status, statusForCurlCode, statusIsTransportError } from './status';
 import { emit0, emit1, hasListeners, reportListenerError } from './listener-errors';
@@ -528,9 +528,10 @@ export class Session extends EventEmitter<SessionEvents> {
     const item = new QueueItem(msg, callback);
     item.statusResolve = statusResolve;
     if (stream !== null) {
-      item.streamResolve = stream.resolve;
-      item.streamReject = stream.reject;
-      item.streamWaiting = true;
+      const more = item.extra();
+      more.streamResolve = stream.resolve;
+      more.streamReject = stream.reject;
+      more.streamWaiting = true;
     }
     msg[kItem] = item;
     this.#items.add(item);
@@ -887,10 +888,8 @@ export class Session extends EventEmitter<SessionEvents> {
       this.#finish(item, Status.MALFORMED);
       return false;
     }
-    // Timings are read lazily from the handle: once it runs another message, the last one's are gone (null).
-    const last = easy.lastMsg as Message | null;
-    if (last !== null && last !== msg) last[kTimingsSource] = null;
-    easy.lastMsg = msg;
+    // Timings are read lazily from the handle: once it runs another message (run changes),
+    // the last one's are gone (null).
     easy.item = item;
     easy.run++;
     item.easy = easy;
@@ -944,25 +943,28 @@ export class Session extends EventEmitter<SessionEvents> {
     // JavaScript callbacks only for what someone listens to.
     const wantChunks = item.stream !== null || item.streamResolve !== null || hasListeners(msg, 'got-chunk');
     const wantHeaders = wantChunks || hasListeners(msg, 'got-headers');
-    item.headerChunks = wantHeaders ? [] : null;
-    item.bodyChunks = wantChunks ? [] : null;
-    item.gotHeaders = false;
-    if (wantHeaders) {
-      item.blockStart = 0;
-      item.headerBytes = 0;
-      item.trailers = false;
-    }
-    item.bodyBytes = 0;
-    item.failure = null;
-    item.connects = 0;
     // wrote-headers / wrote-body: libcurl tells what it sends only through its debug callback.
     const wantWrote = hasListeners(msg, 'wrote-headers') || hasListeners(msg, 'wrote-body');
-    item.wrote = 0;
-    if (wantWrote) {
-      item.bodySent = 0;
-      item.bodyLength = body === null ? 0 : Buffer.isBuffer(body) ? body.length : (msg.requestHeaders.contentLength ?? -1);
-    }
     const wantPrereq = hasListeners(this, 'request-started') || hasListeners(this, 'connection-created') || hasListeners(this, 'tunneling');
+    item.gotHeaders = false;
+    // This attempt's callback state, in the item's QueueItemMore: made only for a message
+    // that gets a callback (or has one from an earlier attempt, or a stream).
+    const more = wantHeaders || wantWrote || wantPrereq ? item.extra() : item.more;
+    if (more !== null) {
+      more.headerChunks = wantHeaders ? [] : null;
+      more.bodyChunks = wantChunks ? [] : null;
+      more.blockStart = 0;
+      more.headerBytes = 0;
+      more.trailers = false;
+      more.bodyBytes = 0;
+      more.failure = null;
+      more.connects = 0;
+      more.wrote = 0;
+      if (wantWrote) {
+        more.bodySent = 0;
+        more.bodyLength = body === null ? 0 : Buffer.isBuffer(body) ? body.length : (msg.requestHeaders.contentLength ?? -1);
+      }
+    }
     // The callbacks are made once per handle, so the same wishes mean the same options.
     const mask = (wantHeaders ? 1 : 0) | (wantChunks ? 2 : 0) | (wantWrote ? 4 : 0) | (wantPrereq ? 8 : 0);
     if (mask !== easy.callbackMask) {
@@ -1023,7 +1025,7 @@ export class Session extends EventEmitter<SessionEvents> {
   // A transfer of `item` ended. true: run it again (redirect, authentication, requeue).
   #completed(item: QueueItem, easy: PooledEasy, result: number, rawBody: Buffer, rawHeaders: Buffer, responseCode = 0): boolean {
     const msg = item.msg;
-    msg[kTimingsSource] = easy;
+    msg[kSetTimingsSource](easy);
     // A proxy that refuses CONNECT fails the transfer (CURLE_RECV_ERROR) in libcurl; in
     // libsoup the tunnel's reply is the message's response (a 407 is an authentication round
     // like any other): carry on with the CONNECT reply (its block is the last in rawHeaders).
@@ -1046,7 +1048,7 @@ export class Session extends EventEmitter<SessionEvents> {
       return false;
     }
     // A chunked body whose last chunk libcurl sent without a DATA_OUT after the reader's end.
-    if (item.wrote === 1 && item.bodyLength < 0 && item.reader?.ended === true) this.#callbacks.wrote(item, 2);
+    if (item.more !== null && item.more.wrote === 1 && item.more.bodyLength < 0 && item.reader?.ended === true) this.#callbacks.wrote(item, 2);
     msg[kSetResponse](rawHeaders, rawBody, responseCode);
     if (item.decoding) msg[kContentDecoded]();
     if (!this.#sslStrict && item.https) msg.tlsErrors = easy.getinfo<number>(CURLINFO_SSL_VERIFYRESULT);

@@ -12,7 +12,7 @@ import { ResponseStream } from './body-streams';
 import type { PooledEasy } from './easy-pool';
 import { emit0, emit1, reportListenerError } from './listener-errors';
 import { kFlags, kItem, kSetResponse, MessageFlags } from './message';
-import type { QueueItem } from './message-queue';
+import type { QueueItem, QueueItemMore } from './message-queue';
 import type { ConnectionInfo } from './session';
 import { Status } from './status';
 
@@ -47,30 +47,31 @@ export class TransferCallbacks {
     if (easy.headerFn !== null) return easy.headerFn;
     const fn = (data: Buffer): number => {
       const item = easy.item as QueueItem | null;
-      if (item === null || item.headerChunks === null) return 0; // cancelled: abort the transfer
-      const chunks = item.headerChunks;
-      if (item.blockStart === chunks.length && !item.trailers) {
-        item.blockBytes = 0;
+      const more = item === null ? null : item.more;
+      if (item === null || more === null || more.headerChunks === null) return 0; // cancelled: abort the transfer
+      const chunks = more.headerChunks;
+      if (more.blockStart === chunks.length && !more.trailers) {
+        more.blockBytes = 0;
         // After the final response's block: trailers, or a new response of libcurl's own
         // round (an authentication it answers itself) starting with its status line.
-        if (item.gotHeaders) item.trailers = !isStatusLine(data);
+        if (item.gotHeaders) more.trailers = !isStatusLine(data);
       }
-      item.blockBytes += data.length;
-      item.headerBytes += data.length;
+      more.blockBytes += data.length;
+      more.headerBytes += data.length;
       // libcurl 8's bounds (MAX_HTTP_RESP_HEADER_SIZE, and 20 times that for all blocks);
       // libcurl 7.88 has none, and endless headers or trailers would grow without end.
-      if (item.blockBytes > MAX_HEADER_BLOCK || item.headerBytes > MAX_HEADER_TOTAL) {
-        item.failure = { status: Status.IO_ERROR, reason: `Response headers exceed ${item.blockBytes > MAX_HEADER_BLOCK ? MAX_HEADER_BLOCK : MAX_HEADER_TOTAL} bytes` };
+      if (more.blockBytes > MAX_HEADER_BLOCK || more.headerBytes > MAX_HEADER_TOTAL) {
+        more.failure = { status: Status.IO_ERROR, reason: `Response headers exceed ${more.blockBytes > MAX_HEADER_BLOCK ? MAX_HEADER_BLOCK : MAX_HEADER_TOTAL} bytes` };
         return 0;
       }
       const ends = data.length <= 2 && (data[0] === 13 || data[0] === 10);
-      if (item.trailers) {
+      if (more.trailers) {
         // Read and dropped, as libsoup 2 does; their end is no new block.
-        if (ends) item.trailers = false;
+        if (ends) more.trailers = false;
         return data.length;
       }
       chunks.push(data);
-      if (ends) this.#headersEnded(item, easy);
+      if (ends) this.#headersEnded(item, more, easy);
       return easy.item === item ? data.length : 0;
     };
     easy.headerFn = fn;
@@ -80,10 +81,10 @@ export class TransferCallbacks {
   // A header block ended: only its own chunks are joined and parsed (a flood of 1xx blocks
   // costs each block once), and a 1xx block or a tunnel's reply is dropped, as libsoup
   // keeps neither.
-  #headersEnded(item: QueueItem, easy: PooledEasy): void {
+  #headersEnded(item: QueueItem, more: QueueItemMore, easy: PooledEasy): void {
     const msg = item.msg;
-    const chunks = item.headerChunks as Buffer[];
-    const start = item.blockStart;
+    const chunks = more.headerChunks as Buffer[];
+    const start = more.blockStart;
     msg[kSetResponse](start === 0 ? Buffer.concat(chunks) : Buffer.concat(chunks.slice(start)), EMPTY);
     const status = msg.statusCode;
     // 1xx, CONNECT replies, and the rounds libcurl answers itself (redirects are ours).
@@ -91,20 +92,20 @@ export class TransferCallbacks {
       chunks.length = start;
       return;
     }
-    item.blockStart = chunks.length;
+    more.blockStart = chunks.length;
     item.gotHeaders = true;
     this.#host.enterCurl();
     try {
       emit0(msg, 'got-headers');
-      if (item.streamResolve !== null && easy.item === item) {
+      if (more.streamResolve !== null && easy.item === item) {
         if (!this.#host.sendsAgain(item)) {
           const stream = new ResponseStream(() => {
             if (easy.item === item && !item.paused) easy.pause(CURLPAUSE_CONT);
           });
-          item.stream = stream;
-          const resolve = item.streamResolve;
-          item.streamResolve = null;
-          item.streamWaiting = false;
+          more.stream = stream;
+          const resolve = more.streamResolve;
+          more.streamResolve = null;
+          more.streamWaiting = false;
           resolve(stream);
         }
       }
@@ -120,13 +121,14 @@ export class TransferCallbacks {
       const item = easy.item as QueueItem | null;
       if (item === null) return 0;
       const msg = item.msg;
-      if (!item.gotHeaders && item.headerChunks !== null) return data.length; // a body we will not use (redirect, 401)
-      item.bodyBytes += data.length;
-      if (item.bodyBytes > this.#host.maxBodySize() && this.#host.maxBodySize() > 0) {
-        item.failure = { status: Status.IO_ERROR, reason: bodyTooLarge(this.#host.maxBodySize()) };
+      const more = item.extra();
+      if (!item.gotHeaders && more.headerChunks !== null) return data.length; // a body we will not use (redirect, 401)
+      more.bodyBytes += data.length;
+      if (more.bodyBytes > this.#host.maxBodySize() && this.#host.maxBodySize() > 0) {
+        more.failure = { status: Status.IO_ERROR, reason: bodyTooLarge(this.#host.maxBodySize()) };
         return 0;
       }
-      const stream = item.stream;
+      const stream = more.stream;
       if (stream !== null) {
         if (stream.destroyed) return 0;
         if (stream.readableLength >= stream.readableHighWaterMark) {
@@ -134,7 +136,7 @@ export class TransferCallbacks {
           return CURL_WRITEFUNC_PAUSE;
         }
       } else if ((msg[kFlags] & MessageFlags.OVERWRITE_CHUNKS) === 0) {
-        item.bodyChunks?.push(data);
+        more.bodyChunks?.push(data);
       }
       this.#host.enterCurl();
       try {
@@ -160,16 +162,17 @@ export class TransferCallbacks {
     if (easy.debugFn !== null) return easy.debugFn;
     const fn = (_: unknown, type: number, data: Buffer): number => {
       const item = easy.item as QueueItem | null;
-      if (item === null || item.wrote === 2) return 0;
+      const more = item === null ? null : item.more;
+      if (item === null || more === null || more.wrote === 2) return 0;
       if (type === CURLINFO_HEADER_OUT) {
         // The request to a proxy for a tunnel is not the message's.
-        if (item.wrote !== 0 || (item.proxy !== null && data.subarray(0, 8).toString('latin1') === 'CONNECT ')) return 0;
-        this.wrote(item, item.bodyLength === 0 ? 2 : 1);
-      } else if (type === CURLINFO_DATA_OUT && item.wrote === 1) {
-        item.bodySent += data.length;
-        const length = item.bodyLength;
+        if (more.wrote !== 0 || (item.proxy !== null && data.subarray(0, 8).toString('latin1') === 'CONNECT ')) return 0;
+        this.wrote(item, more.bodyLength === 0 ? 2 : 1);
+      } else if (type === CURLINFO_DATA_OUT && more.wrote === 1) {
+        more.bodySent += data.length;
+        const length = more.bodyLength;
         // A chunked body: its end goes out right after the reader handed it over.
-        if ((length >= 0 && item.bodySent >= length) || (length < 0 && item.reader?.ended === true)) this.wrote(item, 2);
+        if ((length >= 0 && more.bodySent >= length) || (length < 0 && item.reader?.ended === true)) this.wrote(item, 2);
       }
       return 0;
     };
@@ -180,14 +183,15 @@ export class TransferCallbacks {
   /** wrote-headers, then (upTo 2) wrote-body, each once per attempt. */
   wrote(item: QueueItem, upTo: number): void {
     const msg = item.msg;
+    const more = item.extra();
     this.#host.enterCurl();
     try {
-      if (item.wrote === 0) {
-        item.wrote = 1;
+      if (more.wrote === 0) {
+        more.wrote = 1;
         emit0(msg, 'wrote-headers');
       }
-      if (upTo === 2 && item.wrote === 1 && msg[kItem] === item) {
-        item.wrote = 2;
+      if (upTo === 2 && more.wrote === 1 && msg[kItem] === item) {
+        more.wrote = 2;
         emit0(msg, 'wrote-body');
       }
     } finally {
@@ -204,8 +208,9 @@ export class TransferCallbacks {
       this.#host.enterCurl();
       try {
         const connects = easy.getinfo<number>(CURLINFO_NUM_CONNECTS);
-        if (connects > item.connects) {
-          item.connects = connects;
+        const more = item.extra();
+        if (connects > more.connects) {
+          more.connects = connects;
           const info: ConnectionInfo = { remoteAddress: primaryIp, remotePort: primaryPort, localAddress: localIp, localPort, proxy: item.proxy };
           emit1(this.#host.session, 'connection-created', info);
           if (item.proxy !== null && item.https) emit1(this.#host.session, 'tunneling', info);

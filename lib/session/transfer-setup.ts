@@ -20,7 +20,6 @@ import {
   CURLOPT_POST,
   CURLOPT_POSTFIELDS,
   CURLOPT_POSTFIELDSIZE_LARGE,
-  CURLOPT_PROXY,
   CURLOPT_PROXYAUTH,
   CURLOPT_PROXYPASSWORD,
   CURLOPT_PROXYUSERNAME,
@@ -181,7 +180,7 @@ export function setProxyAndCredentials(easy: PooledEasy, proxy: string | null, c
   // No proxy and no credentials on a handle that had none either: nothing to set.
   const plainAuth = proxy === null && userAuth === null && proxyAuth === null;
   if (plainAuth && easy.plainAuth) return;
-  easy.set(CURLOPT_PROXY, proxy ?? '');
+  easy.setProxy(proxy ?? '');
   easy.set(CURLOPT_HTTPAUTH, userAuth?.curlAuth ?? CURLAUTH_BASIC);
   easy.set(CURLOPT_USERNAME, userAuth?.username ?? null);
   easy.set(CURLOPT_PASSWORD, userAuth?.password ?? null);
