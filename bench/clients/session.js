@@ -11,37 +11,44 @@ function bodyLength(body) {
   throw new Error(`cannot measure responseBody of type ${typeof body}`);
 }
 
-main('session', async (opts) => {
-  let curlio;
-  let note;
-  try {
-    curlio = require('../../dist');
-  } catch (e) {
-    throw new SkipClient(`dist/ does not load: ${e.message}`);
-  }
-  let { Session, Message } = curlio;
-  if (typeof Session !== 'function') {
-    // Until lib/index.ts re-exports it, the layer is reachable as dist/session.
+/** The Session client as `name`, with `extra` Session options (session-io-thread.js: ioThread). */
+function sessionClient(name, extra = {}) {
+  main(name, async (opts) => {
+    let curlio;
+    let note;
     try {
-      ({ Session, Message } = require('../../dist/session'));
-      note = 'loaded from dist/session (not exported from curlio yet)';
-    } catch {}
-  }
-  if (typeof Session !== 'function' || typeof Message !== 'function') {
-    throw new SkipClient('Session/Message are not exported from curlio yet');
-  }
-  const sessionOpts = { maxConns: opts.c, maxConnsPerHost: opts.c };
-  if (opts.h2) sessionOpts.sslCaFile = opts.caFile;
-  const session = new Session(sessionOpts);
-  async function one() {
-    const msg = new Message('GET', opts.url);
-    const status = await session.send(msg);
-    if (status !== 200) throw new Error(`status ${status}`);
-    return bodyLength(msg.responseBody);
-  }
-  return {
-    note,
-    run: (count) => runWorkers(count, opts.c, opts.expectLen, one),
-    close: () => session.close?.() ?? session.abort?.(),
-  };
-});
+      curlio = require('../../dist');
+    } catch (e) {
+      throw new SkipClient(`dist/ does not load: ${e.message}`);
+    }
+    let { Session, Message } = curlio;
+    if (typeof Session !== 'function') {
+      // Until lib/index.ts re-exports it, the layer is reachable as dist/session.
+      try {
+        ({ Session, Message } = require('../../dist/session'));
+        note = 'loaded from dist/session (not exported from curlio yet)';
+      } catch {}
+    }
+    if (typeof Session !== 'function' || typeof Message !== 'function') {
+      throw new SkipClient('Session/Message are not exported from curlio yet');
+    }
+    const sessionOpts = { maxConns: opts.c, maxConnsPerHost: opts.c, ...extra };
+    if (opts.h2) sessionOpts.sslCaFile = opts.caFile;
+    const session = new Session(sessionOpts);
+    if (extra.ioThread && session.ioThread !== true) throw new SkipClient('Session has no ioThread option in this build');
+    async function one() {
+      const msg = new Message('GET', opts.url);
+      const status = await session.send(msg);
+      if (status !== 200) throw new Error(`status ${status}`);
+      return bodyLength(msg.responseBody);
+    }
+    return {
+      note,
+      run: (count) => runWorkers(count, opts.c, opts.expectLen, one),
+      close: () => session.close?.() ?? session.abort?.(),
+    };
+  });
+}
+
+module.exports = { sessionClient };
+if (require.main === module) sessionClient('session');
