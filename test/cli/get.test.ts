@@ -90,6 +90,14 @@ test('a redirect is followed into a clean file: the 3xx page is not kept', async
   expect(fs.readdirSync(dir)).toEqual(['redirect-to']);
 });
 
+function isNode(pid: number): boolean {
+  try {
+    return fs.readlinkSync(`/proc/${pid}/exe`) === fs.realpathSync(process.execPath);
+  } catch {
+    return false;
+  }
+}
+
 /** The pids below `pid` (children, grandchildren...), from /proc. */
 function descendants(pid: number): number[] {
   const parents = new Map<number, number>();
@@ -122,15 +130,18 @@ async function waitFor(what: string, check: () => boolean, ms = 30_000): Promise
 test('Ctrl-C removes the .part files, gives the cursor back and exits 130', async () => {
   // 2000 chunks of 1 KiB, 20 ms apart: 40 s, far longer than the test waits.
   const urls = [`${server.url}/drip/2000/20`, `${server.url}/bytes/5000000`];
-  const command = [...CLI, 'get', '-o', dir, ...urls].map(shellQuote).join(' ');
+  // `exec`: /bin/sh (dash, which `script` runs when SHELL is unset, as in CI) keeps itself as
+  // curlio's parent otherwise, and its cmdline names main.ts too.
+  const command = `exec ${[...CLI, 'get', '-o', dir, ...urls].map(shellQuote).join(' ')}`;
   const { spawn } = await import('node:child_process');
-  const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('script', ['-qec', command, '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SHELL: '/bin/sh' } });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString('latin1')));
   // 'close', not 'exit': 'exit' can come before the last bytes `script` copied from the pty are read.
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   await waitFor('the .part file', () => fs.readdirSync(dir).some((f) => f.endsWith('.part')) && output.includes('\x1b[?25l'));
-  const curlio = descendants(child.pid!).find((pid) => fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('main.ts'));
+  // The node process itself, never a shell around it: SIGINT would kill the shell and leave curlio running.
+  const curlio = descendants(child.pid!).find((pid) => isNode(pid) && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('main.ts'));
   expect(curlio).toBeDefined();
   process.kill(curlio!, 'SIGINT');
   expect(await exited).toBe(130);
