@@ -22,7 +22,9 @@ const ROWS = {
   'small-1': { title: '13-byte GET, 1 in flight', path: '/small', c: 1, n: 20000, warmup: 1000, quick: 300, unit: 'req/s' },
   'small-50': { title: '13-byte GET, 50 in flight', path: '/small', c: 50, n: 60000, warmup: 5000, quick: 1000, unit: 'req/s' },
   'h2-50': { title: 'HTTPS HTTP/2 13-byte GET, 50 in flight', https: true, h2: true, path: '/small', c: 50, n: 40000, warmup: 2000, quick: 1000, unit: 'req/s' },
-  'large-10': { title: '1 MiB GET, 10 in flight', path: '/large', expectLen: LARGE_SIZE, c: 10, n: 1500, warmup: 100, quick: 50, unit: 'MB/s' },
+  // c-keep: the C loop discards the body; a program that uses it keeps it in memory first, and
+  // that copy and its fresh pages are most of what a 1 MiB body costs (bench/PROFILE.md).
+  'large-10': { title: '1 MiB GET, 10 in flight', path: '/large', expectLen: LARGE_SIZE, c: 10, n: 1500, warmup: 100, quick: 50, unit: 'MB/s', extraClients: { after: 'c', add: ['c-keep'] } },
   // libcurl 7.88 walks its connection list twice per transfer (bench/PROFILE.md, "Memory per
   // transfer at 10,000 in flight"): the C loop alone took 20-150 s of wall on a loaded 2-core
   // host, past the 40 s default, so the row failed with a timeout instead of a figure.
@@ -42,6 +44,7 @@ const ROWS = {
 const CLIENTS = ['c', 'session', 'session-io-thread', 'multi-js', 'multi-perform', 'multi-io-thread', 'undici', 'node-http'];
 const CLIENT_LABEL = {
   c: 'C ceiling (multi_epoll.c)',
+  'c-keep': 'C keeping each body in memory (multi_epoll.c, KEEP_BODY=1, as getinmemory.c)',
   session: 'curlio Session.send',
   'multi-js': 'curlio Multi, JS socket/timer callbacks + Poll',
   'multi-perform': 'curlio Multi.perform (native driver)',
@@ -83,7 +86,7 @@ function parseArgs(argv) {
     } else throw new Error(`unknown option ${a} (see --help)`);
   }
   for (const r of o.rows ?? []) if (!ROWS[r]) throw new Error(`unknown row ${r}; rows: ${Object.keys(ROWS).join(', ')}`);
-  for (const c of o.clients ?? []) if (!CLIENTS.includes(c)) throw new Error(`unknown client ${c}; clients: ${CLIENTS.join(', ')}`);
+  for (const c of o.clients ?? []) if (!CLIENTS.includes(c) && c !== 'c-keep') throw new Error(`unknown client ${c}; clients: ${CLIENTS.join(', ')}`);
   if (o.smoke) {
     o.rounds = 1;
     o.write = false;
@@ -169,7 +172,8 @@ function runChild(cmd, args, { env, timeoutS }) {
       err += `\ntimed out after ${timeoutS}s`;
       child.kill('SIGKILL');
     }, timeoutS * 1000);
-    child.on('exit', (code, signal) => {
+    // 'close', not 'exit': the last line of stdout may still be unread when 'exit' comes.
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
       const line = out.trim().split('\n').filter((l) => l.startsWith('{')).pop();
       let res;
@@ -204,10 +208,10 @@ function measurementArgs(row, opts, server) {
 }
 
 async function measure(client, m, ctx) {
-  if (client === 'c') {
+  if (client === 'c' || client === 'c-keep') {
     const a = [m.url, m.n, m.c, m.expectLen, m.warmup];
     if (m.h2) a.push('h2', m.caFile);
-    return runChild(ctx.multiEpoll, a, ctx);
+    return runChild(ctx.multiEpoll, a, client === 'c-keep' ? { ...ctx, env: { ...(ctx.env ?? process.env), KEEP_BODY: '1' } } : ctx);
   }
   return runChild(process.execPath, ['--expose-gc', path.join(__dirname, 'clients', `${client}.js`), JSON.stringify(m)], ctx);
 }
@@ -317,6 +321,13 @@ function tableFor(rowKey, row, s, m) {
     lines.push(line);
   }
   lines.push('');
+  const keep = s['c-keep']?.value;
+  if (keep != null && !s['c-keep'].invalid) {
+    const against = Object.entries(s)
+      .filter(([client, x]) => client !== 'c' && client !== 'c-keep' && x.value != null && !x.invalid)
+      .map(([client, x]) => `${CLIENT_LABEL[client] ?? client} ${ratio(x.value, keep)}`);
+    lines.push(`Against the C loop that keeps each body (the work a program using the body cannot skip): ${against.join(', ')}.`, '');
+  }
   for (const [client, x] of Object.entries(s)) if (x.samples) lines.push(longRunLines(CLIENT_LABEL[client] ?? client, x.samples));
   return lines.join('\n');
 }
@@ -410,6 +421,10 @@ async function main() {
       }
       const m = measurementArgs(row, opts, server);
       let clients = row.clients ?? CLIENTS;
+      if (row.extraClients) {
+        const at = clients.indexOf(row.extraClients.after) + 1;
+        clients = [...clients.slice(0, at), ...row.extraClients.add, ...clients.slice(at)];
+      }
       if (opts.clients) clients = clients.filter((c) => opts.clients.includes(c));
       const rounds = opts.smoke ? 1 : row.rounds ?? opts.rounds;
       const runs = Object.fromEntries(clients.map((c) => [c, []]));

@@ -3,6 +3,10 @@
  * length checked. Prints one JSON line (the same shape as bench/clients/harness.js).
  *
  *   multi_epoll URL N C EXPECT_LEN WARMUP [h2] [CAFILE]
+ *
+ * With KEEP_BODY=1 in the environment each body is kept in memory as curl's getinmemory.c
+ * does (realloc per chunk, freed when the transfer is done): the work a program that uses
+ * the body cannot skip, and the fair floor for a client that hands the body over whole.
  */
 #include <curl/curl.h>
 #include <errno.h>
@@ -17,7 +21,10 @@
 struct transfer {
   CURL *easy;
   long bytes;
+  char *body; /* KEEP_BODY only */
 };
+
+static int keep_body;
 
 static int epfd;
 /* libcurl's timer is one-shot and relative to the moment TIMERFUNCTION was called, so the
@@ -60,9 +67,16 @@ static int timer_cb(CURLM *multi, long ms, void *clientp) {
 }
 
 static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *userdata) {
-  (void)ptr;
-  ((struct transfer *)userdata)->bytes += (long)(size * nmemb);
-  return size * nmemb;
+  struct transfer *t = userdata;
+  size_t n = size * nmemb;
+  if (keep_body) {
+    char *grown = realloc(t->body, (size_t)t->bytes + n);
+    if (!grown) return 0;
+    memcpy(grown + t->bytes, ptr, n);
+    t->body = grown;
+  }
+  t->bytes += (long)n;
+  return n;
 }
 
 static long kb_field(const char *name) {
@@ -131,6 +145,8 @@ static void check_multi_info(CURLM *multi) {
       }
     }
     bytes_total += t->bytes;
+    free(t->body);
+    t->body = NULL;
     finished++;
     curl_multi_remove_handle(multi, easy);
     if (started < phase_total) {
@@ -186,6 +202,7 @@ int main(int argc, char **argv) {
   int h2 = argc > 6 && strcmp(argv[6], "h2") == 0;
   const char *cafile = argc > 7 ? argv[7] : NULL;
   expect_len = atol(argv[4]);
+  keep_body = getenv("KEEP_BODY") && strcmp(getenv("KEEP_BODY"), "1") == 0;
 
   long rss_load = kb_field("VmRSS");
   curl_global_init(CURL_GLOBAL_DEFAULT);
