@@ -17,6 +17,8 @@ const ROOT = path.resolve(__dirname, '..');
 const SMALL_LEN = Buffer.byteLength(SMALL_BODY);
 
 // ---------------------------------------------------------------------------------------
+const FETCH_CLIENTS = ['c', 'fetch-curlio', 'fetch-undici', 'fetch-node'];
+
 // What is measured. n: requests timed per measurement; warmup: requests run first, untimed.
 const ROWS = {
   'small-1': { title: '13-byte GET, 1 in flight', path: '/small', c: 1, n: 20000, warmup: 1000, quick: 300, unit: 'req/s' },
@@ -28,6 +30,9 @@ const ROWS = {
   // libcurl 7.88 walks its connection list twice per transfer (bench/PROFILE.md, "Memory per
   // transfer at 10,000 in flight"): the C loop alone took 20-150 s of wall on a loaded 2-core
   // host, past the 40 s default, so the row failed with a timeout instead of a figure.
+  // The front door: fetch() beside undici's and Node's, the body read whole (arrayBuffer()).
+  'fetch-small-50': { title: 'fetch(), 13-byte body, 50 in flight', path: '/small', c: 50, n: 20000, warmup: 2000, quick: 500, unit: 'req/s', clients: FETCH_CLIENTS, peer: 'fetch-undici' },
+  'fetch-large-10': { title: 'fetch(), 1 MiB body read whole, 10 in flight', path: '/large', expectLen: LARGE_SIZE, c: 10, n: 1000, warmup: 100, quick: 50, unit: 'MB/s', clients: FETCH_CLIENTS, peer: 'fetch-undici' },
   'conc-10k': { title: '10,000 concurrent transfers (13-byte GET)', path: '/small', c: 10000, n: 10000, warmup: 0, quick: 10000, quickC: 1000, unit: 'req/s', memory: true, timeoutS: 300 },
   // The warm-up is long because V8 grows its young generation (heapTotal) under a high
   // allocation rate for the first few hundred thousand requests while the live heap stays
@@ -50,6 +55,9 @@ const CLIENT_LABEL = {
   'multi-perform': 'curlio Multi.perform (native driver)',
   'multi-io-thread': 'curlio IoThreadMulti.perform (native I/O thread)',
   'session-io-thread': 'curlio Session.send, ioThread: true (native I/O thread)',
+  'fetch-curlio': 'curlio fetch',
+  'fetch-undici': 'undici fetch',
+  'fetch-node': "Node's global fetch",
   undici: 'undici Pool.request',
   'node-http': 'node:http keep-alive Agent',
   'c-fdpass': 'C sendmsg/recvmsg loop (fdpass.c)',
@@ -86,7 +94,7 @@ function parseArgs(argv) {
     } else throw new Error(`unknown option ${a} (see --help)`);
   }
   for (const r of o.rows ?? []) if (!ROWS[r]) throw new Error(`unknown row ${r}; rows: ${Object.keys(ROWS).join(', ')}`);
-  for (const c of o.clients ?? []) if (!CLIENTS.includes(c) && c !== 'c-keep') throw new Error(`unknown client ${c}; clients: ${CLIENTS.join(', ')}`);
+  for (const c of o.clients ?? []) if (!CLIENTS.includes(c) && !FETCH_CLIENTS.includes(c) && c !== 'c-keep') throw new Error(`unknown client ${c}; clients: ${CLIENTS.join(', ')}`);
   if (o.smoke) {
     o.rounds = 1;
     o.write = false;
@@ -275,11 +283,14 @@ function summarise(rowKey, row, runs, m) {
 function tableFor(rowKey, row, s, m) {
   const cKey = row.fdpass ? 'c-fdpass' : 'c';
   const cVal = s[cKey]?.value;
-  const uVal = s.undici?.value;
+  // The peer for the "× undici" columns: undici's Pool, or undici's fetch on the fetch rows.
+  const peer = row.peer ?? 'undici';
+  const uVal = s[peer]?.value;
   const lines = [];
-  let head = `| client | ${row.unit} | × C | × undici | JS-thread CPU µs/${row.fdpass ? 'fd' : 'req'} | ${row.fdpass ? '× C' : '× undici'} | process CPU µs/${row.fdpass ? 'fd' : 'req'} |`;
+  const peerName = peer === 'undici' ? 'undici' : CLIENT_LABEL[peer];
+  let head = `| client | ${row.unit} | × C | × ${peerName} | JS-thread CPU µs/${row.fdpass ? 'fd' : 'req'} | ${row.fdpass ? '× C' : `× ${peerName}`} | process CPU µs/${row.fdpass ? 'fd' : 'req'} |`;
   let sep = '|---|---:|---:|---:|---:|---:|---:|';
-  const cpuRef = row.fdpass ? s[cKey]?.jsCpuUs : s.undici?.jsCpuUs;
+  const cpuRef = row.fdpass ? s[cKey]?.jsCpuUs : s[peer]?.jsCpuUs;
   if (row.memory) {
     head += ' peak RSS / transfer | × C |';
     sep += '---:|---:|';
