@@ -37,6 +37,7 @@ void EasyHandle::Init(Napi::Env env, Napi::Object exports) {
                                         InstanceMethod<&EasyHandle::IsClosed>("isClosed"),
                                         InstanceMethod<&EasyHandle::ErrorBuffer>("errorBuffer"),
                                         InstanceMethod<&EasyHandle::SetMaxBodySize>("setMaxBodySize"),
+                                        InstanceMethod<&EasyHandle::DiscardHeaders>("discardHeaders"),
                                     });
   GetAddonData(env)->constructors["Easy"] = Napi::Persistent(ctor);
   exports.Set("Easy", ctor);
@@ -181,6 +182,16 @@ Napi::Value EasyHandle::SetMaxBodySize(const Napi::CallbackInfo& info) {
   }
   double limit = info[0].As<Napi::Number>().DoubleValue();
   max_body_size = limit > 0 ? static_cast<uint64_t>(limit) : 0;
+  return env.Undefined();
+}
+
+// From lib/libcurl/c-defaults.ts: true while a C-layer handle has no HEADERFUNCTION and no
+// HEADERDATA (the headers go nowhere, as in C), false for every other case.
+Napi::Value EasyHandle::DiscardHeaders(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (RefuseOnIoThread(env)) return env.Undefined();
+  discard_headers = info[0].ToBoolean();
+  if (discard_headers) headers.clear();
   return env.Undefined();
 }
 

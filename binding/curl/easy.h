@@ -67,6 +67,10 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
   // is held to the largest Buffer besides.
   uint64_t max_body_size = 0;
 
+  // The C-shaped layer's default with neither HEADERFUNCTION nor HEADERDATA: C's libcurl
+  // writes the headers nowhere, so they are neither buffered nor handed to JavaScript.
+  bool discard_headers = false;
+
   // A transfer starts (perform, or added to a multi): its byte count and failure are reset.
   void BeginTransfer();
   // The result a finished transfer reports: a failure curlio decided (Fail) replaces
@@ -101,6 +105,7 @@ class EasyHandle : public Napi::ObjectWrap<EasyHandle>, public Resource {
   Napi::Value IsClosed(const Napi::CallbackInfo& info);
   Napi::Value ErrorBuffer(const Napi::CallbackInfo& info);
   Napi::Value SetMaxBodySize(const Napi::CallbackInfo& info);
+  Napi::Value DiscardHeaders(const Napi::CallbackInfo& info);
 
   void ApplyDefaults();
   void ReleaseOptions();

@@ -51,6 +51,10 @@ void EasyHandle::CallbackThrew(const char* option_name) {
 size_t EasyHandle::Sink(CURLoption function_option, ByteBuffer& buffer, char* ptr, size_t n) {
   if (Failing()) return n == 0 ? 1 : 0;  // fail the transfer: its handle is closing, or it failed
   bool buffered = !js_.Has(function_option);
+  if (buffered && discard_headers && &buffer == &headers) {
+    // Still held to the header block limit: endless trailers end the transfer here too.
+    return Admit(buffer, ptr, n, false) ? n : (n == 0 ? 1 : 0);
+  }
   if (!Admit(buffer, ptr, n, buffered)) return n == 0 ? 1 : 0;
   if (buffered) {
     if (buffer.empty() && &buffer == &body) {

@@ -45,6 +45,8 @@ export interface NativeEasyMethods {
   errorBuffer(): string;
   /** Easy#maxBodySize, checked by the caller: a non-negative safe integer (0: no limit). */
   setMaxBodySize(limit: number): void;
+  /** The C layer's "headers go nowhere" (no HEADERFUNCTION, no HEADERDATA): not buffered, not called. */
+  discardHeaders(on: boolean): void;
 }
 
 /** Methods of the native multi handle (binding/curl/multi.cc). */

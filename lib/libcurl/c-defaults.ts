@@ -146,30 +146,33 @@ export function bufferForObjectLayer(easy: Easy): (() => void) | undefined {
   const state = (easy as CHandle)[kCState];
   if (state === undefined || (state.writeFunction && state.headerFunction)) return undefined;
   if (!state.writeFunction) easyMethods.setopt.call(easy, CURLOPT_WRITEFUNCTION, null);
-  if (!state.headerFunction) easyMethods.setopt.call(easy, CURLOPT_HEADERFUNCTION, null);
+  if (!state.headerFunction) {
+    easyMethods.discardHeaders.call(easy, false);
+    easyMethods.setopt.call(easy, CURLOPT_HEADERFUNCTION, null);
+  }
   return () => {
     if (!easyMethods.isClosed.call(easy)) installWrite(easy as CHandle);
   };
 }
 
 // The write and header functions go together: without a HEADERFUNCTION, headers go
-// through the write function (when HEADERDATA is set).
+// through the write function (when HEADERDATA is set). With neither, they go nowhere, and
+// the native side drops them itself: a JavaScript function that threw each header line away
+// was a crossing per line, a quarter of a small request's cost in a C-shaped loop
+// (bench/PROFILE.md, "Multi with JavaScript callbacks").
 function installWrite(easy: CHandle): number {
   const state = easy[kCState] as CState;
   const write = state.writeFunction ?? writeToData;
   const code = easyMethods.setopt.call(easy, CURLOPT_WRITEFUNCTION, write);
   if (code !== 0) return code;
-  const header = state.headerFunction ?? (state.headerData !== undefined && state.headerData !== null ? write : discard);
-  return easyMethods.setopt.call(easy, CURLOPT_HEADERFUNCTION, header);
+  const nowhere = state.headerFunction === null && (state.headerData === undefined || state.headerData === null);
+  easyMethods.discardHeaders.call(easy, nowhere);
+  return easyMethods.setopt.call(easy, CURLOPT_HEADERFUNCTION, nowhere ? null : (state.headerFunction ?? write));
 }
 
 function installRead(easy: CHandle): number {
   const state = easy[kCState] as CState;
   return easyMethods.setopt.call(easy, CURLOPT_READFUNCTION, state.readFunction ?? state.readDefault);
-}
-
-function discard(data: Buffer): number {
-  return data.length;
 }
 
 /** C's fwrite to WRITEDATA (or HEADERDATA): fd number, FileHandle, Writable, stdout. */
