@@ -113,6 +113,27 @@ describe('fetch', () => {
     expect(new Set(ports).size).toBe(1);
   });
 
+  test('fetch(url) alone (no init, no Request) answers as fetch(new Request(url)) does', async () => {
+    // The plain call skips building a Request: the result and the errors must not differ.
+    server.routes.set('/plain-from', (_req, res) => res.writeHead(302, { location: '/plain-to' }).end('moved'));
+    server.routes.set('/plain-to', (_req, res) => res.writeHead(200, { 'content-type': 'text/plain', 'x-hop': 'last' }).end('arrived'));
+    const from = new URL('/plain-from', server.url);
+    for (const input of [from.href, from]) {
+      const plain = await fetch(input);
+      const viaRequest = await fetch(new Request(from));
+      for (const res of [plain, viaRequest]) {
+        expect([res.status, res.url, res.redirected, res.headers.get('x-hop')]).toEqual([200, new URL('/plain-to', server.url).href, true, 'last']);
+        expect(await res.text()).toBe('arrived');
+      }
+    }
+    // What Request refuses is refused the same way: a TypeError (from Node's realm: by name).
+    for (const bad of ['http://[/', 'http://user:pass@127.0.0.1/', '/relative']) {
+      await expect(fetch(bad)).rejects.toMatchObject({ name: 'TypeError' });
+    }
+    // Other schemes still go where fetch sends them.
+    expect(await (await fetch('data:text/plain,hi')).text()).toBe('hi');
+  });
+
   test('a closed session rejects with ERR_SESSION_CLOSED', async () => {
     const session = new Session();
     session.close();
