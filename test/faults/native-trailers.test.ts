@@ -1,7 +1,20 @@
 // Headers and chunked trailers are bounded per response. libcurl 7.88 stops a response's
 // headers at 300 KiB but reads trailers without end: the header block grew without bound
 // and libcurl's trailer parsing held the event loop (16 ticks of a 10 ms interval in 4 s).
-import { CURLE_RECV_ERROR, CURLOPT_HEADERFUNCTION, CURLOPT_URL, CurlError, Easy, Multi } from '../../lib/libcurl';
+import {
+  CURLE_RECV_ERROR,
+  CURLOPT_HEADERFUNCTION,
+  CURLOPT_TIMEOUT_MS,
+  CURLOPT_URL,
+  CURLOPT_WRITEFUNCTION,
+  CurlError,
+  Easy,
+  Multi,
+  curl_easy_cleanup,
+  curl_easy_init,
+  curl_easy_perform,
+  curl_easy_setopt,
+} from '../../lib/libcurl';
 import { startBombServer, type BombServer } from '../helpers/bomb-server';
 
 let server: BombServer;
@@ -31,6 +44,20 @@ test('endless chunked trailers fail the transfer at 300 KiB, buffered or to a HE
     easy.cleanup();
   }
   multi.cleanup();
+});
+
+test("a C-layer handle whose headers go nowhere (no HEADERFUNCTION, no HEADERDATA) is held to the same limit", () => {
+  // Those headers are dropped natively, never buffered: the limit must still end the transfer.
+  const easy = curl_easy_init();
+  curl_easy_setopt(easy, CURLOPT_URL, `${server.url}/endless-trailers`);
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, (data: Buffer) => data.length);
+  // Without the limit the blocking perform would read trailers until this ends it.
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, 20_000);
+  const started = Date.now();
+  expect(curl_easy_perform(easy)).toBe(CURLE_RECV_ERROR);
+  expect(Date.now() - started).toBeLessThan(5000);
+  expect(easy.takeHeaders()).toHaveLength(0);
+  curl_easy_cleanup(easy);
 });
 
 test('trailers within the limit arrive with the headers', async () => {
